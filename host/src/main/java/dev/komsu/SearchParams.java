@@ -1,0 +1,63 @@
+package dev.komsu;
+
+/**
+ * Per-search parameters, faiss's names: {@code nprobe} (IVF lists visited per query; clamped
+ * to nlist as faiss does) and {@code kFactor} (refine: the base index returns k*kFactor
+ * candidates that are re-ranked exactly; faiss's default 1). Immutable.
+ */
+public final class SearchParams {
+    /** nprobe 1, kFactor 1: faiss's defaults. */
+    public static final SearchParams DEFAULTS = builder().build();
+
+    private final int nprobe;
+    private final float kFactor;
+
+    private SearchParams(Builder b) {
+        this.nprobe = b.nprobe;
+        this.kFactor = b.kFactor;
+    }
+
+    public int nprobe() {
+        return nprobe;
+    }
+
+    public float kFactor() {
+        return kFactor;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        return new Builder().nprobe(nprobe).kFactor(kFactor);
+    }
+
+    @Override
+    public String toString() {
+        return "SearchParams[nprobe=" + nprobe + ", kFactor=" + kFactor + "]";
+    }
+
+    public static final class Builder {
+        private int nprobe = 1;
+        private float kFactor = 1f;
+
+        public Builder nprobe(int nprobe) {
+            if (nprobe <= 0) throw new IllegalArgumentException("nprobe must be > 0, got " + nprobe);
+            this.nprobe = nprobe;
+            return this;
+        }
+
+        public Builder kFactor(float kFactor) {
+            if (!(kFactor >= 1f) || Float.isInfinite(kFactor)) {
+                throw new IllegalArgumentException("kFactor must be a finite number >= 1, got " + kFactor);
+            }
+            this.kFactor = kFactor;
+            return this;
+        }
+
+        public SearchParams build() {
+            return new SearchParams(this);
+        }
+    }
+}

@@ -1,0 +1,124 @@
+package dev.komsu.index;
+
+import dev.komsu.Index;
+import dev.komsu.SearchParams;
+import dev.komsu.kernels.ComputeBackend;
+import dev.komsu.kernels.FloatMatrix;
+import dev.komsu.kernels.Metric;
+import dev.komsu.kernels.Neighbors;
+import java.util.Objects;
+
+/**
+ * Exact search over every stored vector (faiss IndexFlat, "Flat"). Needs no training; ids are
+ * row numbers. Also serves as the coarse quantiser of IVF indexes.
+ */
+public final class FlatIndex implements Index {
+    private final int dim;
+    private final Metric metric;
+    private final ComputeBackend backend;
+    private final VectorStore store;
+
+    public FlatIndex(int dim, Metric metric, ComputeBackend backend) {
+        this(metric, backend, new VectorStore(checkDim(dim)), dim);
+    }
+
+    /** An index over {@code vectors}, which it takes ownership of (e.g. read from a file). */
+    public static FlatIndex of(FloatMatrix vectors, Metric metric, ComputeBackend backend) {
+        return new FlatIndex(metric, backend, new VectorStore(vectors), vectors.cols());
+    }
+
+    private FlatIndex(Metric metric, ComputeBackend backend, VectorStore store, int dim) {
+        this.dim = dim;
+        this.metric = Objects.requireNonNull(metric, "metric");
+        this.backend = Objects.requireNonNull(backend, "backend");
+        this.store = store;
+    }
+
+    static int checkDim(int dim) {
+        if (dim <= 0) throw new IllegalArgumentException("dimension must be > 0, got " + dim);
+        return dim;
+    }
+
+    @Override
+    public int dim() {
+        return dim;
+    }
+
+    @Override
+    public Metric metric() {
+        return metric;
+    }
+
+    @Override
+    public long ntotal() {
+        return store.size();
+    }
+
+    @Override
+    public boolean isTrained() {
+        return true;
+    }
+
+    /** Flat needs no training; like faiss, train() checks its input and does nothing else. */
+    @Override
+    public void train(FloatMatrix xs) {
+        InputChecks.checkVectors("training vectors", xs, dim);
+    }
+
+    @Override
+    public void add(FloatMatrix xs) {
+        InputChecks.checkVectors("added vectors", xs, dim);
+        store.append(xs);
+    }
+
+    @Override
+    public void addWithIds(FloatMatrix xs, long[] ids) {
+        throw new UnsupportedOperationException(
+                "Flat stores vectors by row number and takes no ids (faiss: add_with_ids not implemented); use \"IDMap,Flat\"");
+    }
+
+    @Override
+    public Neighbors search(FloatMatrix queries, int k, SearchParams params) {
+        InputChecks.checkK(k);
+        InputChecks.checkVectors("queries", queries, dim);
+        return backend.knn(queries, store.view(), k, metric);
+    }
+
+    /** The stored vectors as a view (valid until the next add). */
+    public FloatMatrix vectors() {
+        return store.view();
+    }
+
+    /** Replaces the content with {@code xs} (used by training to install centroids). */
+    void reset(FloatMatrix xs) {
+        store.clear();
+        store.append(xs);
+    }
+
+    public ComputeBackend backend() {
+        return backend;
+    }
+
+    @Override
+    public float[] reconstruct(long id) {
+        InputChecks.checkRange(id, 1, ntotal());
+        return store.view().row(id);
+    }
+
+    @Override
+    public FloatMatrix reconstructN(long from, long n) {
+        InputChecks.checkRange(from, n, ntotal());
+        return store.view().rowRange(from, n).copy();
+    }
+
+    @Override
+    public String describe() {
+        return "Flat d=" + dim + " metric=" + metric + " ntotal=" + ntotal()
+                + " memory=" + ntotal() * dim * Float.BYTES + " bytes";
+    }
+
+    @Override
+    public void close() {
+        store.close();
+    }
+}

@@ -1,0 +1,134 @@
+package dev.komsu.index;
+
+import dev.komsu.Index;
+import dev.komsu.SearchParams;
+import dev.komsu.kernels.FloatMatrix;
+import dev.komsu.kernels.Neighbors;
+import dev.komsu.kernels.Metric;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Gives the vectors of an inner index caller-chosen ids (faiss IndexIDMap / IndexIDMap2,
+ * "IDMap,..."): the inner index numbers its rows 0..n-1 and {@code idMap[row]} is the user id.
+ * Reconstruct by user id keeps a reverse map, as IDMap2 does.
+ */
+public final class IdMapIndex implements Index {
+    private final Index inner;
+    private final boolean reverseMapped; // IDMap2
+    private long[] idMap;
+    private int size;
+    private final Map<Long, Long> reverse = new HashMap<>();
+
+    public IdMapIndex(Index inner, boolean reverseMapped) {
+        this(inner, reverseMapped, new long[0]);
+    }
+
+    /** Wraps {@code inner} whose row i has user id {@code ids[i]} (e.g. read from a file). */
+    public IdMapIndex(Index inner, boolean reverseMapped, long[] ids) {
+        this.inner = Objects.requireNonNull(inner, "inner");
+        this.reverseMapped = reverseMapped;
+        if (ids.length != inner.ntotal()) {
+            throw new IllegalArgumentException("id map has " + ids.length + " ids for " + inner.ntotal() + " vectors");
+        }
+        this.idMap = ids.clone();
+        this.size = ids.length;
+        for (int i = 0; i < size; i++) reverse.put(idMap[i], (long) i);
+    }
+
+    public Index inner() {
+        return inner;
+    }
+
+    public boolean reverseMapped() {
+        return reverseMapped;
+    }
+
+    /** A copy of the user ids, by inner row. */
+    public long[] idMap() {
+        return Arrays.copyOf(idMap, size);
+    }
+
+    @Override
+    public int dim() {
+        return inner.dim();
+    }
+
+    @Override
+    public Metric metric() {
+        return inner.metric();
+    }
+
+    @Override
+    public long ntotal() {
+        return inner.ntotal();
+    }
+
+    @Override
+    public boolean isTrained() {
+        return inner.isTrained();
+    }
+
+    @Override
+    public void train(FloatMatrix xs) {
+        inner.train(xs);
+    }
+
+    /** faiss's IDMap refuses plain add: ids must be given. */
+    @Override
+    public void add(FloatMatrix xs) {
+        throw new UnsupportedOperationException("IDMap needs explicit ids: use addWithIds");
+    }
+
+    @Override
+    public void addWithIds(FloatMatrix xs, long[] ids) {
+        InputChecks.checkIds(xs, ids);
+        long start = inner.ntotal();
+        inner.add(xs);
+        if (size + ids.length > idMap.length) {
+            idMap = Arrays.copyOf(idMap, Math.max(size + ids.length, idMap.length * 2));
+        }
+        for (int i = 0; i < ids.length; i++) {
+            idMap[size + i] = ids[i];
+            reverse.put(ids[i], start + i);
+        }
+        size += ids.length;
+    }
+
+    @Override
+    public Neighbors search(FloatMatrix queries, int k, SearchParams params) {
+        Neighbors r = inner.search(queries, k, params);
+        long[] labels = r.labels();
+        for (int i = 0; i < labels.length; i++) {
+            if (labels[i] >= 0) labels[i] = idMap[(int) labels[i]];
+        }
+        return r;
+    }
+
+    @Override
+    public float[] reconstruct(long id) {
+        Long row = reverse.get(id);
+        if (row == null) throw new IllegalArgumentException("no vector with id " + id);
+        return inner.reconstruct(row);
+    }
+
+    /** Vectors with user ids {@code from .. from+n-1}; every id must be present. */
+    @Override
+    public FloatMatrix reconstructN(long from, long n) {
+        FloatMatrix out = FloatMatrix.allocate(n, dim());
+        for (long i = 0; i < n; i++) out.setRow(i, reconstruct(from + i), 0);
+        return out;
+    }
+
+    @Override
+    public String describe() {
+        return (reverseMapped ? "IDMap2," : "IDMap,") + inner.describe();
+    }
+
+    @Override
+    public void close() {
+        inner.close();
+    }
+}

@@ -1,0 +1,42 @@
+package dev.komsu.index;
+
+import dev.komsu.SearchParams;
+import dev.komsu.kernels.ComputeBackend;
+import dev.komsu.kernels.FloatMatrix;
+import dev.komsu.kernels.Metric;
+import dev.komsu.kernels.Neighbors;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * How an IVF index stores vectors inside its lists and scans them (faiss splits IVF the same
+ * way: coarse quantiser + inverted lists + codec + per-list scanner). A new code type (PQ,
+ * FastScan, SQ8) is a new codec, not a new index class.
+ */
+public interface IvfCodec {
+    /** Bytes per stored vector. */
+    int codeSize();
+
+    boolean isTrained();
+
+    /**
+     * Trains the codec (codebooks, ranges) on {@code xs}, whose coarse list of each row is
+     * {@code assign[row]}; codecs that encode residuals subtract {@code centroids} rows.
+     */
+    void train(FloatMatrix xs, int[] assign, FloatMatrix centroids, ComputeBackend backend);
+
+    /** Encodes row {@code row} of {@code xs}, assigned to {@code list}, into {@code codeSize()} bytes at {@code out[outOffset]}. */
+    void encode(FloatMatrix xs, long row, int list, FloatMatrix centroids, MemorySegment out, long outOffset);
+
+    /** Decodes the code at {@code codes[offset]} of a vector in {@code list} into {@code out}. */
+    void decode(MemorySegment codes, long offset, int list, FloatMatrix centroids, float[] out);
+
+    /**
+     * Scans the lists chosen by {@code coarse} (labels are list numbers, distances the
+     * query-to-centroid distances, {@code nprobe} per query) and returns the k best entries.
+     */
+    Neighbors scan(ComputeBackend backend, FloatMatrix queries, InvertedLists lists, FloatMatrix centroids,
+                   Neighbors coarse, int k, Metric metric, SearchParams params);
+
+    /** faiss's factory name of the codec part, e.g. "Flat" or "PQ32x4fs". */
+    String factoryName();
+}

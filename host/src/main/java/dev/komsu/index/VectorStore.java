@@ -1,0 +1,60 @@
+package dev.komsu.index;
+
+import dev.komsu.kernels.FloatMatrix;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Growable off-heap storage of float vectors, appended in batches. Capacity doubles, so adding
+ * N rows copies O(N) in all. It may start as a view of memory owned elsewhere (a mapped faiss
+ * file); the first append then copies it into memory of its own.
+ */
+final class VectorStore implements AutoCloseable {
+    private final int dim;
+    private FloatMatrix buffer; // capacity rows; the first `size` are live
+    private long size;
+
+    VectorStore(int dim) {
+        this.dim = dim;
+        this.buffer = FloatMatrix.allocate(0, dim);
+    }
+
+    /** Starts from {@code initial}, which this store takes ownership of (closes it later). */
+    VectorStore(FloatMatrix initial) {
+        this.dim = initial.cols();
+        this.buffer = initial;
+        this.size = initial.rows();
+    }
+
+    long size() {
+        return size;
+    }
+
+    void append(FloatMatrix xs) {
+        ensureCapacity(size + xs.rows());
+        MemorySegment.copy(xs.segment(), 0, buffer.segment(), buffer.rowOffset(size), xs.segment().byteSize());
+        size += xs.rows();
+    }
+
+    private void ensureCapacity(long rows) {
+        if (rows <= buffer.rows() && buffer.ownsMemory()) return;
+        long capacity = Math.max(rows, Math.max(1024, buffer.rows() * 2));
+        FloatMatrix bigger = FloatMatrix.allocate(capacity, dim);
+        MemorySegment.copy(buffer.segment(), 0, bigger.segment(), 0, size * dim * Float.BYTES);
+        buffer.close();
+        buffer = bigger;
+    }
+
+    /** The live rows as a view (valid until the next append or close). */
+    FloatMatrix view() {
+        return buffer.rowRange(0, size);
+    }
+
+    void clear() {
+        size = 0;
+    }
+
+    @Override
+    public void close() {
+        buffer.close();
+    }
+}

@@ -1,0 +1,33 @@
+package dev.komsu.kernels;
+
+/**
+ * The batched numeric operations every backend provides (scalar reference, Vector API CPU,
+ * OpenCL). Implementations are thread-safe: many threads may call one backend at once.
+ *
+ * <p>Conventions shared by all operations: distances are squared L2 or inner products (what
+ * faiss returns); results are best first; ties are broken by the smaller id; empty slots are
+ * label -1 with {@link Metric#emptyDistance()}.
+ */
+public interface ComputeBackend extends AutoCloseable {
+    /** A short name for logs and benchmark tables, e.g. "scalar", "cpu-vector256", "opencl:pocl". */
+    String name();
+
+    /**
+     * Exact k nearest rows of {@code base} for every row of {@code queries}: distance and top-k
+     * fused, base visited in tiles, never an nq x n matrix. Labels are base row numbers.
+     */
+    Neighbors knn(FloatMatrix queries, FloatMatrix base, int k, Metric metric);
+
+    /**
+     * Scans, for each query q, the lists {@code probes[q*nprobe .. q*nprobe+nprobe)} (entries
+     * of -1 are skipped) and returns the k best entries over all of them, labelled with the
+     * lists' stored ids. This is the IVF-Flat search once the coarse quantiser has chosen the
+     * lists.
+     */
+    Neighbors scanLists(FloatMatrix queries, VectorLists lists, int[] probes, int nprobe, int k, Metric metric);
+
+    /** Releases threads, device memory and programs. The default backend instances are never closed. */
+    @Override
+    default void close() {
+    }
+}

@@ -1,0 +1,225 @@
+package dev.komsu.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.komsu.kernels.cpu.ScalarBackend;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * One conformance suite for every backend (Lucene's BaseKnnVectorsFormatTestCase idea): each
+ * backend's test class subclasses this and supplies the backend. Results must equal the scalar
+ * reference: ids exactly wherever the reference's distances are distinct, distances within
+ * {@link #relativeTolerance()} (summation order differs between implementations).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+public abstract class BackendConformanceTest {
+    private final ScalarBackend reference = new ScalarBackend();
+    private ComputeBackend backend;
+
+    /** The backend under test; called once per test class, closed after it. */
+    protected abstract ComputeBackend createBackend();
+
+    /** Allowed relative difference of a distance from the scalar reference. */
+    protected double relativeTolerance() {
+        return 1e-4;
+    }
+
+    @BeforeAll
+    void open() {
+        backend = createBackend();
+    }
+
+    @AfterAll
+    void closeBackend() {
+        if (backend != null) backend.close();
+    }
+
+    protected ComputeBackend backend() {
+        return backend;
+    }
+
+    static FloatMatrix random(long rows, int cols, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        FloatMatrix m = FloatMatrix.allocate(rows, cols);
+        for (long i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) m.set(i, j, (float) (r.nextDouble() * 2 - 1));
+        }
+        return m;
+    }
+
+    @ParameterizedTest(name = "nq={0} n={1} d={2} k={3}")
+    @CsvSource({
+        "1, 1, 1, 1", "3, 17, 5, 4", "7, 100, 13, 10", "33, 257, 31, 8", "16, 1000, 64, 100",
+        "5, 300, 127, 17", "64, 2049, 96, 10", "9, 50, 768, 8", "2, 10, 256, 20", "40, 513, 33, 1",
+        "130, 700, 24, 5",
+    })
+    void knnMatchesScalarReferenceForL2AndInnerProduct(int nq, int n, int d, int k) {
+        try (FloatMatrix q = random(nq, d, 1 + nq); FloatMatrix b = random(n, d, 2 + n)) {
+            for (Metric metric : Metric.values()) {
+                assertMatches(reference.knn(q, b, k, metric), backend.knn(q, b, k, metric), metric);
+            }
+        }
+    }
+
+    @Test
+    void knnWithKLargerThanBasePadsWithFaissEmptySlots() {
+        try (FloatMatrix q = random(3, 8, 5); FloatMatrix b = random(4, 8, 6)) {
+            for (Metric metric : Metric.values()) {
+                Neighbors r = backend.knn(q, b, 7, metric);
+                for (int i = 0; i < 3; i++) {
+                    for (int j = 4; j < 7; j++) {
+                        assertEquals(-1L, r.label(i, j));
+                        assertEquals(metric.emptyDistance(), r.distance(i, j));
+                    }
+                }
+                assertMatches(reference.knn(q, b, 7, metric), r, metric);
+            }
+        }
+    }
+
+    @Test
+    void knnBreaksTiesBySmallerId() {
+        // Five identical base rows: every query sees five equal distances.
+        try (FloatMatrix q = random(4, 12, 7); FloatMatrix b = FloatMatrix.allocate(5, 12)) {
+            float[] row = random(1, 12, 8).row(0);
+            for (int i = 0; i < 5; i++) b.setRow(i, row, 0);
+            Neighbors r = backend.knn(q, b, 3, Metric.L2);
+            for (int i = 0; i < 4; i++) {
+                for (int j = 0; j < 3; j++) assertEquals(j, r.label(i, j));
+            }
+        }
+    }
+
+    @Test
+    void knnOfBaseRowsFindsThemselvesFirst() {
+        try (FloatMatrix b = random(500, 40, 9)) {
+            Neighbors r = backend.knn(b, b, 1, Metric.L2);
+            for (int i = 0; i < 500; i++) {
+                assertEquals(i, r.label(i, 0));
+                assertEquals(0f, r.distance(i, 0), 1e-4f);
+            }
+        }
+    }
+
+    @Test
+    void knnRejectsBadArguments() {
+        try (FloatMatrix q = random(2, 8, 1); FloatMatrix b = random(4, 9, 2); FloatMatrix b8 = random(4, 8, 3)) {
+            assertThrows(IllegalArgumentException.class, () -> backend.knn(q, b, 1, Metric.L2));
+            assertThrows(IllegalArgumentException.class, () -> backend.knn(q, b8, 0, Metric.L2));
+        }
+    }
+
+    /** Lists of random vectors with shuffled ids; some empty. */
+    static final class TestLists implements VectorLists, AutoCloseable {
+        final Arena arena = Arena.ofShared();
+        final int d;
+        final MemorySegment[] vectors;
+        final MemorySegment[] ids;
+        final long[] sizes;
+
+        TestLists(int nlist, int d, int maxSize, long seed) {
+            SplittableRandom r = new SplittableRandom(seed);
+            this.d = d;
+            vectors = new MemorySegment[nlist];
+            ids = new MemorySegment[nlist];
+            sizes = new long[nlist];
+            long nextId = 1000;
+            for (int l = 0; l < nlist; l++) {
+                int size = l % 5 == 3 ? 0 : r.nextInt(maxSize + 1);
+                sizes[l] = size;
+                vectors[l] = arena.allocate(Math.max(1, (long) size * d * 4));
+                ids[l] = arena.allocate(Math.max(1, size * 8L));
+                for (int i = 0; i < size; i++) {
+                    for (int j = 0; j < d; j++) {
+                        vectors[l].setAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, (long) i * d + j, (float) (r.nextDouble() * 2 - 1));
+                    }
+                    ids[l].setAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, i, nextId + 7L * (l * 1000 + i));
+                }
+            }
+        }
+
+        @Override
+        public int listCount() {
+            return sizes.length;
+        }
+
+        @Override
+        public int dim() {
+            return d;
+        }
+
+        @Override
+        public long size(int list) {
+            return sizes[list];
+        }
+
+        @Override
+        public MemorySegment vectors(int list) {
+            return vectors[list].asSlice(0, sizes[list] * d * 4);
+        }
+
+        @Override
+        public MemorySegment ids(int list) {
+            return ids[list].asSlice(0, sizes[list] * 8);
+        }
+
+        @Override
+        public void close() {
+            arena.close();
+        }
+    }
+
+    @ParameterizedTest(name = "nq={0} nlist={1} d={2} nprobe={3} k={4}")
+    @CsvSource({
+        "1, 1, 4, 1, 1", "5, 8, 16, 3, 5", "20, 32, 33, 8, 10", "7, 16, 256, 16, 8", "50, 64, 24, 4, 100",
+        "3, 10, 7, 10, 50",
+    })
+    void scanListsMatchesScalarReference(int nq, int nlist, int d, int nprobe, int k) {
+        SplittableRandom r = new SplittableRandom(nq * 31L + nlist);
+        try (TestLists lists = new TestLists(nlist, d, 60, nlist * 7L + d); FloatMatrix q = random(nq, d, 11 + d)) {
+            int[] probes = new int[nq * nprobe];
+            for (int i = 0; i < probes.length; i++) probes[i] = r.nextInt(8) == 0 ? -1 : r.nextInt(nlist);
+            for (Metric metric : Metric.values()) {
+                assertMatches(reference.scanLists(q, lists, probes, nprobe, k, metric),
+                        backend.scanLists(q, lists, probes, nprobe, k, metric), metric);
+            }
+        }
+    }
+
+    /** Ids equal wherever the reference's neighbouring distances are distinct; distances close. */
+    protected void assertMatches(Neighbors expected, Neighbors actual, Metric metric) {
+        assertEquals(expected.nq(), actual.nq(), "nq");
+        assertEquals(expected.k(), actual.k(), "k");
+        double tol = relativeTolerance();
+        for (int i = 0; i < expected.nq(); i++) {
+            for (int j = 0; j < expected.k(); j++) {
+                float e = expected.distance(i, j);
+                float a = actual.distance(i, j);
+                if (Float.isInfinite(e)) {
+                    assertEquals(e, a, "empty slot distance q=" + i + " rank=" + j);
+                    assertEquals(-1L, actual.label(i, j), "empty slot label q=" + i + " rank=" + j);
+                    continue;
+                }
+                double scale = Math.max(1.0, Math.abs(e));
+                assertTrue(Math.abs(e - a) <= tol * scale,
+                        "distance q=" + i + " rank=" + j + ": expected " + e + ", got " + a);
+                boolean distinct = (j == 0 || Math.abs(expected.distance(i, j - 1) - e) > 2 * tol * scale)
+                        && (j == expected.k() - 1 || Math.abs(expected.distance(i, j + 1) - e) > 2 * tol * scale);
+                if (distinct) {
+                    assertEquals(expected.label(i, j), actual.label(i, j), "label q=" + i + " rank=" + j + " (" + metric + ")");
+                }
+            }
+        }
+    }
+}
