@@ -33,6 +33,18 @@ public final class Backends {
         return DefaultHolder.INSTANCE;
     }
 
+    /**
+     * The backend a user asked for. AUTO is the CPU backend until an OpenCL GPU backend exists;
+     * OPENCL fails with a clear message when no OpenCL device can be used.
+     */
+    public static ComputeBackend select(Kind kind, int threads) {
+        return switch (kind) {
+            case AUTO, CPU -> cpu(threads);
+            case SCALAR -> scalar();
+            case OPENCL -> throw new IllegalStateException("the OpenCL backend is not part of this build yet");
+        };
+    }
+
     public static ComputeBackend cpu(int threads) {
         return new CpuBackend(threads);
     }

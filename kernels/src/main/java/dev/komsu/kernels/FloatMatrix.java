@@ -75,6 +75,14 @@ public final class FloatMatrix implements AutoCloseable {
         return m;
     }
 
+    /**
+     * A matrix over {@code segment} that takes ownership of {@code owner} (e.g. the arena of a
+     * file mapping): closing the matrix closes the arena.
+     */
+    public static FloatMatrix adopt(MemorySegment segment, long rows, int cols, Arena owner) {
+        return new FloatMatrix(rows, cols, segment, Objects.requireNonNull(owner, "owner"));
+    }
+
     /** A view of {@code segment} as a matrix; the caller keeps ownership of the memory. */
     public static FloatMatrix wrap(MemorySegment segment, long rows, int cols) {
         return new FloatMatrix(rows, cols, segment, null);
