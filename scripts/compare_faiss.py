@@ -10,7 +10,7 @@ Usage (scripts/compare-faiss wraps this with Debian's /usr/bin/python3):
 
 Prints one JSON object per line on stdout, per (factory, threads, params): faiss version and
 compile options, train/add seconds, QPS (median of --runs timed searches of the whole query
-batch in one call, after one warm-up search), every run's QPS, serialised index bytes, and the
+batch in one call, after warm-up searches of about a second), every run's QPS, serialised index bytes, and the
 path of an int64 .npy with the labels of the last run. Recall is not computed here: the
 harness computes it for komsu and faiss alike from those labels and komsu's ground truth.
 --params uses FAISS_REFERENCE.md's spelling; "-" means faiss's defaults. nprobe is set with
@@ -111,7 +111,11 @@ def run_factory(args, info, xb, xq, factory, threads, settings):
         row = dict(base_row, params=label, train_s=train_s, add_s=add_s, index_bytes=index_bytes)
         try:
             apply_params(index, parse_params(label))
-            index.search(xq, args.k)  # warm-up
+            warm_start = time.perf_counter()  # warm-up: one search and about a second, as the Java side
+            for w in range(10):
+                if w > 0 and time.perf_counter() - warm_start >= 1.0:
+                    break
+                index.search(xq, args.k)
             qps_runs = []
             labels = None
             for _ in range(args.runs):

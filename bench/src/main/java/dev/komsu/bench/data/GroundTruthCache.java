@@ -45,14 +45,19 @@ public final class GroundTruthCache {
         return new GroundTruth(nq, k, exact.labels());
     }
 
+    /** 16 hex digits of SHA-256 over the files' absolute paths, sizes and modification times. */
     static String fingerprint(Path baseFile, Path queriesFile) throws IOException {
-        long h = 1125899906842597L;
+        StringBuilder key = new StringBuilder();
         for (Path p : new Path[] {baseFile, queriesFile}) {
             BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
-            h = 31 * h + a.size();
-            h = 31 * h + a.lastModifiedTime().toMillis();
+            key.append(p.toAbsolutePath()).append('|').append(a.size()).append('|').append(a.lastModifiedTime().toMillis()).append('\n');
         }
-        return Long.toHexString(h);
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(key.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(digest, 0, 8);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every JDK", e);
+        }
     }
 
     private static void log(String msg) {

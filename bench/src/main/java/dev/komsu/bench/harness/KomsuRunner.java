@@ -12,11 +12,14 @@ import java.util.List;
 
 /**
  * Runs one index string on one komsu backend and thread count: create through
- * {@link IndexFactory}, train and add the whole base (timed once), then per search setting one
- * warm-up search and {@code runs} timed searches of the whole query batch in one call. A
+ * {@link IndexFactory}, train and add the whole base (timed once), then per search setting
+ * warm-up searches (about a second) and {@code runs} timed searches of the whole query batch in one call. A
  * string the factory rejects, or a step that fails, becomes an error row; the run goes on.
  */
 public final class KomsuRunner {
+    /** Warm-up searches go on until this much time has passed (or {@link #MAX_WARMUP_SEARCHES}); compare_faiss.py does the same. */
+    static final long WARMUP_NANOS = 1_000_000_000L;
+    static final int MAX_WARMUP_SEARCHES = 10;
     private final Dataset data;
     private final SearchGrid grid;
     private final int runs;
@@ -82,7 +85,11 @@ public final class KomsuRunner {
     private ResultRow search(Index index, SearchGrid.Setting s, String build, String backendName, String factory,
                              int threads, double trainS, double addS, long bytes) {
         var params = s.toParams();
-        index.search(data.queries(), k, params); // warm-up: JIT, first-launch compilation, caches
+        // Warm-up (JIT, OpenCL first-launch compilation, caches): at least one search and about a second.
+        long warmStart = System.nanoTime();
+        for (int w = 0; w < MAX_WARMUP_SEARCHES && (w == 0 || System.nanoTime() - warmStart < WARMUP_NANOS); w++) {
+            index.search(data.queries(), k, params);
+        }
         List<Double> qps = new ArrayList<>();
         Neighbors last = null;
         for (int r = 0; r < runs; r++) {
