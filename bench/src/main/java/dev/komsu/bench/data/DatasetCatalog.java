@@ -30,18 +30,22 @@ public final class DatasetCatalog {
     private final Path makeDatasetsScript;
     private final Path fashionMnistDir;
     private final Path python;
+    private final boolean alwaysOwnGroundTruth;
 
     /**
      * @param cacheDir           where datasets and ground truth are kept
      * @param makeDatasetsScript {@code ../shared/interop/make_datasets.py}
      * @param fashionMnistDir    where dataset-fashion-mnist put its files
      * @param python             Debian's interpreter (the one that has numpy and faiss)
+     * @param alwaysOwnGroundTruth compute komsu's full ground truth even where make_datasets.py's
+     *                           faiss ground truth passes {@link FaissGroundTruthCheck}
      */
-    public DatasetCatalog(Path cacheDir, Path makeDatasetsScript, Path fashionMnistDir, Path python) {
+    public DatasetCatalog(Path cacheDir, Path makeDatasetsScript, Path fashionMnistDir, Path python, boolean alwaysOwnGroundTruth) {
         this.cacheDir = cacheDir;
         this.makeDatasetsScript = makeDatasetsScript;
         this.fashionMnistDir = fashionMnistDir;
         this.python = python;
+        this.alwaysOwnGroundTruth = alwaysOwnGroundTruth;
     }
 
     /** First {@code baseRows} base vectors and {@code queryRows} queries. */
@@ -109,11 +113,26 @@ public final class DatasetCatalog {
         try {
             base = inMemory(baseFile);
             queries = inMemory(queriesFile);
-            GroundTruth gt = GroundTruthCache.load(dir, baseFile, queriesFile, base, queries);
-            notes.add(String.format(Locale.ROOT, "N=%d, D=%d, nq=%d; ground truth: komsu's exact knn kernel, k=%d",
-                    base.rows(), base.cols(), queries.rows(), gt.k()));
             Path faissGt = dir.resolve("gt.npy");
-            if (checkFaissGt && Files.exists(faissGt)) notes.add(compareWithFaiss(gt, faissGt));
+            GroundTruth gt = null;
+            if (checkFaissGt && Files.exists(faissGt) && !alwaysOwnGroundTruth) {
+                FaissGroundTruthCheck.Outcome check = FaissGroundTruthCheck.check(faissGt, base, queries);
+                String what = String.format(Locale.ROOT, "faiss's %s (make_datasets.py, IndexFlatL2, k=%d) checked against komsu's "
+                        + "exact knn kernel on %d evenly spaced queries: top-10 sets differ for %d", faissGt.getFileName(),
+                        check.faiss().k(), check.sampled(), check.differing());
+                if (check.agrees()) {
+                    gt = check.faiss();
+                    notes.add("ground truth: " + what + " (--own-ground-truth recomputes it all with komsu)");
+                } else {
+                    notes.add("ground truth: komsu's own, because " + what);
+                }
+            }
+            if (gt == null) {
+                gt = GroundTruthCache.load(dir, baseFile, queriesFile, base, queries);
+                notes.add("ground truth: komsu's exact knn kernel, k=" + gt.k());
+                if (checkFaissGt && Files.exists(faissGt)) notes.add(compareWithFaiss(gt, faissGt));
+            }
+            notes.add(String.format(Locale.ROOT, "N=%d, D=%d, nq=%d", base.rows(), base.cols(), queries.rows()));
             return new Dataset(name, baseFile, queriesFile, base, queries, gt, notes);
         } catch (IOException | RuntimeException e) {
             if (base != null) base.close();

@@ -56,7 +56,7 @@ public final class HarnessMain {
         List<Backends.Kind> backends = usableBackends(opts, notes);
         DatasetCatalog catalog = new DatasetCatalog(opts.cache(), home.resolve("../shared/interop/make_datasets.py").normalize(),
                 Path.of(System.getProperty("komsu.fashionMnistDir", "/usr/share/datasets/fashion-mnist")),
-                Path.of(System.getProperty("komsu.python", "/usr/bin/python3")));
+                Path.of(System.getProperty("komsu.python", "/usr/bin/python3")), opts.ownGroundTruth());
         DatasetCatalog.Subset subset = opts.quick()
                 ? new DatasetCatalog.Subset(HarnessOptions.QUICK_BASE_ROWS, HarnessOptions.QUICK_QUERY_ROWS) : null;
         Files.createDirectories(opts.out());

@@ -23,11 +23,13 @@ import java.util.Map;
  * --out DIR             results folder (default .komsu-cache/results/DATASET)
  * --cache DIR           datasets and ground truth (default .komsu-cache/datasets)
  * --faiss-reference F   FAISS_REFERENCE.md (default ../shared/FAISS_REFERENCE.md)
+ * --own-ground-truth    always compute komsu's full ground truth, even where make_datasets.py's
+ *                       faiss ground truth passes the sampled check
  * </pre>
  */
 public record HarnessOptions(String dataset, Path base, Path queries, List<String> factories, List<Integer> nprobes,
                              List<Double> kFactors, List<Integer> threads, List<Backends.Kind> backends,
-                             boolean backendsExplicit, int runs, boolean compareFaiss, boolean quick, Path out,
+                             boolean backendsExplicit, int runs, boolean compareFaiss, boolean quick, boolean ownGroundTruth, Path out,
                              Path cache, Path faissReference, Path home) {
     /** Default index strings: the FAISS_REFERENCE.md rows a default run (one thread) can afford here. */
     public static final Map<String, List<String>> DEFAULT_FACTORIES = Map.of(
@@ -45,6 +47,7 @@ public record HarnessOptions(String dataset, Path base, Path queries, List<Strin
             usage: scripts/bench --dataset NAME [--base B.npy --queries Q.npy] [--factory STR]... [--nprobe 1,4,16]
                                  [--k-factor 4] [--threads 1,2] [--backend cpu[,opencl][,scalar]] [--runs 3]
                                  [--compare-faiss] [--quick] [--out DIR] [--cache DIR] [--faiss-reference FILE]
+                                 [--own-ground-truth]
               datasets: fashion-mnist, rvc256, rvc768, sift1m-like, or any name with --base and --queries
               defaults: factories per dataset (fashion-mnist: Flat, IVF1024,Flat, IVF1024,PQ392x4fs,RFlat, IVF1024,SQ8),
                         --nprobe 1,4,16 (rvc768: 1,4), --k-factor 4, --threads 1, --backend cpu (+opencl when available),
@@ -66,6 +69,7 @@ public record HarnessOptions(String dataset, Path base, Path queries, List<Strin
         int runs = 3;
         boolean compareFaiss = false;
         boolean quick = false;
+        boolean ownGroundTruth = false;
         Path out = null;
         Path cache = home.resolve(".komsu-cache/datasets");
         Path reference = home.resolve("../shared/FAISS_REFERENCE.md").normalize();
@@ -74,6 +78,7 @@ public record HarnessOptions(String dataset, Path base, Path queries, List<Strin
             switch (flag) {
                 case "--compare-faiss" -> compareFaiss = true;
                 case "--quick" -> quick = true;
+                case "--own-ground-truth" -> ownGroundTruth = true;
                 case "--help", "-h" -> throw new UsageException(USAGE);
                 default -> {
                     if (i + 1 >= args.length) throw new UsageException(flag.startsWith("--")
@@ -120,7 +125,7 @@ public record HarnessOptions(String dataset, Path base, Path queries, List<Strin
             throw new UsageException(e.getMessage());
         }
         return new HarnessOptions(dataset, base, queries, List.copyOf(factories), nprobes, kFactors, threads, backends,
-                backendsExplicit, runs, compareFaiss, quick, out, cache, reference, home);
+                backendsExplicit, runs, compareFaiss, quick, ownGroundTruth, out, cache, reference, home);
     }
 
     public SearchGrid grid() {

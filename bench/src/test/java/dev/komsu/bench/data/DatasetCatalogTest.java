@@ -1,5 +1,6 @@
 package dev.komsu.bench.data;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -21,7 +22,7 @@ class DatasetCatalogTest {
 
     private DatasetCatalog catalog() {
         return new DatasetCatalog(dir.resolve("cache"), dir.resolve("missing/make_datasets.py"), dir.resolve("no-fashion"),
-                Path.of("/usr/bin/python3"));
+                Path.of("/usr/bin/python3"), false);
     }
 
     private Path[] userPair() throws IOException {
@@ -86,6 +87,44 @@ class DatasetCatalogTest {
             assertTrue(d.groundTruth().label(0, 0) < 120);
             assertTrue(d.baseFile().toString().contains("subset-120x5"), d.baseFile().toString());
         }
+    }
+
+    /** A cached synthetic set as make_datasets.py leaves it, with {@code gt.npy} = exact labels, or shifted ones when {@code wrong}. */
+    private long[] exact;
+
+    private void syntheticSet(boolean wrong) throws IOException {
+        Path set = dir.resolve("cache/rvc256");
+        Files.createDirectories(set);
+        try (FloatMatrix b = TestData.uniform(400, 8, 3); FloatMatrix q = TestData.uniform(30, 8, 4);
+             var scalar = dev.komsu.kernels.Backends.scalar()) {
+            Npy.write(set.resolve("base.npy"), b);
+            Npy.write(set.resolve("queries.npy"), q);
+            exact = scalar.knn(q, b, 100, dev.komsu.kernels.Metric.L2).labels();
+            int[] gt = new int[exact.length];
+            for (int i = 0; i < gt.length; i++) gt[i] = (int) (wrong ? (exact[i] + 1) % 400 : exact[i]);
+            Npy.writeInts(set.resolve("gt.npy"), gt, 30, 100);
+        }
+        Files.writeString(set.resolve("meta.json"), "{}");
+    }
+
+    @Test
+    void faissGroundTruthThatPassesTheSampledCheckIsUsed() throws Exception {
+        syntheticSet(false);
+        try (Dataset d = catalog().open("rvc256", null, null, null)) {
+            assertArrayEquals(exact, d.groundTruth().labels());
+            assertTrue(d.notes().stream().anyMatch(n -> n.contains("gt.npy") && n.contains("differ for 0")), d.notes().toString());
+        }
+        assertEquals(List.of(), cachedGroundTruths(), "komsu's own ground truth was computed although faiss's agreed");
+    }
+
+    @Test
+    void faissGroundTruthThatDisagreesIsReplacedByKomsus() throws Exception {
+        syntheticSet(true);
+        try (Dataset d = catalog().open("rvc256", null, null, null)) {
+            assertTrue(d.notes().stream().anyMatch(n -> n.startsWith("ground truth: komsu's own, because")), d.notes().toString());
+            assertArrayEquals(exact, d.groundTruth().labels());
+        }
+        assertEquals(1, cachedGroundTruths().size());
     }
 
     @Test
