@@ -17,7 +17,7 @@ import java.util.Map;
  * {@code --compare-faiss}, Debian's faiss on the same data and grid in one run, merged with the
  * FAISS_REFERENCE.md (AVX2) figures. Writes to the output folder: {@code komsu.jsonl} and
  * {@code faiss.jsonl} (as measured, rewritten after every index string), {@code results.jsonl}
- * (all rows with ratios), {@code results.md} (the table) and {@code recall-qps.png}. Exit code 0
+ * (all rows with ratios), {@code results.md} (the table), {@code recall-qps.png} and {@code run.json} (settings and notes). Exit code 0
  * when the run completed (individual configurations may still be error rows), 2 on bad
  * arguments, 1 on failure.
  */
@@ -125,6 +125,21 @@ public final class HarnessMain {
         if (plotted.stream().anyMatch(ResultRow::ok)) {
             RecallQpsPlot.write(png, data.name() + ": recall@10 vs QPS", plotted);
         }
+        Map<String, Object> run = new java.util.LinkedHashMap<>();
+        run.put("dataset", data.name());
+        run.put("n", data.base().rows());
+        run.put("d", data.dim());
+        run.put("nq", data.queries().rows());
+        run.put("factories", opts.factories());
+        run.put("nprobe", opts.nprobes());
+        run.put("k_factor", opts.kFactors());
+        run.put("threads", opts.threads());
+        run.put("runs", opts.runs());
+        run.put("quick", opts.quick());
+        run.put("finished", java.time.Instant.now().toString());
+        run.put("notes", notes);
+        run.put("ratio_method", MatchedRecall.METHOD);
+        AtomicFiles.writeString(opts.out().resolve("run.json"), Json.object(run) + "\n");
         System.out.println(table);
         System.err.println("[bench] wrote " + md + ", " + opts.out().resolve("results.jsonl") + ", " + png);
     }

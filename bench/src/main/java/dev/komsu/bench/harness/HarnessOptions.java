@@ -133,24 +133,21 @@ public record HarnessOptions(String dataset, Path base, Path queries, List<Strin
     }
 
     private static List<Integer> ints(String flag, String v) {
-        List<Integer> out = new ArrayList<>();
-        for (String s : v.split(",")) {
-            try {
-                out.add(Integer.parseInt(s.strip()));
-            } catch (NumberFormatException e) {
-                throw new UsageException(flag + " expects comma-separated integers, got '" + v + "'");
-            }
-        }
-        return List.copyOf(out);
+        return values(flag, v, Integer::parseInt, "integers");
     }
 
     private static List<Double> doubles(String flag, String v) {
-        List<Double> out = new ArrayList<>();
+        return values(flag, v, Double::parseDouble, "numbers");
+    }
+
+    /** A comma-separated list; a bad item is a usage error naming the flag. */
+    private static <T> List<T> values(String flag, String v, java.util.function.Function<String, T> parse, String what) {
+        List<T> out = new ArrayList<>();
         for (String s : v.split(",")) {
             try {
-                out.add(Double.parseDouble(s.strip()));
+                out.add(parse.apply(s.strip()));
             } catch (NumberFormatException e) {
-                throw new UsageException(flag + " expects comma-separated numbers, got '" + v + "'");
+                throw new UsageException(flag + " expects comma-separated " + what + ", got '" + v + "'");
             }
         }
         return List.copyOf(out);
