@@ -64,7 +64,8 @@ public final class HarnessMain {
             notes.addAll(0, data.notes());
             data.notes().forEach(n -> System.err.println("[bench] " + n));
             SearchGrid grid = opts.grid();
-            KomsuRunner komsu = new KomsuRunner(data, grid, opts.runs(), Recall.DEPTH);
+            KomsuRunner komsu = new KomsuRunner(data, grid, opts.runs(), Recall.DEPTH,
+                    new SerializedSize(opts.out().resolve("scratch")));
             FaissRunner faiss = opts.compareFaiss()
                     ? new FaissRunner(home.resolve("scripts/compare-faiss"), opts.out().resolve("faiss-labels"), opts.runs(), Recall.DEPTH)
                     : null;
@@ -80,6 +81,7 @@ public final class HarnessMain {
                     writeJsonLines(opts.out().resolve("faiss.jsonl"), faissRows, List.of(), null);
                 }
             }
+            Files.deleteIfExists(opts.out().resolve("scratch")); // emptied after every measurement
             report(opts, data, notes, komsuRows, faissRows);
         }
     }

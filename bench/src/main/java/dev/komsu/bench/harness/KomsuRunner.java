@@ -24,13 +24,15 @@ public final class KomsuRunner {
     private final SearchGrid grid;
     private final int runs;
     private final int k;
+    private final SerializedSize sizer;
 
-    public KomsuRunner(Dataset data, SearchGrid grid, int runs, int k) {
+    public KomsuRunner(Dataset data, SearchGrid grid, int runs, int k, SerializedSize sizer) {
         if (runs < 1) throw new IllegalArgumentException("runs must be >= 1, got " + runs);
         this.data = data;
         this.grid = grid;
         this.runs = runs;
         this.k = k;
+        this.sizer = sizer;
     }
 
     public List<ResultRow> run(String factory, Backends.Kind kind, int threads) {
@@ -69,7 +71,7 @@ public final class KomsuRunner {
                     for (SearchGrid.Setting s : settings) rows.add(failed(build, backendName, factory, s, threads, e));
                     return rows;
                 }
-                long bytes = -1; // komsu has no serialised-size API yet (FaissIndexes.write is not on main)
+                long bytes = sizer.bytes(index);
                 for (SearchGrid.Setting s : settings) {
                     try {
                         rows.add(search(index, s, build, backendName, factory, threads, trainS, addS, bytes));

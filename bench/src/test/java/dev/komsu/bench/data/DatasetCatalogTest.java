@@ -122,7 +122,8 @@ class DatasetCatalogTest {
         syntheticSet(true);
         try (Dataset d = catalog().open("rvc256", null, null, null)) {
             assertTrue(d.notes().stream().anyMatch(n -> n.startsWith("ground truth: komsu's own, because")), d.notes().toString());
-            assertArrayEquals(exact, d.groundTruth().labels());
+            // the CPU backend's sums round differently from the scalar reference's: compare top-10 sets, not deep near-ties
+            assertEquals(0, d.groundTruth().queriesWithDifferentTop(new GroundTruth(30, 100, exact), 10));
         }
         assertEquals(1, cachedGroundTruths().size());
     }

@@ -18,7 +18,7 @@ class KomsuRunnerTest {
     @Test
     void flatIsExactAndIvfRecallGrowsWithNprobe() throws Exception {
         try (Dataset data = HarnessFixtures.tinyDataset(dir)) {
-            KomsuRunner runner = new KomsuRunner(data, new SearchGrid(List.of(1, 16), List.of(4.0)), 3, 10);
+            KomsuRunner runner = new KomsuRunner(data, new SearchGrid(List.of(1, 16), List.of(4.0)), 3, 10, new SerializedSize(dir.resolve("scratch")));
             List<ResultRow> flat = runner.run("Flat", Backends.Kind.CPU, 1);
             assertEquals(1, flat.size());
             ResultRow f = flat.getFirst();
@@ -28,6 +28,7 @@ class KomsuRunnerTest {
             assertEquals(Stats.median(f.qpsRuns()), f.qps());
             assertEquals("-", f.params());
             assertTrue(f.build().startsWith("komsu "), f.build());
+            assertTrue(f.indexBytes() > 2000L * 16 * 4 && f.indexBytes() < 2000L * 16 * 4 + 4096, "Flat size " + f.indexBytes());
 
             List<ResultRow> ivf = runner.run("IVF16,Flat", Backends.Kind.CPU, 2);
             assertEquals(List.of("nprobe=1", "nprobe=16"), ivf.stream().map(ResultRow::params).toList());
@@ -40,7 +41,7 @@ class KomsuRunnerTest {
     @Test
     void unsupportedIndexStringsBecomeErrorRowsNamingTheProblem() throws Exception {
         try (Dataset data = HarnessFixtures.tinyDataset(dir)) {
-            KomsuRunner runner = new KomsuRunner(data, new SearchGrid(List.of(1, 4), List.of(2.0)), 3, 10);
+            KomsuRunner runner = new KomsuRunner(data, new SearchGrid(List.of(1, 4), List.of(2.0)), 3, 10, new SerializedSize(dir.resolve("scratch")));
             List<ResultRow> rows = runner.run("IVF16,Bogus99,RFlat", Backends.Kind.CPU, 1);
             assertEquals(2, rows.size()); // 2 nprobe x 1 k_factor: one error row per planned setting
             for (ResultRow r : rows) {
