@@ -71,7 +71,7 @@ public final class HarnessMain {
                     : null;
             List<ResultRow> komsuRows = new ArrayList<>();
             List<ResultRow> faissRows = new ArrayList<>();
-            for (String factory : opts.factories()) {
+            for (String factory : opts.factoriesFor(data.base().rows())) {
                 for (Backends.Kind kind : backends) {
                     for (int t : opts.threads()) komsuRows.addAll(komsu.run(factory, kind, t));
                 }
@@ -132,7 +132,7 @@ public final class HarnessMain {
         run.put("n", data.base().rows());
         run.put("d", data.dim());
         run.put("nq", data.queries().rows());
-        run.put("factories", opts.factories());
+        run.put("factories", opts.factoriesFor(data.base().rows()));
         run.put("nprobe", opts.nprobes());
         run.put("k_factor", opts.kFactors());
         run.put("threads", opts.threads());

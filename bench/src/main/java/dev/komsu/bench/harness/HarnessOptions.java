@@ -31,10 +31,14 @@ public record HarnessOptions(String dataset, Path base, Path queries, List<Strin
                              List<Double> kFactors, List<Integer> threads, List<Backends.Kind> backends,
                              boolean backendsExplicit, int runs, boolean compareFaiss, boolean quick, boolean ownGroundTruth, Path out,
                              Path cache, Path faissReference, Path home) {
-    /** Default index strings: the FAISS_REFERENCE.md rows a default run (one thread) can afford here. */
+    /**
+     * Default index strings: FAISS_REFERENCE.md rows a default run (one thread) can afford here.
+     * No Flat: a brute-force search of every query costs as much as the ground truth, four times
+     * over (warm-up and three runs); ask for it with --factory Flat.
+     */
     public static final Map<String, List<String>> DEFAULT_FACTORIES = Map.of(
-            "fashion-mnist", List.of("Flat", "IVF1024,Flat", "IVF1024,PQ392x4fs,RFlat", "IVF1024,SQ8"),
-            "rvc256", List.of("Flat", "IVF1024,Flat", "IVF1024,PQ128x4fs,RFlat", "IVF1024,SQ8"),
+            "fashion-mnist", List.of("IVF1024,Flat", "IVF1024,PQ392x4fs,RFlat", "IVF1024,SQ8"),
+            "rvc256", List.of("IVF1024,Flat", "IVF1024,PQ128x4fs,RFlat", "IVF1024,SQ8"),
             "rvc768", List.of("IVF2048,Flat", "IVF2048,PQ384x4fs,RFlat"),
             "sift1m-like", List.of("IVF4096,Flat", "IVF4096,PQ32x4fs"));
     /** Default nprobe per dataset where 1,4,16 would not fit the time budget (rvc768's lists are very skewed). */
@@ -49,8 +53,8 @@ public record HarnessOptions(String dataset, Path base, Path queries, List<Strin
                                  [--compare-faiss] [--quick] [--out DIR] [--cache DIR] [--faiss-reference FILE]
                                  [--own-ground-truth]
               datasets: fashion-mnist, rvc256, rvc768, sift1m-like, or any name with --base and --queries
-              defaults: factories per dataset (fashion-mnist: Flat, IVF1024,Flat, IVF1024,PQ392x4fs,RFlat, IVF1024,SQ8),
-                        --nprobe 1,4,16 (rvc768: 1,4), --k-factor 4, --threads 1, --backend cpu (+opencl when available),
+              defaults: factories per dataset (fashion-mnist: IVF1024,Flat, IVF1024,PQ392x4fs,RFlat, IVF1024,SQ8),
+                        any other dataset: IVF<RVC's nlist rule>,Flat; --nprobe 1,4,16 (rvc768: 1,4), --k-factor 4, --threads 1, --backend cpu (+opencl when available),
                         --runs 3, --out .komsu-cache/results/DATASET
               --quick: first 20000 base vectors and 1000 queries, factory IVF256,Flat unless --factory is given
             """;
@@ -114,7 +118,8 @@ public record HarnessOptions(String dataset, Path base, Path queries, List<Strin
         }
         if (runs < 3) throw new UsageException("--runs must be >= 3 (QPS is the median of at least 3 timed runs), got " + runs);
         if (factories.isEmpty()) {
-            factories = quick ? QUICK_FACTORIES : DEFAULT_FACTORIES.getOrDefault(dataset, List.of("Flat", "IVF1024,Flat"));
+            // empty for a user dataset: RVC's IVF rule, once the number of vectors is known (factoriesFor)
+            factories = quick ? QUICK_FACTORIES : DEFAULT_FACTORIES.getOrDefault(dataset, List.of());
         }
         if (nprobes == null) nprobes = DEFAULT_NPROBE.getOrDefault(dataset, List.of(1, 4, 16));
         for (int t : threads) if (t < 1) throw new UsageException("--threads values must be >= 1, got " + t);
@@ -126,6 +131,11 @@ public record HarnessOptions(String dataset, Path base, Path queries, List<Strin
         }
         return new HarnessOptions(dataset, base, queries, List.copyOf(factories), nprobes, kFactors, threads, backends,
                 backendsExplicit, runs, compareFaiss, quick, ownGroundTruth, out, cache, reference, home);
+    }
+
+    /** The index strings to run on {@code n} base vectors: as given, or RVC's IVF{n},Flat for a user dataset. */
+    public List<String> factoriesFor(long n) {
+        return factories.isEmpty() ? List.of("IVF" + dev.komsu.IndexFactory.rvcNlist(n) + ",Flat") : factories;
     }
 
     public SearchGrid grid() {

@@ -58,6 +58,8 @@ class HarnessOptionsTest {
     void userPairNamesTheDatasetAfterTheBaseFile() {
         HarnessOptions o = parse("--base", "/d/feats.npy", "--queries", "/d/q.npy");
         assertEquals("feats", o.dataset());
+        assertEquals(List.of("IVF2564,Flat"), o.factoriesFor(100_000)); // RVC: min(16 * sqrt(N) = 5059, N / 39 = 2564)
+        assertEquals(List.of("Flat"), parse("--base", "/d/f.npy", "--queries", "/d/q.npy", "--factory", "Flat").factoriesFor(100_000));
     }
 
     @Test
