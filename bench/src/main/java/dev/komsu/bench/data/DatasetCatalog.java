@@ -183,9 +183,12 @@ public final class DatasetCatalog {
         Files.createDirectories(cacheDir);
         System.err.println("[bench] generating " + name + " with " + makeDatasetsScript + " into " + cacheDir
                 + " (once; it also computes faiss's ground truth)");
-        ProcessBuilder pb = new ProcessBuilder(python.toString(), makeDatasetsScript.toString(), name).inheritIO();
+        ProcessBuilder pb = new ProcessBuilder(python.toString(), makeDatasetsScript.toString(), name).redirectErrorStream(true);
         pb.environment().put("KOMSU_DATA", cacheDir.toAbsolutePath().toString());
-        int code = pb.start().waitFor();
+        Process p = pb.start();
+        p.getOutputStream().close();
+        p.getInputStream().transferTo(System.err); // its progress goes to our log, stdout is kept for the results table
+        int code = p.waitFor();
         if (code != 0 || !Files.exists(cacheDir.resolve(name).resolve("meta.json"))) {
             throw new IOException(makeDatasetsScript.getFileName() + " " + name + " failed (exit code " + code
                     + "); it needs Debian's python3-numpy and python3-faiss for " + python);

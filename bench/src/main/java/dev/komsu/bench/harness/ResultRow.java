@@ -35,9 +35,14 @@ public record ResultRow(String dataset, String system, String build, String back
         return error == null;
     }
 
-    /** "komsu cpu", "faiss", "faiss-ref": the name of this row's curve in tables and plots. */
+    /**
+     * The name of this row's curve in tables and plots: "komsu cpu", or faiss's system with its
+     * SIMD level from the build ("faiss GENERIC", "faiss-ref AVX2"), so a reader sees which faiss.
+     */
     public String curveName() {
-        return system.equals("komsu") ? "komsu " + backend : system;
+        if (system.equals("komsu")) return "komsu " + backend;
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("OPTIMIZE (\\S+)").matcher(build == null ? "" : build);
+        return m.find() ? system + " " + m.group(1) : system;
     }
 
     /** The fields in a stable order, for JSON lines; {@code extra} (e.g. ratios) is appended. */

@@ -54,6 +54,7 @@ class ReferenceTableTest {
         assertEquals(new Recall(0.895, 0.895, 0.811), ivf2.recall());
         assertEquals(Math.round(99.4 * 1024 * 1024), ivf2.indexBytes());
         assertEquals("faiss 1.7.3 OPTIMIZE AVX2 (FAISS_REFERENCE.md)", ivf2.build());
+        assertEquals("faiss-ref AVX2", ivf2.curveName());
     }
 
     @Test
