@@ -32,8 +32,12 @@ public final class HarnessMain {
         try {
             opts = HarnessOptions.parse(args, home);
         } catch (HarnessOptions.UsageException e) {
+            if (e.getMessage().equals(HarnessOptions.USAGE)) { // --help
+                System.out.print(HarnessOptions.USAGE);
+                System.exit(0);
+            }
             System.err.println("bench: " + e.getMessage());
-            if (!e.getMessage().startsWith("usage")) System.err.print(HarnessOptions.USAGE);
+            System.err.print(HarnessOptions.USAGE);
             System.exit(2);
             return;
         }
@@ -59,8 +63,8 @@ public final class HarnessMain {
                 Path.of(System.getProperty("komsu.python", "/usr/bin/python3")), opts.ownGroundTruth());
         DatasetCatalog.Subset subset = opts.quick()
                 ? new DatasetCatalog.Subset(HarnessOptions.QUICK_BASE_ROWS, HarnessOptions.QUICK_QUERY_ROWS) : null;
-        Files.createDirectories(opts.out());
         try (Dataset data = catalog.open(opts.dataset(), opts.base(), opts.queries(), subset)) {
+            Files.createDirectories(opts.out());
             notes.addAll(0, data.notes());
             data.notes().forEach(n -> System.err.println("[bench] " + n));
             SearchGrid grid = opts.grid();
@@ -69,6 +73,15 @@ public final class HarnessMain {
             FaissRunner faiss = opts.compareFaiss()
                     ? new FaissRunner(home.resolve("scripts/compare-faiss"), opts.out().resolve("faiss-labels"), opts.runs(), Recall.DEPTH)
                     : null;
+            if (faiss != null) {
+                // Fails here, before the long komsu runs, when Debian's faiss cannot be imported.
+                try {
+                    notes.add("faiss side: " + faiss.buildInfo() + " via scripts/compare-faiss, faiss.omp_set_num_threads(T)");
+                } catch (IOException e) {
+                    throw new IllegalStateException("--compare-faiss: " + e.getMessage()
+                            + "; it needs Debian's python3-faiss and python3-numpy for /usr/bin/python3", e);
+                }
+            }
             List<ResultRow> komsuRows = new ArrayList<>();
             List<ResultRow> faissRows = new ArrayList<>();
             for (String factory : opts.factoriesFor(data.base().rows())) {
