@@ -13,50 +13,10 @@ import dev.komsu.kernels.FloatMatrix;
 import dev.komsu.kernels.Metric;
 import dev.komsu.kernels.Neighbors;
 import java.util.Arrays;
-import java.util.Comparator;
-import java.util.Random;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class FeatureRetrievalTest {
     private static final float TOL = 1e-5f;
-
-    static float[][] random(int rows, int cols, long seed) {
-        Random r = new Random(seed);
-        float[][] out = new float[rows][cols];
-        for (float[] row : out) for (int c = 0; c < cols; c++) row[c] = (float) r.nextGaussian();
-        return out;
-    }
-
-    /** RVC's formula in double, with neighbours found by brute force: independent of komsu's search and blend. */
-    static float[][] reference(float[][] stored, float[][] features, int k, double rate) {
-        float[][] out = new float[features.length][];
-        for (int t = 0; t < features.length; t++) {
-            float[] f = features[t];
-            double[] d = new double[stored.length];
-            for (int i = 0; i < stored.length; i++) {
-                double s = 0;
-                for (int c = 0; c < f.length; c++) s += (f[c] - (double) stored[i][c]) * (f[c] - (double) stored[i][c]);
-                d[i] = s;
-            }
-            Integer[] order = IntStream.range(0, stored.length).boxed().toArray(Integer[]::new);
-            Arrays.sort(order, Comparator.comparingDouble(i -> d[i]));
-            int n = Math.min(k, stored.length);
-            double[] w = new double[n];
-            double sum = 0;
-            for (int j = 0; j < n; j++) {
-                w[j] = 1 / (d[order[j]] * d[order[j]]);
-                sum += w[j];
-            }
-            out[t] = new float[f.length];
-            for (int c = 0; c < f.length; c++) {
-                double mean = 0;
-                for (int j = 0; j < n; j++) mean += w[j] / sum * stored[order[j]][c];
-                out[t][c] = (float) (rate * mean + (1 - rate) * f[c]);
-            }
-        }
-        return out;
-    }
 
     static void assertRowsClose(float[][] expected, FloatMatrix actual) {
         assertEquals(expected.length, actual.rows());
@@ -71,21 +31,21 @@ class FeatureRetrievalTest {
 
     @Test
     void flatBlendMatchesTheBruteForceReference() {
-        float[][] stored = random(300, 16, 1);
-        float[][] features = random(40, 16, 2);
+        float[][] stored = RvcReference.random(300, 16, 1);
+        float[][] features = RvcReference.random(40, 16, 2);
         try (Index index = IndexFactory.create(16, "Flat", Metric.L2, Backends.scalar())) {
             index.add(stored);
             try (FloatMatrix f = FloatMatrix.of(features);
                  FloatMatrix out = FeatureRetrieval.blend(index, f, 8, 0.75f)) {
-                assertRowsClose(reference(stored, features, 8, 0.75), out);
+                assertRowsClose(RvcReference.blend(stored, features, 8, 0.75), out);
             }
         }
     }
 
     @Test
     void ivfBlendUsesTheStoredVectorsOfWhatTheSearchFound() {
-        float[][] stored = random(2000, 12, 3);
-        float[][] features = random(60, 12, 4);
+        float[][] stored = RvcReference.random(2000, 12, 3);
+        float[][] features = RvcReference.random(60, 12, 4);
         try (Index index = IndexFactory.create(12, "IVF16,Flat", Metric.L2, Backends.scalar());
              FloatMatrix f = FloatMatrix.of(features)) {
             index.train(stored);
@@ -115,7 +75,7 @@ class FeatureRetrievalTest {
 
     @Test
     void anExactMatchReturnsTheStoredVectorAtIndexRateOne() {
-        float[][] stored = random(100, 8, 5);
+        float[][] stored = RvcReference.random(100, 8, 5);
         try (Index index = IndexFactory.create(8, "IVF4,Flat", Metric.L2, Backends.scalar())) {
             index.train(stored);
             index.add(stored);
@@ -130,13 +90,13 @@ class FeatureRetrievalTest {
 
     @Test
     void rowsWithFewerThanKNeighboursUseTheOnesFound() {
-        float[][] stored = random(3, 6, 6);
-        float[][] features = random(5, 6, 7);
+        float[][] stored = RvcReference.random(3, 6, 6);
+        float[][] features = RvcReference.random(5, 6, 7);
         try (Index index = IndexFactory.create(6, "Flat", Metric.L2, Backends.scalar());
              FloatMatrix f = FloatMatrix.of(features)) {
             index.add(stored);
             try (FloatMatrix out = FeatureRetrieval.blend(index, f, 8, 0.5f)) {
-                assertRowsClose(reference(stored, features, 8, 0.5), out);
+                assertRowsClose(RvcReference.blend(stored, features, 8, 0.5), out);
             }
         }
     }
@@ -145,8 +105,8 @@ class FeatureRetrievalTest {
     void aRowWithNoNeighbourKeepsItsFeatures() {
         // Two far-apart clusters train two lists; only the first cluster is added, so a query
         // from the second cluster probes (nprobe 1) an empty list and finds nothing (-1 labels).
-        float[][] clusterA = random(200, 4, 8);
-        float[][] clusterB = random(200, 4, 9);
+        float[][] clusterA = RvcReference.random(200, 4, 8);
+        float[][] clusterB = RvcReference.random(200, 4, 9);
         for (float[] row : clusterB) for (int c = 0; c < 4; c++) row[c] += 100f;
         float[][] both = new float[400][];
         System.arraycopy(clusterA, 0, both, 0, 200);
@@ -154,7 +114,7 @@ class FeatureRetrievalTest {
         try (Index index = IndexFactory.create(4, "IVF2,Flat", Metric.L2, Backends.scalar())) {
             index.train(both);
             index.add(clusterA);
-            float[][] features = {clusterB[0], random(1, 4, 99)[0]};
+            float[][] features = {clusterB[0], RvcReference.random(1, 4, 99)[0]};
             try (FloatMatrix f = FloatMatrix.of(features);
                  FloatMatrix out = FeatureRetrieval.blend(index, f, 8, 0.75f)) {
                 assertEquals(-1, index.search(features, 8, SearchParams.DEFAULTS).label(0, 0), "test setup: no neighbour");
@@ -166,8 +126,8 @@ class FeatureRetrievalTest {
 
     @Test
     void idMapIndexesBlendByTheirOwnIds() {
-        float[][] stored = random(50, 5, 10);
-        float[][] features = random(7, 5, 11);
+        float[][] stored = RvcReference.random(50, 5, 10);
+        float[][] features = RvcReference.random(7, 5, 11);
         long[] ids = new long[50];
         for (int i = 0; i < ids.length; i++) ids[i] = 1_000_000L + 7L * (49 - i);
         try (Index index = IndexFactory.create(5, "IDMap2,Flat", Metric.L2, Backends.scalar());
@@ -175,15 +135,15 @@ class FeatureRetrievalTest {
              FloatMatrix f = FloatMatrix.of(features)) {
             index.addWithIds(s, ids);
             try (FloatMatrix out = FeatureRetrieval.blend(index, f, 4, 0.75f)) {
-                assertRowsClose(reference(stored, features, 4, 0.75), out);
+                assertRowsClose(RvcReference.blend(stored, features, 4, 0.75), out);
             }
         }
     }
 
     @Test
     void indexRateZeroReturnsTheFeaturesUnchanged() {
-        float[][] stored = random(30, 4, 12);
-        float[][] features = random(3, 4, 13);
+        float[][] stored = RvcReference.random(30, 4, 12);
+        float[][] features = RvcReference.random(3, 4, 13);
         try (Index index = IndexFactory.create(4, "Flat", Metric.L2, Backends.scalar());
              FloatMatrix f = FloatMatrix.of(features)) {
             index.add(stored);
@@ -197,11 +157,11 @@ class FeatureRetrievalTest {
     void rejectsBadArgumentsNamingThem() {
         try (Index index = IndexFactory.create(4, "Flat", Metric.L2, Backends.scalar());
              Index ip = IndexFactory.create(4, "Flat", Metric.INNER_PRODUCT, Backends.scalar());
-             FloatMatrix f = FloatMatrix.of(random(2, 4, 14));
-             FloatMatrix wide = FloatMatrix.of(random(2, 5, 15));
+             FloatMatrix f = FloatMatrix.of(RvcReference.random(2, 4, 14));
+             FloatMatrix wide = FloatMatrix.of(RvcReference.random(2, 5, 15));
              FloatMatrix nan = FloatMatrix.of(new float[][] {{1, 2, Float.NaN, 4}})) {
-            index.add(random(10, 4, 16));
-            ip.add(random(10, 4, 16));
+            index.add(RvcReference.random(10, 4, 16));
+            ip.add(RvcReference.random(10, 4, 16));
             assertTrue(assertThrows(IllegalArgumentException.class, () -> FeatureRetrieval.blend(index, f, 0, 0.5f))
                     .getMessage().contains("k must be > 0"));
             assertTrue(assertThrows(IllegalArgumentException.class, () -> FeatureRetrieval.blend(index, f, 8, 1.5f))

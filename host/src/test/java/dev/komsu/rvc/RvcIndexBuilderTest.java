@@ -47,7 +47,7 @@ class RvcIndexBuilderTest {
             stages.add(stage);
             if (stage.equals("add")) adds.add(new long[] {done, total});
         };
-        try (FloatMatrix xs = FloatMatrix.of(FeatureRetrievalTest.random(20_000, 4, 1));
+        try (FloatMatrix xs = FloatMatrix.of(RvcReference.random(20_000, 4, 1));
              Index index = new RvcIndexBuilder(null, Metric.L2, 0, Backends.cpu(1), listener).build(xs)) {
             assertTrue(index instanceof IvfIndex);
             assertEquals(IndexFactory.rvcNlist(20_000), ((IvfIndex) index).nlist());
@@ -64,7 +64,7 @@ class RvcIndexBuilderTest {
 
     @Test
     void badFactoryStringsAndEmptyInputsAreRejected() {
-        try (FloatMatrix xs = FloatMatrix.of(FeatureRetrievalTest.random(100, 4, 2));
+        try (FloatMatrix xs = FloatMatrix.of(RvcReference.random(100, 4, 2));
              FloatMatrix none = FloatMatrix.allocate(0, 4)) {
             RvcIndexBuilder bad = new RvcIndexBuilder("IVF10,Bogus", Metric.L2, 0, Backends.scalar(), ProgressListener.NONE);
             assertTrue(assertThrows(IllegalArgumentException.class, () -> bad.build(xs)).getMessage().contains("Bogus"));
@@ -92,7 +92,7 @@ class RvcIndexBuilderTest {
 
     @Test
     void trainRowsLimitsTheTrainingSetButEveryRowIsAdded() {
-        try (FloatMatrix xs = FloatMatrix.of(FeatureRetrievalTest.random(3000, 4, 3));
+        try (FloatMatrix xs = FloatMatrix.of(RvcReference.random(3000, 4, 3));
              Index index = new RvcIndexBuilder("IVF8,Flat", Metric.L2, 500, Backends.scalar(), ProgressListener.NONE)
                      .build(xs)) {
             assertEquals(3000, index.ntotal());
