@@ -4,7 +4,7 @@ import dev.komsu.kernels.Backends;
 import dev.komsu.kernels.ComputeBackend;
 import picocli.CommandLine.Command;
 
-/** {@code komsu devices}: the compute backends this build offers and which one {@code --backend auto} picks. */
+/** {@code komsu devices}: the compute backends, the OpenCL devices found, and what {@code --backend auto} picks. */
 @Command(name = "devices", mixinStandardHelpOptions = true,
         description = "List compute backends and OpenCL devices, and what --backend auto picks.")
 final class DevicesCommand extends CliCommand {
@@ -16,7 +16,7 @@ final class DevicesCommand extends CliCommand {
             out().println("  cpu     " + cpu.name() + " (" + threads + " threads)");
             out().println("  scalar  " + scalar.name() + " (reference implementation)");
         }
-        out().println("opencl: no OpenCL backend in this build");
+        out().println(Backends.describeDevices());
         try (ComputeBackend auto = Backends.select(Backends.Kind.AUTO, threads)) {
             out().println("--backend auto picks: " + auto.name());
         }
