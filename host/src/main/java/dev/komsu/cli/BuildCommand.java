@@ -63,6 +63,10 @@ final class BuildCommand extends CliCommand {
             InputErrors.checkDistinct("--save-total", saveTotal, "--output", output);
         }
         if (!Files.isDirectory(input)) InputErrors.checkDistinct("--input", input, "--output", output);
+        if (saveTotal != null && Files.isDirectory(input) && Files.isSameFile(input, saveTotal.toAbsolutePath().getParent())) {
+            throw new IllegalArgumentException("--save-total " + saveTotal + " is inside the --input folder: the next build"
+                    + " would read it as a feature file (RVC keeps total_fea.npy beside the feature folder)");
+        }
 
         ProgressListener progress = TerminalProgress.forThisProcess();
         try (ComputeBackend backend = Backends.cpu(t);
@@ -74,8 +78,15 @@ final class BuildCommand extends CliCommand {
                 builder.train(index, features);
                 builder.add(index, features);
                 TerminalProgress.finish(progress);
-                if (saveTotal != null) Npy.write(saveTotal, features);
-                FaissIndexes.write(index, output);
+                FaissIndexes.write(index, output); // first: it rejects index types faiss's format cannot hold
+                if (saveTotal != null) {
+                    try {
+                        Npy.write(saveTotal, features);
+                    } catch (Exception e) { // both outputs or neither
+                        Files.deleteIfExists(output);
+                        throw e;
+                    }
+                }
                 out().println("built " + builder.factoryFor(features.rows()) + " over " + features.rows() + " x "
                         + features.cols() + " vectors -> " + output);
             }
@@ -85,8 +96,8 @@ final class BuildCommand extends CliCommand {
     }
 
     /**
-     * The features in memory of their own: a folder is concatenated into new memory anyway; a
-     * single file is mapped read-only, so it is copied only when it must be shuffled in place.
+     * The features: a folder is concatenated into memory of its own; a single file is mapped
+     * read-only (no copy for multi-GB inputs) and copied only when it must be shuffled in place.
      */
     private FloatMatrix readFeatures() throws Exception {
         if (Files.isDirectory(input)) return NpyFolder.read(input);

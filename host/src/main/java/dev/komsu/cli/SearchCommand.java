@@ -60,7 +60,8 @@ final class SearchCommand extends CliCommand {
     void execute() throws Exception {
         InputChecks.checkK(k);
         InputErrors.checkPositive("--batch", batch);
-        // Checked before the index is read; the file's stored values fill in what is not given.
+        // Checked before the index is read; the file's stored values (faiss searches with its
+        // stored nprobe) fill in what is not given.
         SearchParams.Builder asked = SearchParams.builder();
         if (nprobe != null) asked.nprobe(nprobe);
         if (kFactor != null) asked.kFactor(kFactor);
@@ -80,9 +81,9 @@ final class SearchCommand extends CliCommand {
              LoadedIndex loaded = FaissIndexes.load(indexFile, compute);
              FloatMatrix qs = Npy.readMatrix(queries)) {
             Index index = loaded.index();
-            SearchParams params = SearchParams.builder()
-                    .nprobe(nprobe != null ? nprobe : loaded.storedParams().nprobe())
-                    .kFactor(kFactor != null ? kFactor : loaded.storedParams().kFactor()).build();
+            if (nprobe == null) asked.nprobe(loaded.storedParams().nprobe());
+            if (kFactor == null) asked.kFactor(loaded.storedParams().kFactor());
+            SearchParams params = asked.build();
             // One pass over the mapped queries before any output exists: a NaN in the last
             // row must not cost a whole run and leave nothing but an error.
             InputChecks.checkVectors("--queries", qs, index.dim());

@@ -113,6 +113,9 @@ class KomsuCliBadInputTest {
             Npy.write(feats.resolve("b.npy"), b);
         }
         rejects("same width", "build", "--input", feats, "--output", dir.resolve("w.index"), "--save-total", dir.resolve("t.npy"));
+        Files.delete(feats.resolve("b.npy"));
+        rejects("inside the --input folder", "build", "--input", feats, "--output", dir.resolve("w.index"),
+                "--save-total", feats.resolve("total_fea.npy"));
     }
 
     @Test
