@@ -3,6 +3,7 @@ package dev.komsu.cli;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.komsu.IndexFactory;
 import dev.komsu.io.Npy;
@@ -11,6 +12,7 @@ import dev.komsu.kernels.Backends;
 import dev.komsu.kernels.FloatMatrix;
 import dev.komsu.kernels.Metric;
 import dev.komsu.kernels.Neighbors;
+import dev.komsu.kernels.opencl.OpenClDevices;
 import dev.komsu.rvc.RvcReference;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -90,6 +92,39 @@ class KomsuCliTest {
                 "--out-distances", dir.resolve("d.npy"), "--out-labels", dir.resolve("i.npy"));
         assertArrayEquals(Files.readAllBytes(dir.resolve("d.npy")), Files.readAllBytes(dir.resolve("d7.npy")));
         assertArrayEquals(Files.readAllBytes(dir.resolve("i.npy")), Files.readAllBytes(dir.resolve("i7.npy")));
+    }
+
+    @Test
+    void searchWithoutNprobeUsesTheNprobeStoredInTheFileAsFaissDoes() throws Exception {
+        Path x = npy("x.npy", RvcReference.random(1000, 8, 3));
+        Path q = npy("q.npy", RvcReference.random(50, 8, 4));
+        Path index = dir.resolve("x.index");
+        ok("build", "--input", x, "--factory", "IVF16,Flat", "--output", index); // stores nprobe 1, as faiss writes
+        ok("search", "--index", index, "--queries", q, "--k", 5,
+                "--out-distances", dir.resolve("d.npy"), "--out-labels", dir.resolve("i.npy"));
+        ok("search", "--index", index, "--queries", q, "--k", 5, "--nprobe", 1,
+                "--out-distances", dir.resolve("d1.npy"), "--out-labels", dir.resolve("i1.npy"));
+        ok("search", "--index", index, "--queries", q, "--k", 5, "--nprobe", 16,
+                "--out-distances", dir.resolve("d16.npy"), "--out-labels", dir.resolve("i16.npy"));
+        assertArrayEquals(Npy.readLongs(dir.resolve("i1.npy")), Npy.readLongs(dir.resolve("i.npy")));
+        assertTrue(!java.util.Arrays.equals(Npy.readLongs(dir.resolve("i16.npy")), Npy.readLongs(dir.resolve("i.npy"))),
+                "test setup: nprobe matters on this data");
+    }
+
+    @Test
+    void searchOnTheOpenClBackendFindsWhatTheCpuBackendFinds() throws Exception {
+        OpenClDevices.Discovery found = OpenClDevices.discover();
+        assumeTrue(found.best().isPresent(), "no OpenCL device: " + found.problem());
+        Path x = npy("x.npy", RvcReference.random(1500, 16, 5));
+        Path q = npy("q.npy", RvcReference.random(60, 16, 6));
+        Path index = dir.resolve("x.index");
+        ok("build", "--input", x, "--factory", "IVF8,Flat", "--output", index);
+        for (String backend : new String[] {"cpu", "opencl"}) {
+            ok("search", "--index", index, "--queries", q, "--k", 6, "--nprobe", 3, "--backend", backend,
+                    "--out-distances", dir.resolve("d-" + backend + ".npy"), "--out-labels", dir.resolve("i-" + backend + ".npy"));
+        }
+        assertArrayEquals(Npy.readLongs(dir.resolve("i-cpu.npy")), Npy.readLongs(dir.resolve("i-opencl.npy")));
+        assertArrayEquals(Npy.readFloats(dir.resolve("d-cpu.npy")), Npy.readFloats(dir.resolve("d-opencl.npy")), 1e-3f);
     }
 
     @Test
