@@ -40,25 +40,34 @@ class RvcIndexBuilderTest {
     }
 
     @Test
-    void buildsATrainedIndexHoldingEveryRowAndReportsAddBatchesOf8192() {
-        List<long[]> adds = new ArrayList<>();
+    void defaultBuildIsATrainedIvfFlatWithRvcsListCountHoldingEveryRow() {
         List<String> stages = new ArrayList<>();
+        ProgressListener listener = (stage, done, total) -> stages.add(stage);
+        try (FloatMatrix xs = FloatMatrix.of(RvcReference.random(3000, 4, 1));
+             Index index = new RvcIndexBuilder(null, Metric.L2, 0, Backends.cpu(1), listener).build(xs)) {
+            assertTrue(index instanceof IvfIndex);
+            assertEquals(IndexFactory.rvcNlist(3000), ((IvfIndex) index).nlist());
+            assertEquals(3000, index.ntotal());
+            assertTrue(index.isTrained());
+            assertArrayEquals(xs.row(1234), index.reconstruct(1234), 0f);
+            assertTrue(stages.contains("k-means"), "k-means iterations are reported: " + new HashSet<>(stages));
+        }
+    }
+
+    @Test
+    void addsInBatchesOf8192AndReportsEach() {
+        List<long[]> adds = new ArrayList<>();
         ProgressListener listener = (stage, done, total) -> {
-            stages.add(stage);
             if (stage.equals("add")) adds.add(new long[] {done, total});
         };
         try (FloatMatrix xs = FloatMatrix.of(RvcReference.random(20_000, 4, 1));
-             Index index = new RvcIndexBuilder(null, Metric.L2, 0, Backends.cpu(1), listener).build(xs)) {
-            assertTrue(index instanceof IvfIndex);
-            assertEquals(IndexFactory.rvcNlist(20_000), ((IvfIndex) index).nlist());
+             Index index = new RvcIndexBuilder("IVF4,Flat", Metric.L2, 0, Backends.cpu(1), listener).build(xs)) {
             assertEquals(20_000, index.ntotal());
-            assertTrue(index.isTrained());
-            assertArrayEquals(xs.row(12_345), index.reconstruct(12_345), 0f);
+            assertArrayEquals(xs.row(19_999), index.reconstruct(19_999), 0f);
             assertEquals(3, adds.size());
             assertArrayEquals(new long[] {8192, 20_000}, adds.get(0));
             assertArrayEquals(new long[] {16_384, 20_000}, adds.get(1));
             assertArrayEquals(new long[] {20_000, 20_000}, adds.get(2));
-            assertTrue(stages.contains("k-means"), "k-means iterations are reported: " + new HashSet<>(stages));
         }
     }
 
