@@ -60,6 +60,9 @@ final class SearchCommand extends CliCommand {
     void execute() throws Exception {
         InputChecks.checkK(k);
         InputErrors.checkPositive("--batch", batch);
+        if ((long) batch * k > Integer.MAX_VALUE - 8) { // one batch's result lives in Java arrays
+            throw new IllegalArgumentException("--batch " + batch + " times --k " + k + " must stay below 2^31 results per batch");
+        }
         // Checked before the index is read; the file's stored values (faiss searches with its
         // stored nprobe) fill in what is not given.
         SearchParams.Builder asked = SearchParams.builder();

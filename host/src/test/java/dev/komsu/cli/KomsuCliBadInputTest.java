@@ -86,6 +86,7 @@ class KomsuCliBadInputTest {
         rejects("nprobe must be > 0", search(q, "--k", 3, "--nprobe", 0));
         rejects("kFactor", search(q, "--k", 3, "--k-factor", 0.5));
         rejects("--batch must be > 0", search(q, "--k", 3, "--batch", 0));
+        rejects("2^31 results per batch", search(q, "--k", 1000, "--batch", 2_000_000_000));
         rejects("--threads must be > 0", search(q, "--k", 3, "--threads", 0));
         rejects("unknown backend", search(q, "--k", 3, "--backend", "quantum"));
         rejects("--metric", "build", "--input", x, "--metric", "cosine", "--output", dir.resolve("m.index"));
