@@ -1,6 +1,7 @@
 package dev.komsu.rvc;
 
 import dev.komsu.Index;
+import dev.komsu.index.IdMapIndex;
 import dev.komsu.index.IvfCodec;
 import dev.komsu.index.InvertedLists;
 import dev.komsu.index.IvfIndex;
@@ -14,8 +15,8 @@ import java.util.Arrays;
  * actually needs. RVC reconstructs the whole index once (ntotal x 768 floats, ~3 GB for 1M
  * frames); an IVF index without a direct map can only find an id by scanning every list, so
  * reconstructing ids one by one would cost O(ntotal) each. Here an IVF index is scanned once,
- * decoding only the requested ids; other indexes (Flat, IDMap2, ...) reconstruct by id, which
- * they do directly.
+ * decoding only the requested ids; IDMap wrappers translate ids and gather from their inner
+ * index; other indexes (Flat, ...) reconstruct by id, which they do directly.
  */
 final class StoredVectors {
     private StoredVectors() {
@@ -32,10 +33,43 @@ final class StoredVectors {
                 // L2NormIndex.reconstruct returns its inner index's stored (normalised) vectors.
                 out.close();
                 return gather(normalizing.inner(), sortedIds);
+            } else if (index instanceof IdMapIndex mapped) {
+                out.close();
+                return gatherMapped(mapped, sortedIds);
             } else if (index instanceof IvfIndex ivf) {
                 gatherIvf(ivf, sortedIds, out);
             } else {
                 for (int i = 0; i < sortedIds.length; i++) out.setRow(i, index.reconstruct(sortedIds[i]), 0);
+            }
+            return out;
+        } catch (RuntimeException | Error e) {
+            out.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Through an IDMap: user ids -> inner rows, gathered from the inner index in one go, so an
+     * inner IVF index is still scanned once rather than once per id.
+     */
+    private static FloatMatrix gatherMapped(IdMapIndex mapped, long[] sortedIds) {
+        long[] userIdOfRow = mapped.idMap();
+        long[] innerRow = new long[sortedIds.length];
+        Arrays.fill(innerRow, -1);
+        for (int row = 0; row < userIdOfRow.length; row++) {
+            int at = Arrays.binarySearch(sortedIds, userIdOfRow[row]);
+            if (at >= 0) innerRow[at] = row;
+        }
+        for (int i = 0; i < innerRow.length; i++) {
+            if (innerRow[i] < 0) throw new IllegalArgumentException("the index holds no vector with id " + sortedIds[i]);
+        }
+        long[] sortedRows = innerRow.clone();
+        Arrays.sort(sortedRows);
+        FloatMatrix out = FloatMatrix.allocate(sortedIds.length, mapped.dim());
+        try (FloatMatrix inner = gather(mapped.inner(), sortedRows)) {
+            for (int i = 0; i < innerRow.length; i++) {
+                MemorySegment.copy(inner.segment(), inner.rowOffset(Arrays.binarySearch(sortedRows, innerRow[i])),
+                        out.segment(), out.rowOffset(i), (long) out.cols() * Float.BYTES);
             }
             return out;
         } catch (RuntimeException | Error e) {

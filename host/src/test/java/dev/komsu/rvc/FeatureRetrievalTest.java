@@ -141,6 +141,24 @@ class FeatureRetrievalTest {
     }
 
     @Test
+    void idMapOverIvfBlendsByUserIds() {
+        float[][] stored = RvcReference.random(600, 6, 17);
+        float[][] features = RvcReference.random(20, 6, 18);
+        long[] ids = new long[600];
+        for (int i = 0; i < ids.length; i++) ids[i] = 5_000_000_000L - 3L * i; // descending, beyond int
+        try (Index index = IndexFactory.create(6, "IDMap,IVF4,Flat", Metric.L2, Backends.scalar());
+             FloatMatrix s = FloatMatrix.of(stored);
+             FloatMatrix f = FloatMatrix.of(features)) {
+            index.train(s);
+            index.addWithIds(s, ids);
+            // nprobe = nlist: the search is exact, so the brute-force reference applies.
+            try (FloatMatrix out = FeatureRetrieval.blend(index, f, 8, 0.75f, SearchParams.builder().nprobe(4).build())) {
+                assertRowsClose(RvcReference.blend(stored, features, 8, 0.75), out);
+            }
+        }
+    }
+
+    @Test
     void indexRateZeroReturnsTheFeaturesUnchanged() {
         float[][] stored = RvcReference.random(30, 4, 12);
         float[][] features = RvcReference.random(3, 4, 13);
