@@ -25,15 +25,14 @@ import java.util.stream.IntStream;
  * offered in.
  */
 public final class CpuBackend implements ComputeBackend {
-    /** Queries handled per pass: bounds the per-query top-k memory and the packed copy. */
+    /** Queries handled per pass at most: bounds the packed copy of the queries. */
     private static final int QUERY_CHUNK = 4096;
-    /**
-     * Below this many queries per thread, knn splits the base into one row range per thread
-     * instead (single queries and small RVC chunks would otherwise run on one thread).
-     */
-    private static final int MIN_QUERIES_PER_THREAD = 4;
+    /** Top-k entries kept per pass at most (12 bytes each), so a large k shrinks the pass. */
+    private static final int TOP_K_ENTRIES_PER_CHUNK = 1 << 22;
     /** Work items per thread, so a thread slowed by other load does not hold up the call. */
     private static final int TASKS_PER_THREAD = 2;
+    /** A base range shorter than this is not worth a task of its own. */
+    private static final long MIN_ROWS_PER_TASK = 1024;
 
     private final int threads;
     private final ForkJoinPool pool;
@@ -63,10 +62,14 @@ public final class CpuBackend implements ComputeBackend {
         KernelChecks.checkKnn(queries, base, k);
         int nq = (int) queries.rows();
         Neighbors out = Neighbors.empty(nq, k, metric);
-        for (int from = 0; from < nq; from += QUERY_CHUNK) {
-            int count = Math.min(QUERY_CHUNK, nq - from);
+        int chunk = chunkSize(k);
+        for (int from = 0; from < nq; from += chunk) {
+            int count = Math.min(chunk, nq - from);
             float[] q = queries.rowRange(from, count).toArray();
-            if (threads > 1 && count < MIN_QUERIES_PER_THREAD * threads) {
+            // Too few query groups to keep every thread busy (single queries, small RVC
+            // chunks): split the base into row ranges instead.
+            int groups = (count + LaneKernels.WIDE - 1) / LaneKernels.WIDE;
+            if (threads > 1 && groups < threads * TASKS_PER_THREAD) {
                 knnSplitBase(q, count, base, k, metric, out, from);
             } else {
                 knnSplitQueries(q, count, base, k, metric, out, from);
@@ -95,7 +98,7 @@ public final class CpuBackend implements ComputeBackend {
         int d = base.cols();
         long n = base.rows();
         List<QueryGroups> packed = QueryGroups.packMixed(q, d, null, 0, nq, metric);
-        int parts = threads;
+        int parts = (int) Math.max(1, Math.min(threads * TASKS_PER_THREAD, n / MIN_ROWS_PER_TASK));
         TopK[][] partial = new TopK[parts][];
         run(parts, t -> {
             TopK[] tops = newTops(nq, k);
@@ -110,8 +113,9 @@ public final class CpuBackend implements ComputeBackend {
         KernelChecks.checkScanLists(queries, lists, probes, nprobe, k);
         int nq = (int) queries.rows();
         Neighbors out = Neighbors.empty(nq, k, metric);
-        for (int from = 0; from < nq; from += QUERY_CHUNK) {
-            int count = Math.min(QUERY_CHUNK, nq - from);
+        int chunk = chunkSize(k);
+        for (int from = 0; from < nq; from += chunk) {
+            int count = Math.min(chunk, nq - from);
             float[] q = queries.rowRange(from, count).toArray();
             int[] chunkProbes = Arrays.copyOfRange(probes, from * nprobe, (from + count) * nprobe);
             scanListsChunk(q, count, lists, chunkProbes, k, metric, out, from);
@@ -158,6 +162,10 @@ public final class CpuBackend implements ComputeBackend {
         } else {
             merge(partial, nq, k, metric, out, outRow);
         }
+    }
+
+    private static int chunkSize(int k) {
+        return Math.max(1, Math.min(QUERY_CHUNK, TOP_K_ENTRIES_PER_CHUNK / k));
     }
 
     private static TopK[] newTops(int nq, int k) {
