@@ -51,8 +51,18 @@ final class DeviceSearch {
     /** Local memory of the work-group top-k for qb queries of dimension d. */
     static long localBytes(int qb, int d, int k, int wg) {
         int kk = pow2AtLeast(k);
-        int c = Math.max(kk, pow2AtLeast(2 * wg));
+        int c = candidateCapacity(kk, wg);
         return (long) qb * ((long) d * Float.BYTES + (long) (kk + c) * ENTRY_BYTES + Integer.BYTES);
+    }
+
+    /**
+     * Candidate buffer entries per query: at least K (a merge keeps the K best of the buffer) and
+     * at least the group size (one round adds up to one candidate per work-item). Once the
+     * threshold has settled few rows pass it, so a buffer of one round merges rarely; larger
+     * buffers would cost local memory that limits queries per group.
+     */
+    static int candidateCapacity(int kk, int wg) {
+        return Math.max(kk, pow2AtLeast(wg));
     }
 
     /** True when a search with this k and d can run on the device (local memory suffices). */
@@ -73,14 +83,15 @@ final class DeviceSearch {
         String defines = "-DBLOCK=" + block;
         int ip = metric == Metric.INNER_PRODUCT ? 1 : 0;
         if (workGroupShape) {
-            // Queries per group: the maximum, or 1 for tiny batches or when local memory is short.
-            // Only these two values, so at most two knn programs are built per device.
+            // Queries per group: the most that fit in local memory, or 1 for batches smaller than
+            // that, so a device builds few knn programs (QB is a compile-time register count).
             int qb = options.maxQueriesPerGroup();
-            if (qb > nq || localBytes(qb, d, k, options.workGroupSize()) > rt.device().localMemBytes()) qb = 1;
+            while (qb > 1 && localBytes(qb, d, k, options.workGroupSize()) > rt.device().localMemBytes()) qb >>= 1;
+            if (qb > nq) qb = 1;
             cl_kernel kernel = rt.kernel(KNN, defines + " -DQB=" + qb, "knn_wg");
             int wg = groupSize(kernel, options.workGroupSize());
             int kk = pow2AtLeast(k);
-            int c = Math.max(kk, pow2AtLeast(2 * wg));
+            int c = candidateCapacity(kk, wg);
             long qGroups = (nq + qb - 1) / qb;
             long slices = clamp(ceilDiv(GROUPS_PER_UNIT * units, qGroups), ceilDiv(n, wg));
             long sliceRows = DeviceMatrix.roundUp(ceilDiv(n, slices), block);
@@ -122,7 +133,7 @@ final class DeviceSearch {
         cl_kernel kernel = rt.kernel(LISTS, defines, workGroupShape ? "scan_lists_wg" : "scan_lists_item");
         int wg = workGroupShape ? groupSize(kernel, options.listWorkGroupSize()) : 0;
         int kk = pow2AtLeast(k);
-        int c = Math.max(kk, pow2AtLeast(2 * wg));
+        int c = candidateCapacity(kk, wg);
         forChunks(nq, (long) chunks * k * ENTRY_BYTES, 1, out, metric, (q0, cq, qbuf, pk, pi) -> {
             try (Arena arena = Arena.ofConfined(); ClBuffer pbuf = rt.allocate((long) cq * nprobe * Integer.BYTES)) {
                 MemorySegment p = arena.allocate(ValueLayout.JAVA_INT, (long) cq * nprobe);

@@ -9,8 +9,9 @@ package dev.komsu.kernels.opencl;
  * @param workGroupSize work-items per group for knn (a multiple of {@link #BLOCK})
  * @param listWorkGroupSize work-items per group for list scans: RVC-sized IVF lists hold ~100
  *     vectors (200k / 2048 lists), so a 256-wide group would idle most of its lanes
- * @param maxQueriesPerGroup queries sharing one pass over the base in knn (1, 2 or 4): each
- *     loaded base value feeds that many FMAs
+ * @param maxQueriesPerGroup queries sharing one pass over the base in knn (a power of two up to
+ *     16; fewer when local memory is short): each base value loaded feeds that many FMAs, so
+ *     this sets the arithmetic intensity of Flat search (see bench/GPU.md)
  * @param maxDeviceK largest k searched on the device; larger k goes to the CPU backend
  * @param residentMinBytes bases and lists at least this large stay on the device between
  *     searches; smaller ones are uploaded per search (cheap, and always current)
@@ -33,17 +34,21 @@ public record OpenClOptions(Shape shape, int workGroupSize, int listWorkGroupSiz
         if (listWorkGroupSize < BLOCK || listWorkGroupSize % BLOCK != 0) {
             throw new IllegalArgumentException("listWorkGroupSize must be a positive multiple of " + BLOCK + ", got " + listWorkGroupSize);
         }
-        if (maxQueriesPerGroup != 1 && maxQueriesPerGroup != 2 && maxQueriesPerGroup != 4) {
-            throw new IllegalArgumentException("maxQueriesPerGroup must be 1, 2 or 4, got " + maxQueriesPerGroup);
+        if (maxQueriesPerGroup <= 0 || maxQueriesPerGroup > 16 || Integer.bitCount(maxQueriesPerGroup) != 1) {
+            throw new IllegalArgumentException("maxQueriesPerGroup must be 1, 2, 4, 8 or 16, got " + maxQueriesPerGroup);
         }
         if (maxDeviceK <= 0) throw new IllegalArgumentException("maxDeviceK must be > 0, got " + maxDeviceK);
         if (residentMinBytes < 0) throw new IllegalArgumentException("residentMinBytes must be >= 0, got " + residentMinBytes);
         if (residentEntries <= 0) throw new IllegalArgumentException("residentEntries must be > 0, got " + residentEntries);
     }
 
-    /** 256-wide knn groups, 64-wide list groups, 4 queries per group, k up to 1024, resident from 16 MiB. */
+    /**
+     * 128-wide knn groups, 64-wide list groups, up to 8 queries per group (8 x 768-d queries and
+     * their k=8 top-k take 38 KiB, inside the 48 KiB of local memory most GPUs give a group), k up
+     * to 1024, resident from 16 MiB.
+     */
     public static OpenClOptions defaults() {
-        return new OpenClOptions(Shape.AUTO, 256, 64, 4, 1024, 16L << 20, 4);
+        return new OpenClOptions(Shape.AUTO, 128, 64, 8, 1024, 16L << 20, 4);
     }
 
     public OpenClOptions withShape(Shape s) {

@@ -16,7 +16,8 @@ inline bool ranks_before(float ka, long ia, float kb, long ib) {
 // local memory. Work-items append candidates that beat best[k-1] (a threshold most distances
 // fail after the first rounds, so the hot loop stays branch-light); when the buffer may
 // overflow, the whole work-group sorts it (bitonic) and merges it into best (bitonic merge).
-// K and C are powers of two, C >= K and C >= 2 * local size.
+// K and C are powers of two, C >= K and C >= local size (one round adds at most one candidate
+// per work-item; the buffer is merged before a round that could overflow it).
 
 // Sorts n (a power of two) entries ascending. Every work-item of the group must call it.
 void wg_bitonic_sort(__local float* key, __local long* id, int n) {
