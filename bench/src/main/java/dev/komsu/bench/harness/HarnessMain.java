@@ -3,7 +3,7 @@ package dev.komsu.bench.harness;
 import dev.komsu.bench.data.Dataset;
 import dev.komsu.bench.data.DatasetCatalog;
 import dev.komsu.kernels.Backends;
-import dev.komsu.kernels.ComputeBackend;
+import dev.komsu.kernels.opencl.OpenClDevices;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -171,17 +171,22 @@ public final class HarnessMain {
         AtomicFiles.writeString(file, sb.toString());
     }
 
-    /** The asked-for backends; OpenCL, when not asked for explicitly, only if a device can be used. */
+    /**
+     * The asked-for backends. OpenCL, when not asked for explicitly, runs only on a GPU: like
+     * {@code Backends.select(AUTO)}, the default skips CPU OpenCL devices (PoCL), which are slower
+     * than the cpu backend; {@code --backend cpu,opencl} runs them anyway.
+     */
     private static List<Backends.Kind> usableBackends(HarnessOptions opts, List<String> notes) {
         List<Backends.Kind> out = new ArrayList<>();
         for (Backends.Kind kind : opts.backends()) {
             if (kind == Backends.Kind.OPENCL && !opts.backendsExplicit()) {
-                try (ComputeBackend probe = Backends.select(kind, 1)) {
-                    notes.add("OpenCL backend: " + probe.name());
-                } catch (RuntimeException e) {
-                    notes.add("OpenCL backend not run: " + e.getMessage());
+                OpenClDevices.Discovery found = OpenClDevices.discover();
+                if (found.firstGpu().isEmpty()) {
+                    notes.add("OpenCL backend not run: no OpenCL GPU (" + found.describe().strip().replace("\n", "; ")
+                            + "); --backend cpu,opencl runs it on a CPU device");
                     continue;
                 }
+                notes.add("OpenCL backend on " + found.firstGpu().get().name());
             }
             out.add(kind);
         }
