@@ -22,6 +22,8 @@ final class DeviceSearch {
     private static final long MAX_PARTIAL_BYTES = 256L << 20;
     // Work-items or groups per compute unit we aim for, so every unit has work queued.
     private static final int GROUPS_PER_UNIT = 8;
+    // Queries per work-item of the CPU-device knn kernel.
+    private static final int ITEM_QUERIES = 4;
     private static final int ENTRY_BYTES = Float.BYTES + Long.BYTES;
     private static final List<String> KNN = List.of("topk.cl", "knn.cl");
     private static final List<String> LISTS = List.of("topk.cl", "scan_lists.cl");
@@ -106,13 +108,17 @@ final class DeviceSearch {
                 return nslices;
             }, d, queries, k);
         } else {
-            cl_kernel kernel = rt.kernel(KNN, defines, "knn_item");
-            long slices = clamp(ceilDiv(GROUPS_PER_UNIT * units, nq), ceilDiv(n, 512));
+            // Queries per work-item: a fixed 4 (a row loaded once serves 4 queries), or 1 for
+            // batches smaller than that.
+            int qb = nq >= ITEM_QUERIES ? ITEM_QUERIES : 1;
+            cl_kernel kernel = rt.kernel(KNN, defines + " -DQB=" + qb, "knn_item");
+            long qGroups = ceilDiv(nq, qb);
+            long slices = clamp(ceilDiv(GROUPS_PER_UNIT * units, qGroups), ceilDiv(n, 512));
             long sliceRows = ceilDiv(n, slices);
             int nslices = (int) ceilDiv(n, sliceRows);
-            forChunks(nq, (long) nslices * k * ENTRY_BYTES, 1, out, metric, (q0, cq, qbuf, pk, pi) -> {
+            forChunks(nq, (long) nslices * k * ENTRY_BYTES, qb, out, metric, (q0, cq, qbuf, pk, pi) -> {
                 rt.launch(kernel, new ClRuntime.Args().buffer(base.vectors).i64(n).i32(d).buffer(qbuf).i32(cq).i32(ip)
-                        .i64(sliceRows).i32(nslices).i32(k).buffer(pk).buffer(pi), (long) cq * nslices, 0);
+                        .i64(sliceRows).i32(nslices).i32(k).buffer(pk).buffer(pi), ceilDiv(cq, qb) * nslices, 1);
                 return nslices;
             }, d, queries, k);
         }
@@ -148,7 +154,7 @@ final class DeviceSearch {
                             .local(Integer.BYTES);
                     rt.launch(kernel, args, (long) cq * chunks * wg, wg);
                 } else {
-                    rt.launch(kernel, args.buffer(pk).buffer(pi), (long) cq * chunks, 0);
+                    rt.launch(kernel, args.buffer(pk).buffer(pi), (long) cq * chunks, 1);
                 }
                 rt.finish(); // the probe buffer is released when this block ends
             }
@@ -171,7 +177,8 @@ final class DeviceSearch {
         for (int q0 = 0; q0 < nq; q0 += chunk) {
             int cq = Math.min(chunk, nq - q0);
             long parts = partialBytesPerQuery / ((long) k * ENTRY_BYTES);
-            try (ClBuffer qbuf = rt.allocate((long) cq * d * Float.BYTES);
+            // Padded to whole query groups: kernels may load (never use) the rows of a partial group.
+            try (ClBuffer qbuf = rt.allocate(DeviceMatrix.roundUp(cq, align) * d * Float.BYTES);
                  ClBuffer pk = rt.allocate((long) cq * parts * k * Float.BYTES);
                  ClBuffer pi = rt.allocate((long) cq * parts * k * Long.BYTES)) {
                 rt.write(qbuf, 0, queries.rowRange(q0, cq).segment());
