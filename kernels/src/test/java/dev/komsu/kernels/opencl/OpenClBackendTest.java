@@ -225,7 +225,7 @@ class OpenClBackendTest {
 
     @Test
     void kUpTo1024RunsOnTheDeviceInBothKernelShapes() {
-        try (FloatMatrix q = random(3, 16, 1); FloatMatrix base = random(3000, 16, 2)) {
+        try (FloatMatrix q = random(3, 8, 1); FloatMatrix base = random(1500, 8, 2)) {
             for (OpenClOptions.Shape shape : List.of(OpenClOptions.Shape.PER_ITEM, OpenClOptions.Shape.WORK_GROUP)) {
                 try (OpenClBackend b = open(OpenClOptions.defaults().withShape(shape))) {
                     for (Metric m : Metric.values()) assertSameIds(scalar.knn(q, base, 1024, m), b.knn(q, base, 1024, m));
