@@ -32,10 +32,16 @@ final class BlockScanner {
             LaneKernels.LANES * LaneKernels.NARROW_ROWS)];
     private final float[] thresholds = new float[LaneKernels.WIDE];
 
-    BlockScanner(int d, Metric metric) {
+    /**
+     * A scanner for rows of {@code d} floats; {@code maxRows}, the most rows one {@link #scan}
+     * will see, keeps the buffer small for short scans (a single query's lists), where
+     * allocating and zeroing a full block cost more than the scan.
+     */
+    BlockScanner(int d, Metric metric, long maxRows) {
         this.d = d;
         this.innerProduct = metric == Metric.INNER_PRODUCT;
-        this.blockRows = Math.max(ROW_STEP, BLOCK_FLOATS / d / ROW_STEP * ROW_STEP);
+        long fit = (Math.max(1, maxRows) + ROW_STEP - 1) / ROW_STEP * ROW_STEP;
+        this.blockRows = (int) Math.min(fit, Math.max(ROW_STEP, BLOCK_FLOATS / d / ROW_STEP * ROW_STEP));
         this.block = new float[blockRows * d];
     }
 

@@ -88,7 +88,7 @@ public final class CpuBackend implements ComputeBackend {
             int from = (int) ((long) groups * t / parts) * LaneKernels.WIDE;
             int to = Math.min(nq, (int) ((long) groups * (t + 1) / parts) * LaneKernels.WIDE);
             List<QueryGroups> packed = QueryGroups.packMixed(q, d, null, from, to - from, metric);
-            new BlockScanner(d, metric).scan(packed, base.segment(), 0, base.rows(), null, tops);
+            new BlockScanner(d, metric, base.rows()).scan(packed, base.segment(), 0, base.rows(), null, tops);
         });
         for (int i = 0; i < nq; i++) tops[i].drainTo(metric, out.distances(), out.labels(), (outRow + i) * k);
     }
@@ -102,7 +102,9 @@ public final class CpuBackend implements ComputeBackend {
         TopK[][] partial = new TopK[parts][];
         run(parts, t -> {
             TopK[] tops = newTops(nq, k);
-            new BlockScanner(d, metric).scan(packed, base.segment(), n * t / parts, n * (t + 1) / parts, null, tops);
+            long from = n * t / parts;
+            long to = n * (t + 1) / parts;
+            new BlockScanner(d, metric, to - from).scan(packed, base.segment(), from, to, null, tops);
             partial[t] = tops;
         });
         merge(partial, nq, k, metric, out, outRow);
@@ -140,7 +142,9 @@ public final class CpuBackend implements ComputeBackend {
         TopK[][] partial = new TopK[parts][];
         run(parts, t -> {
             TopK[] tops = new TopK[nq];
-            BlockScanner scanner = new BlockScanner(d, metric);
+            long longest = 0;
+            for (int a = cuts[t]; a < cuts[t + 1]; a++) longest = Math.max(longest, lists.size(active[a]));
+            BlockScanner scanner = new BlockScanner(d, metric, longest);
             for (int a = cuts[t]; a < cuts[t + 1]; a++) {
                 int list = active[a];
                 int first = byList.start(list);
