@@ -188,7 +188,8 @@ public abstract class BackendConformanceTest {
         float[] template = new float[d];
         for (int c = 0; c < d; c++) template[c] = offset + (spread >= 255 ? r.nextInt(256) : 0);
         int pixelJitter = spread >= 255 ? 8 : 0;
-        try (FloatMatrix b = FloatMatrix.allocate(600, d); FloatMatrix q = FloatMatrix.allocate(20, d);
+        // 40 queries: enough for a tiled backend to take its batch path.
+        try (FloatMatrix b = FloatMatrix.allocate(600, d); FloatMatrix q = FloatMatrix.allocate(40, d);
                 TestLists lists = new TestLists(6, d, 100, 42)) {
             for (FloatMatrix m : new FloatMatrix[] {b, q}) {
                 for (long i = 0; i < m.rows(); i++) {
@@ -203,7 +204,7 @@ public abstract class BackendConformanceTest {
                     }
                 }
             }
-            int[] probes = new int[20 * 3];
+            int[] probes = new int[40 * 3];
             for (int i = 0; i < probes.length; i++) probes[i] = r.nextInt(6);
             for (Metric metric : Metric.values()) {
                 assertMatches(reference.knn(q, b, 10, metric), backend.knn(q, b, 10, metric), metric);

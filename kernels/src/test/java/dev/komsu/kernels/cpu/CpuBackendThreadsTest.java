@@ -48,6 +48,26 @@ class CpuBackendThreadsTest {
     }
 
     @Test
+    void knnGivesBitIdenticalResultsForAnyThreadCountOnDataFarFromTheOrigin() {
+        // One thread takes all 100 queries in one task (the L2 norm filter on, then dropped
+        // as the offset makes its error bound useless); more threads split them into tasks
+        // too small for the filter. Both must give the same bits.
+        try (CpuBackend one = new CpuBackend(1); FloatMatrix b = random(3000, 50, 5); FloatMatrix q = random(100, 50, 6)) {
+            for (FloatMatrix m : new FloatMatrix[] {b, q}) {
+                for (long i = 0; i < m.rows(); i++) {
+                    for (int c = 0; c < 50; c++) m.set(i, c, 1000f + m.get(i, c));
+                }
+            }
+            Neighbors expected = one.knn(q, b, 10, Metric.L2);
+            for (int t : THREADS) {
+                try (CpuBackend many = new CpuBackend(t)) {
+                    assertBitEqual(expected, many.knn(q, b, 10, Metric.L2));
+                }
+            }
+        }
+    }
+
+    @Test
     void scanListsGivesBitIdenticalResultsForAnyThreadCount() {
         int d = 29;
         try (CpuBackend one = new CpuBackend(1); Lists lists = new Lists(40, d, 120, 3)) {
