@@ -54,7 +54,8 @@ final class DeviceSearch {
     static long localBytes(int qb, int d, int k, int wg) {
         int kk = pow2AtLeast(k);
         int c = candidateCapacity(kk, wg);
-        return (long) qb * ((long) d * Float.BYTES + (long) (kk + c) * ENTRY_BYTES + Integer.BYTES);
+        // knn_wg pads each query row to whole float4s (scan_lists_wg needs no more than that)
+        return (long) qb * (DeviceMatrix.roundUp(d, 4) * Float.BYTES + (long) (kk + c) * ENTRY_BYTES + Integer.BYTES);
     }
 
     /**
@@ -102,7 +103,7 @@ final class DeviceSearch {
             forChunks(nq, (long) nslices * k * ENTRY_BYTES, qb, out, metric, (q0, cq, qbuf, pk, pi) -> {
                 rt.launch(kernel, new ClRuntime.Args().buffer(base.vectors).i64(n).i32(d).buffer(qbuf).i32(cq).i32(ip)
                         .i64(sliceRows).i32(nslices).i32(k).i32(kk).i32(c).buffer(pk).buffer(pi)
-                        .local((long) fqb * d * Float.BYTES).local((long) fqb * kk * Float.BYTES).local((long) fqb * kk * Long.BYTES)
+                        .local(fqb * DeviceMatrix.roundUp(d, 4) * Float.BYTES).local((long) fqb * kk * Float.BYTES).local((long) fqb * kk * Long.BYTES)
                         .local((long) fqb * c * Float.BYTES).local((long) fqb * c * Long.BYTES).local((long) fqb * Integer.BYTES),
                         ceilDiv(cq, fqb) * nslices * wg, wg);
                 return nslices;
