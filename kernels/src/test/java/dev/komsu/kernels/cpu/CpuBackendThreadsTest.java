@@ -1,15 +1,13 @@
 package dev.komsu.kernels.cpu;
 
+import static dev.komsu.kernels.BackendConformanceTest.random;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.komsu.kernels.BackendConformanceTest.TestLists;
 import dev.komsu.kernels.FloatMatrix;
 import dev.komsu.kernels.Metric;
 import dev.komsu.kernels.Neighbors;
-import dev.komsu.kernels.VectorLists;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -19,15 +17,6 @@ import org.junit.jupiter.api.Test;
  */
 class CpuBackendThreadsTest {
     private static final int[] THREADS = {2, 3, 7};
-
-    private static FloatMatrix random(long rows, int cols, long seed) {
-        SplittableRandom r = new SplittableRandom(seed);
-        FloatMatrix m = FloatMatrix.allocate(rows, cols);
-        for (long i = 0; i < rows; i++) {
-            for (int j = 0; j < cols; j++) m.set(i, j, (float) (r.nextDouble() * 2 - 1));
-        }
-        return m;
-    }
 
     @Test
     void knnGivesBitIdenticalResultsForAnyThreadCount() {
@@ -70,7 +59,7 @@ class CpuBackendThreadsTest {
     @Test
     void scanListsGivesBitIdenticalResultsForAnyThreadCount() {
         int d = 29;
-        try (CpuBackend one = new CpuBackend(1); Lists lists = new Lists(40, d, 120, 3)) {
+        try (CpuBackend one = new CpuBackend(1); TestLists lists = new TestLists(40, d, 120, 3)) {
             for (int nq : new int[] {1, 6, 90}) {
                 try (FloatMatrix q = random(nq, d, 10 + nq)) {
                     SplittableRandom r = new SplittableRandom(nq);
@@ -102,62 +91,6 @@ class CpuBackendThreadsTest {
         for (int i = 0; i < e.length; i++) {
             assertArrayEquals(new int[] {Float.floatToIntBits(e[i])}, new int[] {Float.floatToIntBits(a[i])},
                     "distance bits at " + i);
-        }
-    }
-
-    /** Random lists with ids that descend within each list (so scan order != id order). */
-    private static final class Lists implements VectorLists, AutoCloseable {
-        private final Arena arena = Arena.ofShared();
-        private final int d;
-        private final MemorySegment[] vectors;
-        private final MemorySegment[] ids;
-
-        Lists(int nlist, int d, int maxSize, long seed) {
-            SplittableRandom r = new SplittableRandom(seed);
-            this.d = d;
-            vectors = new MemorySegment[nlist];
-            ids = new MemorySegment[nlist];
-            for (int l = 0; l < nlist; l++) {
-                int size = r.nextInt(maxSize + 1);
-                vectors[l] = arena.allocate((long) size * d * 4);
-                ids[l] = arena.allocate(size * 8L);
-                for (int i = 0; i < size; i++) {
-                    for (int c = 0; c < d; c++) {
-                        vectors[l].setAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, (long) i * d + c, (float) (r.nextDouble() * 2 - 1));
-                    }
-                    ids[l].setAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, i, 1_000_000L - (l * 1000L + i));
-                }
-            }
-        }
-
-        @Override
-        public int listCount() {
-            return vectors.length;
-        }
-
-        @Override
-        public int dim() {
-            return d;
-        }
-
-        @Override
-        public long size(int list) {
-            return ids[list].byteSize() / 8;
-        }
-
-        @Override
-        public MemorySegment vectors(int list) {
-            return vectors[list];
-        }
-
-        @Override
-        public MemorySegment ids(int list) {
-            return ids[list];
-        }
-
-        @Override
-        public void close() {
-            arena.close();
         }
     }
 }
