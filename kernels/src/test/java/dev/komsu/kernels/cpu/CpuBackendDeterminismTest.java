@@ -8,14 +8,19 @@ import dev.komsu.kernels.BackendConformanceTest.TestLists;
 import dev.komsu.kernels.FloatMatrix;
 import dev.komsu.kernels.Metric;
 import dev.komsu.kernels.Neighbors;
+import dev.komsu.kernels.VectorLists;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
  * The CPU backend splits work by queries, by base ranges or by lists depending on the batch
- * and the thread count; none of that may change a single bit of the result.
+ * and the thread count, and filters L2 batches with an estimate; none of that may change a
+ * single bit of the result.
  */
-class CpuBackendThreadsTest {
+class CpuBackendDeterminismTest {
     private static final int[] THREADS = {2, 3, 7};
 
     @Test
@@ -77,6 +82,68 @@ class CpuBackendThreadsTest {
                 }
             }
         }
+    }
+
+    /**
+     * knn over a batch uses the L2 norm filter past its first rows; a scan of one list holding
+     * the whole base never does. Same rows, same ids: the bits must agree, on smooth data, on
+     * tight clusters (many near-ties at the threshold) and on small integers (exact ties).
+     */
+    @Test
+    void knnWithTheL2FilterEqualsTheDirectListScanBitForBit() {
+        int n = 20000;
+        int d = 24;
+        SplittableRandom r = new SplittableRandom(7);
+        try (CpuBackend backend = new CpuBackend(1); Arena arena = Arena.ofConfined()) {
+            for (String kind : new String[] {"uniform", "clusters", "integers"}) {
+                try (FloatMatrix b = random(n, d, 8); FloatMatrix q = random(64, d, 9)) {
+                    for (FloatMatrix m : new FloatMatrix[] {b, q}) {
+                        for (long i = 0; i < m.rows(); i++) {
+                            for (int c = 0; c < d; c++) {
+                                float v = m.get(i, c);
+                                if (kind.equals("clusters")) v = (i % 50) * 0.5f + 0.01f * v;
+                                if (kind.equals("integers")) v = r.nextInt(4);
+                                m.set(i, c, v);
+                            }
+                        }
+                    }
+                    MemorySegment ids = arena.allocate((long) n * Long.BYTES);
+                    for (int i = 0; i < n; i++) ids.setAtIndex(ValueLayout.JAVA_LONG, i, i);
+                    VectorLists whole = oneList(b, ids);
+                    int[] probes = new int[64];
+                    assertBitEqual(backend.scanLists(q, whole, probes, 1, 10, Metric.L2), backend.knn(q, b, 10, Metric.L2));
+                }
+            }
+        }
+    }
+
+    private static VectorLists oneList(FloatMatrix base, MemorySegment ids) {
+        return new VectorLists() {
+            @Override
+            public int listCount() {
+                return 1;
+            }
+
+            @Override
+            public int dim() {
+                return base.cols();
+            }
+
+            @Override
+            public long size(int list) {
+                return base.rows();
+            }
+
+            @Override
+            public MemorySegment vectors(int list) {
+                return base.segment();
+            }
+
+            @Override
+            public MemorySegment ids(int list) {
+                return ids;
+            }
+        };
     }
 
     @Test
