@@ -90,7 +90,7 @@ public final class CpuBackend implements ComputeBackend {
             int from = (int) ((long) groups * t / parts) * LaneKernels.WIDE;
             int to = Math.min(nq, (int) ((long) groups * (t + 1) / parts) * LaneKernels.WIDE);
             List<QueryGroups> packed = QueryGroups.packMixed(q, d, null, from, to - from, metric, useL2Filter(metric, to - from));
-            new BlockScanner(d, metric, base.rows()).scan(packed, base.segment(), 0, base.rows(), null, tops);
+            new BlockScanner(d, metric, base.rows(), k).scan(packed, base.segment(), 0, base.rows(), null, tops);
         });
         for (int i = 0; i < nq; i++) tops[i].drainTo(metric, out.distances(), out.labels(), (outRow + i) * k);
     }
@@ -106,7 +106,7 @@ public final class CpuBackend implements ComputeBackend {
             TopK[] tops = newTops(nq, k);
             long from = n * t / parts;
             long to = n * (t + 1) / parts;
-            new BlockScanner(d, metric, to - from).scan(packed, base.segment(), from, to, null, tops);
+            new BlockScanner(d, metric, to - from, k).scan(packed, base.segment(), from, to, null, tops);
             partial[t] = tops;
         });
         merge(partial, nq, k, metric, out, outRow);
@@ -146,7 +146,7 @@ public final class CpuBackend implements ComputeBackend {
             TopK[] tops = new TopK[nq];
             long longest = 0;
             for (int a = cuts[t]; a < cuts[t + 1]; a++) longest = Math.max(longest, lists.size(active[a]));
-            BlockScanner scanner = new BlockScanner(d, metric, longest);
+            BlockScanner scanner = new BlockScanner(d, metric, longest, k);
             for (int a = cuts[t]; a < cuts[t + 1]; a++) {
                 int list = active[a];
                 int first = byList.start(list);

@@ -1,8 +1,10 @@
 package dev.komsu.kernels.cpu;
 
+import static dev.komsu.kernels.BackendConformanceTest.random;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.komsu.kernels.BackendConformanceTest.TestLists;
 import dev.komsu.kernels.FloatMatrix;
 import dev.komsu.kernels.Metric;
 import dev.komsu.kernels.Neighbors;
@@ -15,19 +17,11 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The CPU backend splits work by queries, by base ranges or by lists depending on the batch
- * and the thread count; none of that may change a single bit of the result.
+ * and the thread count, and filters L2 batches with an estimate; none of that may change a
+ * single bit of the result.
  */
-class CpuBackendThreadsTest {
+class CpuBackendDeterminismTest {
     private static final int[] THREADS = {2, 3, 7};
-
-    private static FloatMatrix random(long rows, int cols, long seed) {
-        SplittableRandom r = new SplittableRandom(seed);
-        FloatMatrix m = FloatMatrix.allocate(rows, cols);
-        for (long i = 0; i < rows; i++) {
-            for (int j = 0; j < cols; j++) m.set(i, j, (float) (r.nextDouble() * 2 - 1));
-        }
-        return m;
-    }
 
     @Test
     void knnGivesBitIdenticalResultsForAnyThreadCount() {
@@ -70,7 +64,7 @@ class CpuBackendThreadsTest {
     @Test
     void scanListsGivesBitIdenticalResultsForAnyThreadCount() {
         int d = 29;
-        try (CpuBackend one = new CpuBackend(1); Lists lists = new Lists(40, d, 120, 3)) {
+        try (CpuBackend one = new CpuBackend(1); TestLists lists = new TestLists(40, d, 120, 3)) {
             for (int nq : new int[] {1, 6, 90}) {
                 try (FloatMatrix q = random(nq, d, 10 + nq)) {
                     SplittableRandom r = new SplittableRandom(nq);
@@ -90,6 +84,68 @@ class CpuBackendThreadsTest {
         }
     }
 
+    /**
+     * knn over a batch uses the L2 norm filter past its first rows; a scan of one list holding
+     * the whole base never does. Same rows, same ids: the bits must agree, on smooth data, on
+     * tight clusters (many near-ties at the threshold) and on small integers (exact ties).
+     */
+    @Test
+    void knnWithTheL2FilterEqualsTheDirectListScanBitForBit() {
+        int n = 20000;
+        int d = 24;
+        SplittableRandom r = new SplittableRandom(7);
+        try (CpuBackend backend = new CpuBackend(1); Arena arena = Arena.ofConfined()) {
+            for (String kind : new String[] {"uniform", "clusters", "integers"}) {
+                try (FloatMatrix b = random(n, d, 8); FloatMatrix q = random(64, d, 9)) {
+                    for (FloatMatrix m : new FloatMatrix[] {b, q}) {
+                        for (long i = 0; i < m.rows(); i++) {
+                            for (int c = 0; c < d; c++) {
+                                float v = m.get(i, c);
+                                if (kind.equals("clusters")) v = (i % 50) * 0.5f + 0.01f * v;
+                                if (kind.equals("integers")) v = r.nextInt(4);
+                                m.set(i, c, v);
+                            }
+                        }
+                    }
+                    MemorySegment ids = arena.allocate((long) n * Long.BYTES);
+                    for (int i = 0; i < n; i++) ids.setAtIndex(ValueLayout.JAVA_LONG, i, i);
+                    VectorLists whole = oneList(b, ids);
+                    int[] probes = new int[64];
+                    assertBitEqual(backend.scanLists(q, whole, probes, 1, 10, Metric.L2), backend.knn(q, b, 10, Metric.L2));
+                }
+            }
+        }
+    }
+
+    private static VectorLists oneList(FloatMatrix base, MemorySegment ids) {
+        return new VectorLists() {
+            @Override
+            public int listCount() {
+                return 1;
+            }
+
+            @Override
+            public int dim() {
+                return base.cols();
+            }
+
+            @Override
+            public long size(int list) {
+                return base.rows();
+            }
+
+            @Override
+            public MemorySegment vectors(int list) {
+                return base.segment();
+            }
+
+            @Override
+            public MemorySegment ids(int list) {
+                return ids;
+            }
+        };
+    }
+
     @Test
     void rejectsZeroThreads() {
         assertThrows(IllegalArgumentException.class, () -> new CpuBackend(0));
@@ -102,62 +158,6 @@ class CpuBackendThreadsTest {
         for (int i = 0; i < e.length; i++) {
             assertArrayEquals(new int[] {Float.floatToIntBits(e[i])}, new int[] {Float.floatToIntBits(a[i])},
                     "distance bits at " + i);
-        }
-    }
-
-    /** Random lists with ids that descend within each list (so scan order != id order). */
-    private static final class Lists implements VectorLists, AutoCloseable {
-        private final Arena arena = Arena.ofShared();
-        private final int d;
-        private final MemorySegment[] vectors;
-        private final MemorySegment[] ids;
-
-        Lists(int nlist, int d, int maxSize, long seed) {
-            SplittableRandom r = new SplittableRandom(seed);
-            this.d = d;
-            vectors = new MemorySegment[nlist];
-            ids = new MemorySegment[nlist];
-            for (int l = 0; l < nlist; l++) {
-                int size = r.nextInt(maxSize + 1);
-                vectors[l] = arena.allocate((long) size * d * 4);
-                ids[l] = arena.allocate(size * 8L);
-                for (int i = 0; i < size; i++) {
-                    for (int c = 0; c < d; c++) {
-                        vectors[l].setAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, (long) i * d + c, (float) (r.nextDouble() * 2 - 1));
-                    }
-                    ids[l].setAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, i, 1_000_000L - (l * 1000L + i));
-                }
-            }
-        }
-
-        @Override
-        public int listCount() {
-            return vectors.length;
-        }
-
-        @Override
-        public int dim() {
-            return d;
-        }
-
-        @Override
-        public long size(int list) {
-            return ids[list].byteSize() / 8;
-        }
-
-        @Override
-        public MemorySegment vectors(int list) {
-            return vectors[list];
-        }
-
-        @Override
-        public MemorySegment ids(int list) {
-            return ids[list];
-        }
-
-        @Override
-        public void close() {
-            arena.close();
         }
     }
 }
