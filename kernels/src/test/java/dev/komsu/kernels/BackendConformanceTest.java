@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * One conformance suite for every backend (Lucene's BaseKnnVectorsFormatTestCase idea): each
@@ -50,7 +51,8 @@ public abstract class BackendConformanceTest {
         return backend;
     }
 
-    static FloatMatrix random(long rows, int cols, long seed) {
+    /** Uniform values in [-1, 1), reproducible from {@code seed}. */
+    public static FloatMatrix random(long rows, int cols, long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         FloatMatrix m = FloatMatrix.allocate(rows, cols);
         for (long i = 0; i < rows; i++) {
@@ -90,25 +92,14 @@ public abstract class BackendConformanceTest {
         }
     }
 
-    @Test
-    void knnBreaksTiesBySmallerId() {
+    @ParameterizedTest
+    @EnumSource(Metric.class)
+    void knnBreaksTiesBySmallerId(Metric metric) {
         // Five identical base rows: every query sees five equal distances.
         try (FloatMatrix q = random(4, 12, 7); FloatMatrix b = FloatMatrix.allocate(5, 12)) {
             float[] row = random(1, 12, 8).row(0);
             for (int i = 0; i < 5; i++) b.setRow(i, row, 0);
-            Neighbors r = backend.knn(q, b, 3, Metric.L2);
-            for (int i = 0; i < 4; i++) {
-                for (int j = 0; j < 3; j++) assertEquals(j, r.label(i, j));
-            }
-        }
-    }
-
-    @Test
-    void knnBreaksInnerProductTiesBySmallerId() {
-        try (FloatMatrix q = random(4, 12, 17); FloatMatrix b = FloatMatrix.allocate(5, 12)) {
-            float[] row = random(1, 12, 18).row(0);
-            for (int i = 0; i < 5; i++) b.setRow(i, row, 0);
-            Neighbors r = backend.knn(q, b, 3, Metric.INNER_PRODUCT);
+            Neighbors r = backend.knn(q, b, 3, metric);
             for (int i = 0; i < 4; i++) {
                 for (int j = 0; j < 3; j++) assertEquals(j, r.label(i, j));
             }
@@ -188,7 +179,8 @@ public abstract class BackendConformanceTest {
         float[] template = new float[d];
         for (int c = 0; c < d; c++) template[c] = offset + (spread >= 255 ? r.nextInt(256) : 0);
         int pixelJitter = spread >= 255 ? 8 : 0;
-        try (FloatMatrix b = FloatMatrix.allocate(600, d); FloatMatrix q = FloatMatrix.allocate(20, d);
+        // 40 queries: enough for a tiled backend to take its batch path.
+        try (FloatMatrix b = FloatMatrix.allocate(600, d); FloatMatrix q = FloatMatrix.allocate(40, d);
                 TestLists lists = new TestLists(6, d, 100, 42)) {
             for (FloatMatrix m : new FloatMatrix[] {b, q}) {
                 for (long i = 0; i < m.rows(); i++) {
@@ -203,7 +195,7 @@ public abstract class BackendConformanceTest {
                     }
                 }
             }
-            int[] probes = new int[20 * 3];
+            int[] probes = new int[40 * 3];
             for (int i = 0; i < probes.length; i++) probes[i] = r.nextInt(6);
             for (Metric metric : Metric.values()) {
                 assertMatches(reference.knn(q, b, 10, metric), backend.knn(q, b, 10, metric), metric);
@@ -256,15 +248,15 @@ public abstract class BackendConformanceTest {
         }
     }
 
-    /** Lists of random vectors with shuffled ids; some empty. */
-    static final class TestLists implements VectorLists, AutoCloseable {
+    /** Lists of random vectors with distinct ids; every fifth list empty. */
+    public static final class TestLists implements VectorLists, AutoCloseable {
         final Arena arena = Arena.ofShared();
         final int d;
         final MemorySegment[] vectors;
         final MemorySegment[] ids;
         final long[] sizes;
 
-        TestLists(int nlist, int d, int maxSize, long seed) {
+        public TestLists(int nlist, int d, int maxSize, long seed) {
             SplittableRandom r = new SplittableRandom(seed);
             this.d = d;
             vectors = new MemorySegment[nlist];

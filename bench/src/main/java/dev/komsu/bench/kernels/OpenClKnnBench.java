@@ -25,7 +25,7 @@ import java.util.SplittableRandom;
  * convention). Prints a markdown table.
  *
  * <p>{@code java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -cp ...
- * dev.komsu.bench.kernels.OpenClKnnBench [nq] [n] [d] [k]}
+ * dev.komsu.bench.kernels.OpenClKnnBench [nq] [n] [d] [k] [nlist] [nprobe]}
  */
 public final class OpenClKnnBench {
     private OpenClKnnBench() {
@@ -36,8 +36,8 @@ public final class OpenClKnnBench {
         int n = args.length > 1 ? Integer.parseInt(args[1]) : 20_000;
         int d = args.length > 2 ? Integer.parseInt(args[2]) : 768;
         int k = args.length > 3 ? Integer.parseInt(args[3]) : 8;
-        int nlist = 256;
-        int nprobe = 16;
+        int nlist = args.length > 4 ? Integer.parseInt(args[4]) : 256;
+        int nprobe = args.length > 5 ? Integer.parseInt(args[5]) : 16;
         OpenClDevices.Discovery found = OpenClDevices.discover();
         System.out.println("OpenCL: " + found.describe());
         System.out.printf(Locale.ROOT, "shapes: nq=%d n=%d d=%d k=%d; IVF: %d lists, nprobe=%d%n", nq, n, d, k, nlist, nprobe);

@@ -31,6 +31,8 @@ public final class CpuBackend implements ComputeBackend {
     private static final int TOP_K_ENTRIES_PER_CHUNK = 1 << 22;
     /** Work items per thread, so a thread slowed by other load does not hold up the call. */
     private static final int TASKS_PER_THREAD = 2;
+    /** Queries per task from which knn uses the L2 norm filter. */
+    private static final int MIN_QUERIES_FOR_L2_FILTER = 2 * LaneKernels.WIDE;
     /** A base range shorter than this is not worth a task of its own. */
     private static final long MIN_ROWS_PER_TASK = 1024;
 
@@ -87,8 +89,8 @@ public final class CpuBackend implements ComputeBackend {
         run(parts, t -> {
             int from = (int) ((long) groups * t / parts) * LaneKernels.WIDE;
             int to = Math.min(nq, (int) ((long) groups * (t + 1) / parts) * LaneKernels.WIDE);
-            List<QueryGroups> packed = QueryGroups.packMixed(q, d, null, from, to - from, metric);
-            new BlockScanner(d, metric).scan(packed, base.segment(), 0, base.rows(), null, tops);
+            List<QueryGroups> packed = QueryGroups.packMixed(q, d, null, from, to - from, metric, useL2Filter(metric, to - from));
+            new BlockScanner(d, metric, base.rows(), k).scan(packed, base.segment(), 0, base.rows(), null, tops);
         });
         for (int i = 0; i < nq; i++) tops[i].drainTo(metric, out.distances(), out.labels(), (outRow + i) * k);
     }
@@ -97,12 +99,14 @@ public final class CpuBackend implements ComputeBackend {
     private void knnSplitBase(float[] q, int nq, FloatMatrix base, int k, Metric metric, Neighbors out, int outRow) {
         int d = base.cols();
         long n = base.rows();
-        List<QueryGroups> packed = QueryGroups.packMixed(q, d, null, 0, nq, metric);
+        List<QueryGroups> packed = QueryGroups.packMixed(q, d, null, 0, nq, metric, useL2Filter(metric, nq));
         int parts = (int) Math.max(1, Math.min(threads * TASKS_PER_THREAD, n / MIN_ROWS_PER_TASK));
         TopK[][] partial = new TopK[parts][];
         run(parts, t -> {
             TopK[] tops = newTops(nq, k);
-            new BlockScanner(d, metric).scan(packed, base.segment(), n * t / parts, n * (t + 1) / parts, null, tops);
+            long from = n * t / parts;
+            long to = n * (t + 1) / parts;
+            new BlockScanner(d, metric, to - from, k).scan(packed, base.segment(), from, to, null, tops);
             partial[t] = tops;
         });
         merge(partial, nq, k, metric, out, outRow);
@@ -140,7 +144,9 @@ public final class CpuBackend implements ComputeBackend {
         TopK[][] partial = new TopK[parts][];
         run(parts, t -> {
             TopK[] tops = new TopK[nq];
-            BlockScanner scanner = new BlockScanner(d, metric);
+            long longest = 0;
+            for (int a = cuts[t]; a < cuts[t + 1]; a++) longest = Math.max(longest, lists.size(active[a]));
+            BlockScanner scanner = new BlockScanner(d, metric, longest, k);
             for (int a = cuts[t]; a < cuts[t + 1]; a++) {
                 int list = active[a];
                 int first = byList.start(list);
@@ -149,7 +155,9 @@ public final class CpuBackend implements ComputeBackend {
                     int query = byList.members()[m];
                     if (tops[query] == null) tops[query] = new TopK(k);
                 }
-                List<QueryGroups> packed = QueryGroups.packMixed(q, d, byList.members(), first, count, metric);
+                // No norm filter for list scans: the per-list row norms would cost as much as the
+                // scan of a list probed by few queries (faiss's IVF-Flat scans use (x-y)^2 too).
+                List<QueryGroups> packed = QueryGroups.packMixed(q, d, byList.members(), first, count, metric, false);
                 scanner.scan(packed, lists.vectors(list), 0, lists.size(list), lists.ids(list), tops);
             }
             partial[t] = tops;
@@ -162,6 +170,14 @@ public final class CpuBackend implements ComputeBackend {
         } else {
             merge(partial, nq, k, metric, out, outRow);
         }
+    }
+
+    /**
+     * The L2 norm filter (see {@link BlockScanner}) pays off once the per-block row norms are
+     * shared by a few query groups; results are the same bits with or without it.
+     */
+    private static boolean useL2Filter(Metric metric, int queries) {
+        return metric == Metric.L2 && queries >= MIN_QUERIES_FOR_L2_FILTER;
     }
 
     private static int chunkSize(int k) {

@@ -67,11 +67,19 @@ final class LaneKernels {
         storeWide(out, a00, a01, a10, a11, a20, a21, a30, a31);
     }
 
-    /** Like {@link #l2Wide} for inner product with negated queries: keys are {@code -q.b}. */
-    static void ipWide(float[] q, float[] b, int bo, int d, float[] out) {
+    /**
+     * Dot products of 4 rows x 2*LANES queries, each sum starting from {@code start[s + r]} for
+     * row r: with negated queries and zero starts the keys are {@code -q.b} (inner product);
+     * with queries scaled by -2 and starts {@code |b|^2} they are {@code |b|^2 - 2 q.b}, the
+     * L2 distance minus {@code |q|^2} used by {@link BlockScanner}'s filter. A zero start gives
+     * the same bits as no start.
+     */
+    static void ipWide(float[] q, float[] b, int bo, int d, float[] start, int s, float[] out) {
         int o0 = bo, o1 = o0 + d, o2 = o1 + d, o3 = o2 + d;
-        FloatVector a00 = FloatVector.zero(SPECIES), a01 = a00, a10 = a00, a11 = a00;
-        FloatVector a20 = a00, a21 = a00, a30 = a00, a31 = a00;
+        FloatVector a00 = FloatVector.broadcast(SPECIES, start[s]), a01 = a00;
+        FloatVector a10 = FloatVector.broadcast(SPECIES, start[s + 1]), a11 = a10;
+        FloatVector a20 = FloatVector.broadcast(SPECIES, start[s + 2]), a21 = a20;
+        FloatVector a30 = FloatVector.broadcast(SPECIES, start[s + 3]), a31 = a30;
         for (int c = 0, qo = 0; c < d; c++, qo += WIDE) {
             FloatVector x0 = FloatVector.fromArray(SPECIES, q, qo);
             FloatVector x1 = FloatVector.fromArray(SPECIES, q, qo + LANES);
@@ -128,9 +136,16 @@ final class LaneKernels {
         storeNarrow(out, a0, a1, a2, a3, a4, a5, a6, a7);
     }
 
-    /** Like {@link #l2Narrow} for inner product with negated queries. */
-    static void ipNarrow(float[] q, float[] b, int bo, int d, float[] out) {
-        FloatVector a0 = FloatVector.zero(SPECIES), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+    /** Like {@link #ipWide} for 8 rows x LANES queries. */
+    static void ipNarrow(float[] q, float[] b, int bo, int d, float[] start, int s, float[] out) {
+        FloatVector a0 = FloatVector.broadcast(SPECIES, start[s]);
+        FloatVector a1 = FloatVector.broadcast(SPECIES, start[s + 1]);
+        FloatVector a2 = FloatVector.broadcast(SPECIES, start[s + 2]);
+        FloatVector a3 = FloatVector.broadcast(SPECIES, start[s + 3]);
+        FloatVector a4 = FloatVector.broadcast(SPECIES, start[s + 4]);
+        FloatVector a5 = FloatVector.broadcast(SPECIES, start[s + 5]);
+        FloatVector a6 = FloatVector.broadcast(SPECIES, start[s + 6]);
+        FloatVector a7 = FloatVector.broadcast(SPECIES, start[s + 7]);
         for (int c = 0, p = bo; c < d; c++, p++) {
             FloatVector x = FloatVector.fromArray(SPECIES, q, c * LANES);
             a0 = x.fma(FloatVector.broadcast(SPECIES, b[p]), a0);
@@ -143,6 +158,20 @@ final class LaneKernels {
             a7 = x.fma(FloatVector.broadcast(SPECIES, b[p + 7 * d]), a7);
         }
         storeNarrow(out, a0, a1, a2, a3, a4, a5, a6, a7);
+    }
+
+    /**
+     * The L2 key of one (query, row) pair computed exactly as the lane kernels compute it (one
+     * fused multiply-add per dimension, in order), so a pair checked here gets the same bits
+     * as in {@link #l2Wide} or {@link #l2Narrow}.
+     */
+    static float l2Exact(float[] q, int qo, float[] b, int bo, int d) {
+        float acc = 0f;
+        for (int c = 0; c < d; c++) {
+            float u = q[qo + c] - b[bo + c];
+            acc = Math.fma(u, u, acc);
+        }
+        return acc;
     }
 
     private static void storeNarrow(float[] out, FloatVector a0, FloatVector a1, FloatVector a2, FloatVector a3,

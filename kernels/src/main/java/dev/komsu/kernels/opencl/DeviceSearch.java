@@ -22,6 +22,8 @@ final class DeviceSearch {
     private static final long MAX_PARTIAL_BYTES = 256L << 20;
     // Work-items or groups per compute unit we aim for, so every unit has work queued.
     private static final int GROUPS_PER_UNIT = 8;
+    // Queries per work-item of the CPU-device knn kernel.
+    private static final int ITEM_QUERIES = 4;
     private static final int ENTRY_BYTES = Float.BYTES + Long.BYTES;
     private static final List<String> KNN = List.of("topk.cl", "knn.cl");
     private static final List<String> LISTS = List.of("topk.cl", "scan_lists.cl");
@@ -52,7 +54,8 @@ final class DeviceSearch {
     static long localBytes(int qb, int d, int k, int wg) {
         int kk = pow2AtLeast(k);
         int c = candidateCapacity(kk, wg);
-        return (long) qb * ((long) d * Float.BYTES + (long) (kk + c) * ENTRY_BYTES + Integer.BYTES);
+        // knn_wg pads each query row to whole float4s (scan_lists_wg needs no more than that)
+        return (long) qb * (DeviceMatrix.roundUp(d, 4) * Float.BYTES + (long) (kk + c) * ENTRY_BYTES + Integer.BYTES);
     }
 
     /**
@@ -97,24 +100,28 @@ final class DeviceSearch {
             long sliceRows = DeviceMatrix.roundUp(ceilDiv(n, slices), block);
             int nslices = (int) ceilDiv(n, sliceRows);
             final int fqb = qb;
-            forChunks(nq, (long) nslices * k * ENTRY_BYTES, qb, out, metric, (q0, cq, qbuf, pk, pi) -> {
+            forChunks(queries, k, nslices, qb, out, metric, (q0, cq, qbuf, pk, pi) -> {
                 rt.launch(kernel, new ClRuntime.Args().buffer(base.vectors).i64(n).i32(d).buffer(qbuf).i32(cq).i32(ip)
                         .i64(sliceRows).i32(nslices).i32(k).i32(kk).i32(c).buffer(pk).buffer(pi)
-                        .local((long) fqb * d * Float.BYTES).local((long) fqb * kk * Float.BYTES).local((long) fqb * kk * Long.BYTES)
+                        .local(fqb * DeviceMatrix.roundUp(d, 4) * Float.BYTES).local((long) fqb * kk * Float.BYTES).local((long) fqb * kk * Long.BYTES)
                         .local((long) fqb * c * Float.BYTES).local((long) fqb * c * Long.BYTES).local((long) fqb * Integer.BYTES),
                         ceilDiv(cq, fqb) * nslices * wg, wg);
                 return nslices;
-            }, d, queries, k);
+            });
         } else {
-            cl_kernel kernel = rt.kernel(KNN, defines, "knn_item");
-            long slices = clamp(ceilDiv(GROUPS_PER_UNIT * units, nq), ceilDiv(n, 512));
+            // Queries per work-item: a fixed 4 (a row loaded once serves 4 queries), or 1 for
+            // batches smaller than that.
+            int qb = nq >= ITEM_QUERIES ? ITEM_QUERIES : 1;
+            cl_kernel kernel = rt.kernel(KNN, defines + " -DQB=" + qb, "knn_item");
+            long qGroups = ceilDiv(nq, qb);
+            long slices = clamp(ceilDiv(GROUPS_PER_UNIT * units, qGroups), ceilDiv(n, 512));
             long sliceRows = ceilDiv(n, slices);
             int nslices = (int) ceilDiv(n, sliceRows);
-            forChunks(nq, (long) nslices * k * ENTRY_BYTES, 1, out, metric, (q0, cq, qbuf, pk, pi) -> {
+            forChunks(queries, k, nslices, qb, out, metric, (q0, cq, qbuf, pk, pi) -> {
                 rt.launch(kernel, new ClRuntime.Args().buffer(base.vectors).i64(n).i32(d).buffer(qbuf).i32(cq).i32(ip)
-                        .i64(sliceRows).i32(nslices).i32(k).buffer(pk).buffer(pi), (long) cq * nslices, 0);
+                        .i64(sliceRows).i32(nslices).i32(k).buffer(pk).buffer(pi), ceilDiv(cq, qb) * nslices, 1);
                 return nslices;
-            }, d, queries, k);
+            });
         }
         return out;
     }
@@ -134,7 +141,7 @@ final class DeviceSearch {
         int wg = workGroupShape ? groupSize(kernel, options.listWorkGroupSize()) : 0;
         int kk = pow2AtLeast(k);
         int c = candidateCapacity(kk, wg);
-        forChunks(nq, (long) chunks * k * ENTRY_BYTES, 1, out, metric, (q0, cq, qbuf, pk, pi) -> {
+        forChunks(queries, k, chunks, 1, out, metric, (q0, cq, qbuf, pk, pi) -> {
             try (Arena arena = Arena.ofConfined(); ClBuffer pbuf = rt.allocate((long) cq * nprobe * Integer.BYTES)) {
                 MemorySegment p = arena.allocate(ValueLayout.JAVA_INT, (long) cq * nprobe);
                 MemorySegment.copy(probes, q0 * nprobe, p, ValueLayout.JAVA_INT, 0, cq * nprobe);
@@ -148,12 +155,12 @@ final class DeviceSearch {
                             .local(Integer.BYTES);
                     rt.launch(kernel, args, (long) cq * chunks * wg, wg);
                 } else {
-                    rt.launch(kernel, args.buffer(pk).buffer(pi), (long) cq * chunks, 0);
+                    rt.launch(kernel, args.buffer(pk).buffer(pi), (long) cq * chunks, 1);
                 }
                 rt.finish(); // the probe buffer is released when this block ends
             }
             return chunks;
-        }, d, queries, k);
+        });
         return out;
     }
 
@@ -163,15 +170,19 @@ final class DeviceSearch {
         int launch(int q0, int cq, ClBuffer queries, ClBuffer partialKeys, ClBuffer partialIds);
     }
 
-    // Streams the queries in chunks: upload, launch, merge partial lists on the device, read back.
-    private void forChunks(int nq, long partialBytesPerQuery, int align, Neighbors out, Metric metric,
-                           PartialLaunch launch, int d, FloatMatrix queries, int k) {
-        int chunk = (int) Math.max(1, Math.min(nq, MAX_PARTIAL_BYTES / Math.max(1, partialBytesPerQuery)));
+    // Streams the queries in chunks: upload, launch (parts partial lists per query, queries in
+    // groups of align), merge the partial lists on the device, read back nq x k.
+    private void forChunks(FloatMatrix queries, int k, int parts, int align, Neighbors out, Metric metric,
+                           PartialLaunch launch) {
+        int nq = (int) queries.rows();
+        int d = queries.cols();
+        long partialBytesPerQuery = (long) parts * k * ENTRY_BYTES;
+        int chunk = (int) Math.max(1, Math.min(nq, MAX_PARTIAL_BYTES / partialBytesPerQuery));
         if (chunk > align) chunk -= chunk % align;
         for (int q0 = 0; q0 < nq; q0 += chunk) {
             int cq = Math.min(chunk, nq - q0);
-            long parts = partialBytesPerQuery / ((long) k * ENTRY_BYTES);
-            try (ClBuffer qbuf = rt.allocate((long) cq * d * Float.BYTES);
+            // Padded to whole query groups: kernels may load (never use) the rows of a partial group.
+            try (ClBuffer qbuf = rt.allocate(DeviceMatrix.roundUp(cq, align) * d * Float.BYTES);
                  ClBuffer pk = rt.allocate((long) cq * parts * k * Float.BYTES);
                  ClBuffer pi = rt.allocate((long) cq * parts * k * Long.BYTES)) {
                 rt.write(qbuf, 0, queries.rowRange(q0, cq).segment());

@@ -18,8 +18,9 @@ import org.jocl.CLException;
  * <p>Kernel shape follows the device: work-group kernels with coalesced blocked loads and a
  * local-memory top-k on GPUs, per-work-item float16 kernels on CPU devices such as PoCL (where
  * the GPU shape measured 2-3x slower). Searches the device cannot take (k above
- * {@link OpenClOptions#maxDeviceK()} or beyond local memory, data above the device's largest
- * buffer) run on the CPU backend given at construction, as does everything after a device
+ * {@link OpenClOptions#maxDeviceK()} or beyond local memory, work-group kernels whose query
+ * vector does not fit local memory (d above ~10 000 on a 48 KiB GPU), data above the device's
+ * largest buffer) run on the CPU backend given at construction, as does everything after a device
  * failure: the first failure is logged as a warning and the search is repeated on the CPU, so the
  * caller still gets the exact answer.
  */
@@ -36,7 +37,7 @@ public final class OpenClBackend implements ComputeBackend {
     private volatile boolean failed;
     private int fallbacks;
     private RuntimeException injectedFailure;
-    private boolean closed;
+    private volatile boolean closed;
 
     /**
      * Opens {@code device}. {@code fallback} serves what the device cannot; it is closed with
@@ -97,6 +98,7 @@ public final class OpenClBackend implements ComputeBackend {
     @Override
     public Neighbors knn(FloatMatrix queries, FloatMatrix base, int k, Metric metric) {
         KernelChecks.checkKnn(queries, base, k);
+        checkOpen();
         if (!failed && search.fits(k, base.cols(), false)
                 && DeviceMatrix.deviceBytes(base.rows(), base.cols(), search.block()) <= runtime.device().maxAllocBytes()) {
             synchronized (lock) {
@@ -122,6 +124,7 @@ public final class OpenClBackend implements ComputeBackend {
     @Override
     public Neighbors scanLists(FloatMatrix queries, VectorLists lists, int[] probes, int nprobe, int k, Metric metric) {
         KernelChecks.checkScanLists(queries, lists, probes, nprobe, k);
+        checkOpen();
         if (!failed && search.fits(k, lists.dim(), true) && listsFit(lists)) {
             synchronized (lock) {
                 try {

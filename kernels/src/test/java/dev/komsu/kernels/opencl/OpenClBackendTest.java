@@ -107,6 +107,42 @@ class OpenClBackendTest {
     }
 
     @Test
+    void leastRecentlyUsedResidentCopiesAreReleasedBeyondTheCapacity() {
+        OpenClOptions one = new OpenClOptions(OpenClOptions.Shape.AUTO, 128, 64, 8, 1024, 0, 1);
+        try (OpenClBackend b = open(one); FloatMatrix q = random(3, 8, 1);
+             FloatMatrix a = random(100, 8, 2); FloatMatrix c = random(100, 8, 3)) {
+            for (FloatMatrix base : List.of(a, c, a)) {
+                assertSameIds(scalar.knn(q, base, 3, Metric.L2), b.knn(q, base, 3, Metric.L2));
+            }
+            assertEquals(3, b.stats().residentUploads(), "a was evicted by c, so it is uploaded again");
+            assertEquals(1, b.stats().residentEntries());
+        }
+    }
+
+    @Test
+    void concurrentSearchesFromManyThreadsAllGetTheirOwnCorrectResults() throws Exception {
+        try (OpenClBackend b = open(OpenClOptions.defaults().withResidentMinBytes(0)); FloatMatrix base = random(400, 16, 2)) {
+            List<FloatMatrix> queries = new java.util.ArrayList<>();
+            for (int t = 0; t < 4; t++) queries.add(random(5 + t, 16, 10 + t));
+            try (var pool = java.util.concurrent.Executors.newFixedThreadPool(4)) {
+                List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+                for (FloatMatrix q : queries) {
+                    done.add(pool.submit(() -> {
+                        for (int i = 0; i < 5; i++) {
+                            Metric m = Metric.values()[i % 2];
+                            assertSameIds(scalar.knn(q, base, 4, m), b.knn(q, base, 4, m));
+                        }
+                    }));
+                }
+                for (var f : done) f.get();
+            } finally {
+                for (FloatMatrix q : queries) q.close();
+            }
+            assertEquals(1, b.stats().residentUploads());
+        }
+    }
+
+    @Test
     void smallBasesBelowTheResidentThresholdAreNotCached() {
         try (OpenClBackend b = open(OpenClOptions.defaults()); FloatMatrix base = random(50, 8, 5); FloatMatrix q = random(3, 8, 6)) {
             b.knn(q, base, 2, Metric.L2);
@@ -225,7 +261,7 @@ class OpenClBackendTest {
 
     @Test
     void kUpTo1024RunsOnTheDeviceInBothKernelShapes() {
-        try (FloatMatrix q = random(3, 16, 1); FloatMatrix base = random(3000, 16, 2)) {
+        try (FloatMatrix q = random(3, 8, 1); FloatMatrix base = random(1500, 8, 2)) {
             for (OpenClOptions.Shape shape : List.of(OpenClOptions.Shape.PER_ITEM, OpenClOptions.Shape.WORK_GROUP)) {
                 try (OpenClBackend b = open(OpenClOptions.defaults().withShape(shape))) {
                     for (Metric m : Metric.values()) assertSameIds(scalar.knn(q, base, 1024, m), b.knn(q, base, 1024, m));
