@@ -1,5 +1,6 @@
 package dev.komsu.io;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -83,12 +84,10 @@ class QuantizedFormatsInteropTest {
     @ParameterizedTest
     @CsvSource({
         "'IVF32,PQ8', L2, 4",
-        "'IVF32,PQ32x4', L2, 4",
-        "'IVF32,SQ8', L2, 4",
-        "'IVF32,PQ8', INNER_PRODUCT, 4",
+        "'IVF32,PQ32x4', INNER_PRODUCT, 4",
         "'IVF32,SQ8', INNER_PRODUCT, 4",
         "'PQ8', L2, 1",
-        "'SQ8', INNER_PRODUCT, 1",
+        "'SQ8', L2, 1",
         "'IVF32,PQ8,RFlat', L2, 4",
     })
     void komsuFilesOpenInFaissWithTheSameResults(String factory, Metric metric, int nprobe) throws IOException {
@@ -98,10 +97,10 @@ class QuantizedFormatsInteropTest {
              FloatMatrix all = Npy.readMatrix(InteropFiles.file("queries.npy"));
              FloatMatrix queries = all.rowRange(0, 50).copy();
              Index index = IndexFactory.create(256, factory, metric)) {
-            try (FloatMatrix train = data.rowRange(0, 3000).copy()) {
-                index.train(train);
+            try (FloatMatrix part = data.rowRange(0, 2500).copy()) {
+                index.train(part);
+                index.add(part);
             }
-            index.add(data);
             SearchParams params = SearchParams.builder().nprobe(nprobe).kFactor(2).build();
             Neighbors ours = index.search(queries, K, params);
             FaissIndexes.write(index, file, params);
@@ -119,7 +118,7 @@ class QuantizedFormatsInteropTest {
                     "np.save('I.npy', I.astype('int64'))",
                     "print(type(index).__name__, index.ntotal)");
             String out = DebianPython.runOk(script, tmp);
-            assertTrue(out.contains("5000"), out);
+            assertTrue(out.contains("2500"), out);
             ApproximateResults.assertMatch(Npy.readLongs(tmp.resolve("I.npy")), Npy.readFloats(tmp.resolve("D.npy")), ours,
                     factory + " " + metric + " read by faiss (" + out.strip() + ")");
         }
@@ -141,8 +140,8 @@ class QuantizedFormatsInteropTest {
                     try (LoadedIndex back = FaissIndexes.load(file, Backends.defaultCpu())) {
                         assertEquals(index.getClass(), back.index().getClass(), factory);
                         Neighbors after = back.index().search(queries, K, p);
-                        assertEquals(Arrays.toString(before.labels()), Arrays.toString(after.labels()), factory);
-                        assertEquals(Arrays.toString(before.distances()), Arrays.toString(after.distances()), factory);
+                        assertArrayEquals(before.labels(), after.labels(), factory);
+                        assertArrayEquals(before.distances(), after.distances(), factory);
                         if (back.index() instanceof RefineFlatIndex r) assertEquals(3f, r.kFactor());
                         if (back.index() instanceof FlatCodesIndex f) assertEquals(5000, f.ntotal());
                     }

@@ -144,6 +144,7 @@ public final class VectorPqKernels implements PqKernels {
         PqChecks.checkSq8(codes, n, query, vmin, vdiff);
         int upper = F.loopBound(d);
         boolean l2 = metric == Metric.L2;
+        float[] lanes = new float[L];
         for (long i = 0; i < n; i++) {
             long off = i * d;
             FloatVector acc = FloatVector.zero(F);
@@ -161,7 +162,11 @@ public final class VectorPqKernels implements PqKernels {
                     acc = acc.add(q.mul(x));
                 }
             }
-            float s = acc.reduceLanes(VectorOperators.ADD);
+            // Lanes are added in a fixed order: reduceLanes' order differs between the interpreter
+            // and C2, which made one search give distances a few ulps apart over time.
+            acc.intoArray(lanes, 0);
+            float s = 0f;
+            for (float v : lanes) s += v;
             for (; c < d; c++) {
                 float x = vmin[c] + (((codes.get(ValueLayout.JAVA_BYTE, off + c) & 0xff) + 0.5f) / 255f) * vdiff[c];
                 s += l2 ? (query[c] - x) * (query[c] - x) : query[c] * x;
