@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -23,9 +25,12 @@ final class DebianPython {
     static void assumeModules(String... modules) {
         assumeTrue(Files.isExecutable(PYTHON), PYTHON + " is not installed");
         String imports = "import " + String.join(", ", modules);
-        Result r = run(imports, Path.of("."));
+        Result r = CHECKED.computeIfAbsent(imports, i -> run(i, Path.of(".")));
         assumeTrue(r.exitCode == 0, PYTHON + " cannot '" + imports + "': " + r.output.strip());
     }
+
+    /** Import checks already made (importing faiss takes seconds). */
+    private static final Map<String, Result> CHECKED = new ConcurrentHashMap<>();
 
     /** Runs {@code script} in {@code dir}; fails the test if it does not finish in 120 s. */
     static Result run(String script, Path dir) {
