@@ -229,6 +229,34 @@ public final class VectorPqKernels implements PqKernels {
     @Override
     public void gatherDistances(float[] query, FloatMatrix base, long[] rows, int count, Metric metric, float[] out) {
         PqChecks.checkGather(query, base, rows, count, out);
-        for (int i = 0; i < count; i++) out[i] = CpuBackend.distance(metric, query, base.segment(), base.rowOffset(rows[i]));
+        float[] lanes = new float[L];
+        for (int i = 0; i < count; i++) out[i] = distance(metric, query, base.segment(), base.rowOffset(rows[i]), lanes);
+    }
+
+    /** One exact distance; lanes summed in a fixed order (see {@link #scanSq8}) so refine results are reproducible. */
+    private static float distance(Metric metric, float[] q, MemorySegment seg, long offset, float[] lanes) {
+        int d = q.length;
+        int upper = F.loopBound(d);
+        boolean l2 = metric == Metric.L2;
+        FloatVector acc = FloatVector.zero(F);
+        int c = 0;
+        for (; c < upper; c += L) {
+            FloatVector x = FloatVector.fromArray(F, q, c);
+            FloatVector y = FloatVector.fromMemorySegment(F, seg, offset + (long) c * Float.BYTES, ByteOrder.LITTLE_ENDIAN);
+            if (l2) {
+                FloatVector diff = x.sub(y);
+                acc = diff.fma(diff, acc);
+            } else {
+                acc = x.fma(y, acc);
+            }
+        }
+        acc.intoArray(lanes, 0);
+        float s = 0f;
+        for (float v : lanes) s += v;
+        for (; c < d; c++) {
+            float y = seg.get(FloatMatrix.FLOAT, offset + (long) c * Float.BYTES);
+            s += l2 ? (q[c] - y) * (q[c] - y) : q[c] * y;
+        }
+        return s;
     }
 }
