@@ -124,6 +124,45 @@ class QuantizedFormatsInteropTest {
         }
     }
 
+    @ParameterizedTest
+    // 4-bit PQ here: Debian's faiss took ~2 minutes to train 8-bit codebooks on 2500 vectors on this machine
+    @CsvSource({"'PQ8x4', L2", "'SQ8', INNER_PRODUCT", "'IVF16,PQ8x4,RFlat', L2", "'IVF16,PQ16x4', INNER_PRODUCT"})
+    void faissWrittenFilesOfEachTypeReproduceFaissResults(String factory, Metric metric) throws IOException {
+        DebianPython.assumeModules("faiss", "numpy");
+        Path data = InteropFiles.file("data.npy");
+        Path queries = InteropFiles.file("queries.npy");
+        String script = String.join("\n",
+                "import os",
+                "os.environ['OPENBLAS_NUM_THREADS'] = '1'  # pthread OpenBLAS on a busy 2-core machine: minutes otherwise",
+                "import faiss, numpy as np",
+                "faiss.omp_set_num_threads(1)",
+                "x = np.load('" + data + "')[:2500]",
+                "q = np.load('" + queries + "')[:50]",
+                "index = faiss.index_factory(256, '" + factory + "', faiss."
+                        + (metric == Metric.L2 ? "METRIC_L2" : "METRIC_INNER_PRODUCT") + ")",
+                "index.train(x)",
+                "index.add(x)",
+                "ps = faiss.ParameterSpace()",
+                "if " + (factory.startsWith("IVF") ? "True" : "False") + ": ps.set_index_parameter(index, 'nprobe', 4)",
+                "if " + (factory.endsWith("RFlat") ? "True" : "False") + ": ps.set_index_parameter(index, 'k_factor_rf', 2)",
+                "D, I = index.search(q, " + K + ")",
+                "faiss.write_index(index, 'faiss.index')",
+                "np.save('q.npy', q)",
+                "np.save('D.npy', D.astype('float32'))",
+                "np.save('I.npy', I.astype('int64'))",
+                "print(type(index).__name__)");
+        String out = DebianPython.runOk(script, tmp);
+        try (LoadedIndex loaded = FaissIndexes.load(tmp.resolve("faiss.index"), Backends.defaultCpu());
+             FloatMatrix q = Npy.readMatrix(tmp.resolve("q.npy"))) {
+            assertEquals(2500, loaded.index().ntotal());
+            assertEquals(metric, loaded.index().metric());
+            SearchParams p = SearchParams.builder().nprobe(4).kFactor(2).build();
+            Neighbors ours = loaded.index().search(q, K, p);
+            ApproximateResults.assertMatch(Npy.readLongs(tmp.resolve("I.npy")), Npy.readFloats(tmp.resolve("D.npy")), ours,
+                    factory + " " + metric + " written by faiss (" + out.strip() + ")");
+        }
+    }
+
     @Test
     void komsuFilesReadBackInKomsuWithTheSameResults() throws IOException {
         Path file = tmp.resolve("rt.index");
