@@ -122,7 +122,7 @@ public final class PqCodec implements IvfCodec {
         boolean l2 = metric == Metric.L2;
         float[] pre = l2 && byResidual && usePrecomputedTable ? precomputedTable(centroids, kern) : null;
         Neighbors out = Neighbors.empty(nq, k, metric);
-        ParallelQueries.forEach(nq, i -> {
+        backend.forEachQuery(nq, i -> {
             float[] q = queries.row(i);
             float[] lut = new float[tableSize];
             float[] queryTable = null;

@@ -111,7 +111,7 @@ public final class RefineFlatIndex implements Index {
         FloatMatrix vectors = refine.vectors();
         int nq = candidates.nq();
         Neighbors out = Neighbors.empty(nq, k, metric);
-        ParallelQueries.forEach(nq, i -> {
+        refine.backend().forEachQuery(nq, i -> {
             float[] q = queries.row(i);
             long[] rows = new long[kBase];
             int n = 0;

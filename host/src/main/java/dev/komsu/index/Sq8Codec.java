@@ -90,7 +90,7 @@ public final class Sq8Codec implements IvfCodec {
         float[] vdiff = sq.vdiff();
         boolean residualQuery = byResidual && metric == Metric.L2;
         Neighbors out = Neighbors.empty(nq, k, metric);
-        ParallelQueries.forEach(nq, i -> {
+        backend.forEachQuery(nq, i -> {
             float[] q = queries.row(i);
             float[] r = residualQuery ? new float[q.length] : q;
             TopK heap = new TopK(k);

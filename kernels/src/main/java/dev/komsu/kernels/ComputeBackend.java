@@ -34,6 +34,16 @@ public interface ComputeBackend extends AutoCloseable {
         return dev.komsu.kernels.cpu.VectorPqKernels.INSTANCE;
     }
 
+    /**
+     * Runs {@code body(q)} for every query {@code q < nq}, on this backend's threads where it
+     * has them (the default runs them in order on the caller's thread). For host-side per-query
+     * loops (PQ, SQ8, refine) so they honour the thread count the user chose. Bodies must only
+     * write their own query's results.
+     */
+    default void forEachQuery(int nq, java.util.function.IntConsumer body) {
+        for (int q = 0; q < nq; q++) body.accept(q);
+    }
+
     /** Releases threads, device memory and programs. The default backend instances are never closed. */
     @Override
     default void close() {

@@ -206,6 +206,15 @@ public final class CpuBackend implements ComputeBackend {
         }
     }
 
+    @Override
+    public void forEachQuery(int nq, IntConsumer body) {
+        if (threads == 1 || nq == 1) {
+            for (int q = 0; q < nq; q++) body.accept(q);
+        } else if (nq > 1) {
+            run(nq, body);
+        }
+    }
+
     private void run(int parts, IntConsumer body) {
         if (parts == 1) {
             body.accept(0);

@@ -164,6 +164,12 @@ public final class OpenClBackend implements ComputeBackend {
         return HostFingerprint.of(vectors, ids, search.block());
     }
 
+    /** Host-side per-query loops are CPU work: they run on the fallback CPU backend's threads. */
+    @Override
+    public void forEachQuery(int nq, java.util.function.IntConsumer body) {
+        fallback.forEachQuery(nq, body);
+    }
+
     // Counts the delegation (k too large, data too big, or a failed device) and returns the CPU.
     private ComputeBackend delegated() {
         synchronized (lock) {
