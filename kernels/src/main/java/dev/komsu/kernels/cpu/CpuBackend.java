@@ -29,6 +29,8 @@ public final class CpuBackend implements ComputeBackend {
     private static final int QUERY_CHUNK = 4096;
     /** Top-k entries kept per pass at most (12 bytes each), so a large k shrinks the pass. */
     private static final int TOP_K_ENTRIES_PER_CHUNK = 1 << 22;
+    /** Query floats copied per pass at most (64 MiB), so a huge d shrinks the pass too. */
+    private static final int QUERY_FLOATS_PER_CHUNK = 1 << 24;
     /** Work items per thread, so a thread slowed by other load does not hold up the call. */
     private static final int TASKS_PER_THREAD = 2;
     /** Queries per task from which knn uses the L2 norm filter. */
@@ -64,7 +66,7 @@ public final class CpuBackend implements ComputeBackend {
         KernelChecks.checkKnn(queries, base, k);
         int nq = (int) queries.rows();
         Neighbors out = Neighbors.empty(nq, k, metric);
-        int chunk = chunkSize(k);
+        int chunk = chunkSize(k, queries.cols());
         for (int from = 0; from < nq; from += chunk) {
             int count = Math.min(chunk, nq - from);
             float[] q = queries.rowRange(from, count).toArray();
@@ -117,7 +119,7 @@ public final class CpuBackend implements ComputeBackend {
         KernelChecks.checkScanLists(queries, lists, probes, nprobe, k);
         int nq = (int) queries.rows();
         Neighbors out = Neighbors.empty(nq, k, metric);
-        int chunk = chunkSize(k);
+        int chunk = chunkSize(k, queries.cols());
         for (int from = 0; from < nq; from += chunk) {
             int count = Math.min(chunk, nq - from);
             float[] q = queries.rowRange(from, count).toArray();
@@ -180,8 +182,8 @@ public final class CpuBackend implements ComputeBackend {
         return metric == Metric.L2 && queries >= MIN_QUERIES_FOR_L2_FILTER;
     }
 
-    private static int chunkSize(int k) {
-        return Math.max(1, Math.min(QUERY_CHUNK, TOP_K_ENTRIES_PER_CHUNK / k));
+    private static int chunkSize(int k, int d) {
+        return Math.max(1, Math.min(QUERY_CHUNK, Math.min(TOP_K_ENTRIES_PER_CHUNK / k, QUERY_FLOATS_PER_CHUNK / d)));
     }
 
     private static TopK[] newTops(int nq, int k) {
