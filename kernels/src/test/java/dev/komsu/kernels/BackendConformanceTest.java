@@ -66,7 +66,7 @@ public abstract class BackendConformanceTest {
         "1, 1, 1, 1", "3, 17, 5, 4", "7, 100, 13, 10", "33, 257, 31, 8", "16, 1000, 64, 100",
         "5, 300, 127, 17", "64, 2049, 96, 10", "9, 50, 768, 8", "2, 10, 256, 20", "40, 513, 33, 1",
         "130, 700, 24, 5", "8, 77, 100, 3", "9, 1001, 9, 10", "17, 333, 250, 12", "33, 4099, 40, 7",
-        "300, 1500, 17, 10",
+        "300, 1500, 17, 10", "2, 300, 13, 5", "1, 999, 70, 9",
     })
     void knnMatchesScalarReferenceForL2AndInnerProduct(int nq, int n, int d, int k) {
         try (FloatMatrix q = random(nq, d, 1 + nq); FloatMatrix b = random(n, d, 2 + n)) {
