@@ -20,6 +20,13 @@ import java.util.Objects;
  * the codec scan those lists.
  */
 public final class IvfIndex implements Index {
+    /**
+     * faiss's IVF coarse quantiser trains with 10 k-means iterations, not Clustering's 25
+     * (Level1Quantizer sets cp.niter = 10; checked on Debian's faiss 1.7.3:
+     * IndexIVF.cp.niter == 10), and spherical centroids for inner product.
+     */
+    public static final KMeansParams IVF_KMEANS_DEFAULTS = KMeansParams.FAISS_DEFAULTS.withNiter(10);
+
     private final int dim;
     private final int nlist;
     private final Metric metric;
@@ -53,8 +60,7 @@ public final class IvfIndex implements Index {
             throw new IllegalArgumentException("lists (" + lists.nlist() + " lists of " + lists.codeSize()
                     + "-byte codes) do not match nlist=" + nlist + " and code size " + codec.codeSize());
         }
-        // faiss's IVF trains spherical centroids for inner product.
-        this.kmeansParams = KMeansParams.FAISS_DEFAULTS.withSpherical(metric == Metric.INNER_PRODUCT);
+        this.kmeansParams = IVF_KMEANS_DEFAULTS.withSpherical(metric == Metric.INNER_PRODUCT);
     }
 
     private static int checkNlist(int nlist) {
