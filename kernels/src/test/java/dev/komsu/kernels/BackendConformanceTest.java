@@ -92,21 +92,6 @@ public abstract class BackendConformanceTest {
         }
     }
 
-    @Test
-    void knnAndScanListsWithAHugeKMatchTheReference() {
-        // k far above the base size: a backend that bounds its top-k memory per pass must
-        // split the batch and still fill every row, padding faiss's way.
-        int k = 100_000;
-        try (FloatMatrix q = random(50, 6, 61); FloatMatrix b = random(50, 6, 62);
-                TestLists lists = new TestLists(5, 6, 20, 63)) {
-            int[] probes = new int[50 * 2];
-            for (int i = 0; i < probes.length; i++) probes[i] = i % 5;
-            assertMatches(reference.knn(q, b, k, Metric.L2), backend.knn(q, b, k, Metric.L2), Metric.L2);
-            assertMatches(reference.scanLists(q, lists, probes, 2, k, Metric.INNER_PRODUCT),
-                    backend.scanLists(q, lists, probes, 2, k, Metric.INNER_PRODUCT), Metric.INNER_PRODUCT);
-        }
-    }
-
     @ParameterizedTest
     @EnumSource(Metric.class)
     void knnBreaksTiesBySmallerId(Metric metric) {
