@@ -66,7 +66,7 @@ public abstract class BackendConformanceTest {
         "1, 1, 1, 1", "3, 17, 5, 4", "7, 100, 13, 10", "33, 257, 31, 8", "16, 1000, 64, 100",
         "5, 300, 127, 17", "64, 2049, 96, 10", "9, 50, 768, 8", "2, 10, 256, 20", "40, 513, 33, 1",
         "130, 700, 24, 5", "8, 77, 100, 3", "9, 1001, 9, 10", "17, 333, 250, 12", "33, 4099, 40, 7",
-        "300, 1500, 17, 10",
+        "300, 1500, 17, 10", "2, 300, 13, 5", "1, 999, 70, 9",
     })
     void knnMatchesScalarReferenceForL2AndInnerProduct(int nq, int n, int d, int k) {
         try (FloatMatrix q = random(nq, d, 1 + nq); FloatMatrix b = random(n, d, 2 + n)) {
@@ -334,18 +334,20 @@ public abstract class BackendConformanceTest {
             for (int j = 0; j < expected.k(); j++) {
                 float e = expected.distance(i, j);
                 float a = actual.distance(i, j);
+                int qi = i;
+                int rj = j;
+                // Messages are built only on failure: huge-k cases compare millions of slots.
                 if (Float.isInfinite(e)) {
-                    assertEquals(e, a, "empty slot distance q=" + i + " rank=" + j);
-                    assertEquals(-1L, actual.label(i, j), "empty slot label q=" + i + " rank=" + j);
+                    assertEquals(e, a, () -> "empty slot distance q=" + qi + " rank=" + rj);
+                    assertEquals(-1L, actual.label(i, j), () -> "empty slot label q=" + qi + " rank=" + rj);
                     continue;
                 }
                 double scale = Math.max(1.0, Math.abs(e));
-                assertTrue(Math.abs(e - a) <= tol * scale,
-                        "distance q=" + i + " rank=" + j + ": expected " + e + ", got " + a);
+                assertTrue(Math.abs(e - a) <= tol * scale, () -> "distance q=" + qi + " rank=" + rj + ": expected " + e + ", got " + a);
                 boolean distinct = (j == 0 || Math.abs(expected.distance(i, j - 1) - e) > 2 * tol * scale)
                         && (j == expected.k() - 1 || Math.abs(expected.distance(i, j + 1) - e) > 2 * tol * scale);
                 if (distinct) {
-                    assertEquals(expected.label(i, j), actual.label(i, j), "label q=" + i + " rank=" + j + " (" + metric + ")");
+                    assertEquals(expected.label(i, j), actual.label(i, j), () -> "label q=" + qi + " rank=" + rj + " (" + metric + ")");
                 }
             }
         }

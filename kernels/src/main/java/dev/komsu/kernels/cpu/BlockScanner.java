@@ -48,6 +48,8 @@ final class BlockScanner {
             LaneKernels.LANES * LaneKernels.NARROW_ROWS)];
     private final float[] thresholds = new float[LaneKernels.WIDE];
     private final float errorScale;
+    private final boolean perQuery;
+    private final float[] scratch = new float[LaneKernels.LANES];
     private final long filterAfterRows;
     private boolean filterDropped;
     private long wastedRechecks;
@@ -56,9 +58,11 @@ final class BlockScanner {
      * A scanner for rows of {@code d} floats into top-k of capacity {@code k}; {@code maxRows},
      * the most rows one {@link #scan} will see, keeps the buffer small for short scans (a single
      * query's lists), where allocating and zeroing a full block cost more than the scan.
+     * {@code perQuery} selects {@link QueryKernels} (batches of one or two queries).
      */
-    BlockScanner(int d, Metric metric, long maxRows, int k) {
+    BlockScanner(int d, Metric metric, long maxRows, int k, boolean perQuery) {
         this.d = d;
+        this.perQuery = perQuery;
         // While a top-k is young most rows enter it (row i enters with odds ~k/i) and each
         // entry costs the filter a d-long dependent FMA chain (~4d cycles) against a saving of
         // ~0.3 x 2d/25 cycles per row: the filter only pays after ~170k rows, so the first rows
@@ -131,6 +135,12 @@ final class BlockScanner {
             // An unused lane never passes: no finite key is <= -inf.
             thresholds[l] = q < 0 ? Float.NEGATIVE_INFINITY : tops[q].threshold();
         }
+        if (perQuery) {
+            for (int l = 0; l < width; l++) {
+                if (g.queryOf[laneBase + l] >= 0) scanOneQuery(g, laneBase, l, rows, padded, firstRow, ids, tops);
+            }
+            return;
+        }
         boolean wide = width == LaneKernels.WIDE;
         int step = wide ? LaneKernels.WIDE_ROWS : LaneKernels.NARROW_ROWS;
         for (int r = 0; r < padded; r += step) {
@@ -154,6 +164,27 @@ final class BlockScanner {
                 for (int v = 0; v < width; v += LaneKernels.LANES) {
                     if (filter) collectFiltered(g, gi, v, rr * width + v, r + rr, row, ids, tops);
                     else collect(g, laneBase, v, rr * width + v, row, ids, tops);
+                }
+            }
+        }
+    }
+
+    /** The block against one query of a group, with {@link QueryKernels}. */
+    private void scanOneQuery(QueryGroups g, int laneBase, int lane, int rows, int padded, long firstRow,
+            MemorySegment ids, TopK[] tops) {
+        int query = g.queryOf[laneBase + lane];
+        TopK top = tops[query];
+        float threshold = thresholds[lane];
+        int qo = query * d;
+        for (int r = 0; r < padded; r += QueryKernels.ROWS) {
+            if (innerProduct) QueryKernels.ip(g.source, qo, block, r * d, d, keys, scratch);
+            else QueryKernels.l2(g.source, qo, block, r * d, d, keys, scratch);
+            int valid = Math.min(QueryKernels.ROWS, rows - r);
+            for (int rr = 0; rr < valid; rr++) {
+                // <= rather than <: an equal key with a smaller id must still enter.
+                if (keys[rr] <= threshold) {
+                    long row = firstRow + r + rr;
+                    if (top.offer(keys[rr], ids == null ? row : ids.getAtIndex(ID, row))) threshold = top.threshold();
                 }
             }
         }

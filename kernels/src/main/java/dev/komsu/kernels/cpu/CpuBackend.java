@@ -22,15 +22,21 @@ import java.util.stream.IntStream;
  * <p>Results are bit-for-bit the same for any thread count and any split: every (query, row)
  * distance is computed with the same operations in the same order wherever it lands, and the
  * top-k kept is the k smallest (key, id) pairs, which does not depend on the order they are
- * offered in.
+ * offered in. Passes of one or two queries use {@link QueryKernels}, whose sums may differ
+ * from the lane kernels' in the last bits (like faiss, whose Flat search switches code path at
+ * 20 queries); the choice depends on the pass size only.
  */
 public final class CpuBackend implements ComputeBackend {
     /** Queries handled per pass at most: bounds the packed copy of the queries. */
     private static final int QUERY_CHUNK = 4096;
     /** Top-k entries kept per pass at most (12 bytes each), so a large k shrinks the pass. */
     private static final int TOP_K_ENTRIES_PER_CHUNK = 1 << 22;
+    /** Query floats copied per pass at most (64 MiB), so a huge d shrinks the pass too. */
+    private static final int QUERY_FLOATS_PER_CHUNK = 1 << 24;
     /** Work items per thread, so a thread slowed by other load does not hold up the call. */
     private static final int TASKS_PER_THREAD = 2;
+    /** Passes of at most this many queries run one query at a time ({@link QueryKernels}). */
+    private static final int MAX_PER_QUERY_BATCH = 2;
     /** Queries per task from which knn uses the L2 norm filter. */
     private static final int MIN_QUERIES_FOR_L2_FILTER = 2 * LaneKernels.WIDE;
     /** A base range shorter than this is not worth a task of its own. */
@@ -64,7 +70,7 @@ public final class CpuBackend implements ComputeBackend {
         KernelChecks.checkKnn(queries, base, k);
         int nq = (int) queries.rows();
         Neighbors out = Neighbors.empty(nq, k, metric);
-        int chunk = chunkSize(k);
+        int chunk = chunkSize(k, queries.cols());
         for (int from = 0; from < nq; from += chunk) {
             int count = Math.min(chunk, nq - from);
             float[] q = queries.rowRange(from, count).toArray();
@@ -90,7 +96,7 @@ public final class CpuBackend implements ComputeBackend {
             int from = (int) ((long) groups * t / parts) * LaneKernels.WIDE;
             int to = Math.min(nq, (int) ((long) groups * (t + 1) / parts) * LaneKernels.WIDE);
             List<QueryGroups> packed = QueryGroups.packMixed(q, d, null, from, to - from, metric, useL2Filter(metric, to - from));
-            new BlockScanner(d, metric, base.rows(), k).scan(packed, base.segment(), 0, base.rows(), null, tops);
+            new BlockScanner(d, metric, base.rows(), k, perQuery(nq)).scan(packed, base.segment(), 0, base.rows(), null, tops);
         });
         for (int i = 0; i < nq; i++) tops[i].drainTo(metric, out.distances(), out.labels(), (outRow + i) * k);
     }
@@ -106,7 +112,7 @@ public final class CpuBackend implements ComputeBackend {
             TopK[] tops = newTops(nq, k);
             long from = n * t / parts;
             long to = n * (t + 1) / parts;
-            new BlockScanner(d, metric, to - from, k).scan(packed, base.segment(), from, to, null, tops);
+            new BlockScanner(d, metric, to - from, k, perQuery(nq)).scan(packed, base.segment(), from, to, null, tops);
             partial[t] = tops;
         });
         merge(partial, nq, k, metric, out, outRow);
@@ -117,7 +123,7 @@ public final class CpuBackend implements ComputeBackend {
         KernelChecks.checkScanLists(queries, lists, probes, nprobe, k);
         int nq = (int) queries.rows();
         Neighbors out = Neighbors.empty(nq, k, metric);
-        int chunk = chunkSize(k);
+        int chunk = chunkSize(k, queries.cols());
         for (int from = 0; from < nq; from += chunk) {
             int count = Math.min(chunk, nq - from);
             float[] q = queries.rowRange(from, count).toArray();
@@ -146,7 +152,7 @@ public final class CpuBackend implements ComputeBackend {
             TopK[] tops = new TopK[nq];
             long longest = 0;
             for (int a = cuts[t]; a < cuts[t + 1]; a++) longest = Math.max(longest, lists.size(active[a]));
-            BlockScanner scanner = new BlockScanner(d, metric, longest, k);
+            BlockScanner scanner = new BlockScanner(d, metric, longest, k, perQuery(nq));
             for (int a = cuts[t]; a < cuts[t + 1]; a++) {
                 int list = active[a];
                 int first = byList.start(list);
@@ -180,8 +186,17 @@ public final class CpuBackend implements ComputeBackend {
         return metric == Metric.L2 && queries >= MIN_QUERIES_FOR_L2_FILTER;
     }
 
-    private static int chunkSize(int k) {
-        return Math.max(1, Math.min(QUERY_CHUNK, TOP_K_ENTRIES_PER_CHUNK / k));
+    /**
+     * Passes of at most this many queries use {@link QueryKernels} (vectorised over d) instead
+     * of the lane kernels, which would run 1 or 2 of their 8 lanes. Decided by the pass size
+     * alone, so the thread count still never changes a bit.
+     */
+    private static boolean perQuery(int queriesInPass) {
+        return queriesInPass <= MAX_PER_QUERY_BATCH;
+    }
+
+    private static int chunkSize(int k, int d) {
+        return Math.max(1, Math.min(QUERY_CHUNK, Math.min(TOP_K_ENTRIES_PER_CHUNK / k, QUERY_FLOATS_PER_CHUNK / d)));
     }
 
     private static TopK[] newTops(int nq, int k) {
