@@ -26,6 +26,14 @@ public interface ComputeBackend extends AutoCloseable {
      */
     Neighbors scanLists(FloatMatrix queries, VectorLists lists, int[] probes, int nprobe, int k, Metric metric);
 
+    /**
+     * The 4-bit FastScan kernels this backend uses. Defaults to the CPU's best Vector API
+     * kernel, so backends without their own FastScan code still scan FastScan indexes.
+     */
+    default FastScanKernels fastScan() {
+        return dev.komsu.kernels.cpu.FastScanSelection.PREFERRED;
+    }
+
     /** Releases threads, device memory and programs. The default backend instances are never closed. */
     @Override
     default void close() {
