@@ -34,6 +34,14 @@ public interface ComputeBackend extends AutoCloseable {
         return dev.komsu.kernels.cpu.FastScanSelection.PREFERRED;
     }
 
+    /**
+     * Product/scalar quantisation kernels (lookup tables, PQ and SQ8 code scans). The Vector
+     * API implementation unless a backend offers its own.
+     */
+    default PqKernels pq() {
+        return dev.komsu.kernels.cpu.VectorPqKernels.INSTANCE;
+    }
+
     /** Releases threads, device memory and programs. The default backend instances are never closed. */
     @Override
     default void close() {
