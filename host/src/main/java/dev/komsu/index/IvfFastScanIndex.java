@@ -1,0 +1,368 @@
+package dev.komsu.index;
+
+import dev.komsu.Index;
+import dev.komsu.ProgressListener;
+import dev.komsu.SearchParams;
+import dev.komsu.kernels.ComputeBackend;
+import dev.komsu.kernels.FastScanKernels;
+import dev.komsu.kernels.FloatMatrix;
+import dev.komsu.kernels.LutQuantizer;
+import dev.komsu.kernels.Metric;
+import dev.komsu.kernels.Neighbors;
+import dev.komsu.kernels.PqKernels;
+import dev.komsu.kernels.QuantizedTopK;
+import dev.komsu.quant.KMeans;
+import dev.komsu.quant.KMeansParams;
+import dev.komsu.quant.ProductQuantizer;
+import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * IVF with 4-bit PQ FastScan lists (faiss IndexIVFPQFastScan, "IVF{n},PQ{M}x4fs"): a Flat
+ * coarse quantiser, a 4-bit product quantiser, and block inverted lists in faiss's layout.
+ *
+ * <p>Search follows faiss: per query, the float PQ lookup table is quantised to uint8
+ * ({@link LutQuantizer}), the probed lists are visited in increasing list number (faiss's
+ * search_implem_12 order, which decides ties), 16-bit distances are kept by a
+ * {@link QuantizedTopK}, and converted back to float as {@code key / a + b}. Without residuals
+ * (faiss's default for this index) one table serves all lists; with residuals and L2, faiss's
+ * precomputed tables give one table per probed list and the coarse distance is the bias.
+ * Inner product is not supported yet. Search is thread-safe; add is not concurrent with search.
+ */
+public final class IvfFastScanIndex implements Index {
+    private final int dim;
+    private final int nlist;
+    private final Metric metric;
+    private final FlatIndex quantizer;
+    private final ProductQuantizer pq;
+    private final BlockInvertedLists lists;
+    private final boolean byResidual;
+    private final ComputeBackend backend;
+    private KMeansParams kmeansParams = KMeansParams.FAISS_DEFAULTS;
+    private ProgressListener progress = ProgressListener.NONE;
+    private float[] precomputed; // by-residual L2: nlist x M x 16, faiss's precomputed_table
+    private long ntotal;
+
+    /** An empty, untrained index; {@code byResidual} false is faiss's default for this type. */
+    public IvfFastScanIndex(int dim, int nlist, int m, Metric metric, boolean byResidual, ComputeBackend backend) {
+        this(new FlatIndex(dim, metric, backend), nlist, new ProductQuantizer(dim, m, 4),
+                new BlockInvertedLists(nlist, m), byResidual, 0);
+    }
+
+    /** An index from parts, e.g. read from a file. */
+    public IvfFastScanIndex(FlatIndex quantizer, int nlist, ProductQuantizer pq, BlockInvertedLists lists,
+                            boolean byResidual, long ntotal) {
+        this.quantizer = Objects.requireNonNull(quantizer, "quantizer");
+        this.pq = Objects.requireNonNull(pq, "pq");
+        this.lists = Objects.requireNonNull(lists, "lists");
+        this.dim = quantizer.dim();
+        this.metric = quantizer.metric();
+        this.backend = quantizer.backend();
+        if (nlist <= 0) throw new IllegalArgumentException("nlist must be > 0, got " + nlist);
+        this.nlist = nlist;
+        this.byResidual = byResidual;
+        this.ntotal = ntotal;
+        if (metric != Metric.L2) {
+            throw new IllegalArgumentException("IVF FastScan supports the L2 metric only, got " + metric);
+        }
+        if (pq.nbits() != 4) throw new IllegalArgumentException("FastScan needs a 4-bit PQ, got nbits=" + pq.nbits());
+        if (pq.dim() != dim) throw new IllegalArgumentException("PQ dimension " + pq.dim() + " != index dimension " + dim);
+        if (lists.nlist() != nlist || lists.m() != pq.m()) {
+            throw new IllegalArgumentException("lists (" + lists.nlist() + " lists, M=" + lists.m()
+                    + ") do not match nlist=" + nlist + ", M=" + pq.m());
+        }
+        if (isTrained()) precompute();
+    }
+
+    public void setKMeansParams(KMeansParams params) {
+        this.kmeansParams = Objects.requireNonNull(params, "params");
+    }
+
+    public void setProgressListener(ProgressListener listener) {
+        this.progress = Objects.requireNonNull(listener, "listener");
+    }
+
+    @Override
+    public int dim() {
+        return dim;
+    }
+
+    @Override
+    public Metric metric() {
+        return metric;
+    }
+
+    @Override
+    public long ntotal() {
+        return ntotal;
+    }
+
+    public int nlist() {
+        return nlist;
+    }
+
+    public FlatIndex quantizer() {
+        return quantizer;
+    }
+
+    public ProductQuantizer pq() {
+        return pq;
+    }
+
+    public BlockInvertedLists invertedLists() {
+        return lists;
+    }
+
+    public boolean byResidual() {
+        return byResidual;
+    }
+
+    @Override
+    public boolean isTrained() {
+        return quantizer.ntotal() == nlist && pq.isTrained();
+    }
+
+    @Override
+    public void train(FloatMatrix xs) {
+        InputChecks.checkVectors("training vectors", xs, dim);
+        KMeans.Result result = new KMeans(nlist, kmeansParams, backend).train(xs, metric, progress);
+        try (FloatMatrix centroids = result.centroids()) {
+            quantizer.reset(centroids);
+        }
+        if (byResidual) {
+            try (FloatMatrix residuals = residuals(xs, assign(xs))) {
+                pq.train(residuals, backend, progress);
+            }
+        } else {
+            pq.train(xs, backend, progress);
+        }
+        precompute();
+    }
+
+    private int[] assign(FloatMatrix xs) {
+        Neighbors nearest = quantizer.search(xs, 1);
+        int[] out = new int[Math.toIntExact(xs.rows())];
+        for (int i = 0; i < out.length; i++) out[i] = (int) nearest.label(i, 0);
+        return out;
+    }
+
+    private FloatMatrix residuals(FloatMatrix xs, int[] assign) {
+        FloatMatrix out = FloatMatrix.allocate(xs.rows(), dim);
+        float[] row = new float[dim];
+        FloatMatrix centroids = quantizer.vectors();
+        for (int i = 0; i < assign.length; i++) {
+            xs.copyRow(i, row, 0);
+            for (int t = 0; t < dim; t++) row[t] -= centroids.get(assign[i], t);
+            out.setRow(i, row, 0);
+        }
+        return out;
+    }
+
+    /**
+     * faiss's precomputed table for residual L2 search: for list l, sub-quantiser m, centroid
+     * j: {@code ||r_mj||^2 + 2 <c_l,m, r_mj>}, so the distance to a code is the coarse distance
+     * + table - 2 <x_m, r_mj>.
+     */
+    private void precompute() {
+        if (!byResidual) return;
+        int m = pq.m();
+        int ks = pq.ksub();
+        float[] norms = new float[m * ks];
+        for (int mi = 0; mi < m; mi++) {
+            for (int j = 0; j < ks; j++) {
+                float s = 0;
+                for (int t = 0; t < pq.dsub(); t++) s += pq.centroid(mi, j, t) * pq.centroid(mi, j, t);
+                norms[mi * ks + j] = s;
+            }
+        }
+        float[] table = new float[nlist * m * ks];
+        float[] ip = new float[m * ks];
+        float[] c = new float[dim];
+        FloatMatrix centroids = quantizer.vectors();
+        PqKernels kernels = backend.pq();
+        float[] row = new float[m * ks];
+        for (int l = 0; l < nlist; l++) {
+            centroids.copyRow(l, c, 0);
+            pq.lookupTable(c, Metric.INNER_PRODUCT, kernels, ip);
+            kernels.madd(m * ks, norms, 0, 2.0f, ip, row);
+            System.arraycopy(row, 0, table, l * m * ks, m * ks);
+        }
+        this.precomputed = table;
+    }
+
+    @Override
+    public void add(FloatMatrix xs) {
+        addWithIds(xs, null);
+    }
+
+    @Override
+    public void addWithIds(FloatMatrix xs, long[] ids) {
+        InputChecks.checkVectors("added vectors", xs, dim);
+        if (ids != null) InputChecks.checkIds(xs, ids);
+        if (!isTrained()) throw new IllegalStateException("the IVF FastScan index must be trained before vectors are added");
+        int n = Math.toIntExact(xs.rows());
+        int[] assign = assign(xs);
+        int codeSize = pq.codeSize();
+        byte[] codes = new byte[n * codeSize];
+        MemorySegment codeSeg = MemorySegment.ofArray(codes);
+        float[] row = new float[dim];
+        float[] table = new float[pq.m() * pq.ksub()];
+        FloatMatrix centroids = quantizer.vectors();
+        for (int i = 0; i < n; i++) {
+            xs.copyRow(i, row, 0);
+            if (byResidual) for (int t = 0; t < dim; t++) row[t] -= centroids.get(assign[i], t);
+            pq.encode(row, backend.pq(), table, codeSeg, (long) i * codeSize);
+        }
+        // faiss adds list by list in input order (a stable sort by list number)
+        Integer[] order = new Integer[n];
+        for (int i = 0; i < n; i++) order[i] = i;
+        Arrays.sort(order, (a, b) -> Integer.compare(assign[a], assign[b]));
+        byte[] listCodes = new byte[n * codeSize];
+        long[] listIds = new long[n];
+        for (int i0 = 0; i0 < n; ) {
+            int list = assign[order[i0]];
+            int i1 = i0;
+            while (i1 < n && assign[order[i1]] == list) {
+                int src = order[i1];
+                System.arraycopy(codes, src * codeSize, listCodes, (i1 - i0) * codeSize, codeSize);
+                listIds[i1 - i0] = ids == null ? ntotal + src : ids[src];
+                i1++;
+            }
+            lists.append(list, listCodes, 0, i1 - i0, listIds, 0);
+            i0 = i1;
+        }
+        ntotal += n;
+    }
+
+    @Override
+    public Neighbors search(FloatMatrix queries, int k, SearchParams params) {
+        InputChecks.checkK(k);
+        InputChecks.checkVectors("queries", queries, dim);
+        if (!isTrained()) throw new IllegalStateException("the IVF FastScan index is not trained");
+        int nprobe = Math.min(params.nprobe(), nlist);
+        Neighbors coarse = quantizer.search(queries, nprobe);
+        int nq = coarse.nq();
+        Neighbors out = Neighbors.empty(nq, k, metric);
+        FastScanSearcher searcher = new FastScanSearcher(k, nprobe);
+        float[] q = new float[dim];
+        for (int i = 0; i < nq; i++) {
+            queries.copyRow(i, q, 0);
+            searcher.search(q, coarse, i, out);
+        }
+        return out;
+    }
+
+    /** Per-thread scratch for searching one query after another. */
+    private final class FastScanSearcher {
+        private final int m = pq.m();
+        private final int m2 = FastScanPacking.m2(m);
+        private final int ks = pq.ksub();
+        private final QuantizedTopK heap;
+        private final int nprobe;
+        private final float[] lut;
+        private final float[] ip;
+        private final float[] bias;
+        private final byte[] lut8;
+        private final int[] bias16;
+        private final long[] probeOrder;
+        private final FastScanKernels kernels = backend.fastScan();
+
+        FastScanSearcher(int k, int nprobe) {
+            this.heap = new QuantizedTopK(k);
+            this.nprobe = nprobe;
+            int tables = byResidual ? nprobe : 1;
+            this.lut = new float[tables * m * ks];
+            this.ip = new float[m * ks];
+            this.bias = new float[nprobe];
+            this.lut8 = new byte[tables * m2 * ks];
+            this.bias16 = new int[nprobe];
+            this.probeOrder = new long[nprobe];
+        }
+
+        void search(float[] q, Neighbors coarse, int qi, Neighbors out) {
+            LutQuantizer.Scale scale;
+            if (byResidual) {
+                pq.lookupTable(q, Metric.INNER_PRODUCT, backend.pq(), ip);
+                int tab = m * ks;
+                float[] row = new float[tab];
+                for (int p = 0; p < nprobe; p++) {
+                    long list = coarse.label(qi, p);
+                    if (list < 0) {
+                        Arrays.fill(lut, p * tab, (p + 1) * tab, Float.NaN); // ignored by the quantisation
+                        bias[p] = Float.NaN;
+                    } else {
+                        backend.pq().madd(tab, precomputed, (int) list * tab, -2.0f, ip, row);
+                        System.arraycopy(row, 0, lut, p * tab, tab);
+                        bias[p] = coarse.distance(qi, p);
+                    }
+                }
+                scale = LutQuantizer.quantizeWithBias(lut, bias, nprobe, m, ks, m2, lut8, bias16);
+            } else {
+                pq.lookupTable(q, Metric.L2, backend.pq(), lut);
+                scale = LutQuantizer.quantize(lut, m, ks, m2, lut8, 0);
+            }
+            // faiss visits a query's lists in increasing list number; ties keep the first seen
+            int n = 0;
+            for (int p = 0; p < nprobe; p++) {
+                long list = coarse.label(qi, p);
+                if (list >= 0) probeOrder[n++] = list << 20 | p;
+            }
+            Arrays.sort(probeOrder, 0, n);
+            byte[] table = byResidual ? new byte[m2 * ks] : lut8;
+            for (int i = 0; i < n; i++) {
+                int list = (int) (probeOrder[i] >>> 20);
+                int p = (int) (probeOrder[i] & 0xfffff);
+                long size = lists.size(list);
+                if (size == 0) continue;
+                if (byResidual) System.arraycopy(lut8, p * m2 * ks, table, 0, m2 * ks);
+                kernels.scan(lists.codes(list), 0, size, m2, table, byResidual ? bias16[p] : 0,
+                        lists.ids(list), 0, heap);
+            }
+            heap.drainTo(scale.a(), scale.b(), metric.emptyDistance(), out.distances(), out.labels(), qi * out.k());
+        }
+    }
+
+    @Override
+    public float[] reconstruct(long id) {
+        try (FloatMatrix one = reconstructN(id, 1)) {
+            return one.row(0);
+        }
+    }
+
+    /** Like faiss's IndexIVF::reconstruct_n without a direct map: one pass over all lists. */
+    @Override
+    public FloatMatrix reconstructN(long from, long n) {
+        if (from < 0 || n < 0) throw new IllegalArgumentException("bad range: from=" + from + ", n=" + n);
+        FloatMatrix out = FloatMatrix.allocate(n, dim);
+        float[] row = new float[dim];
+        FloatMatrix centroids = quantizer.vectors();
+        for (int l = 0; l < nlist; l++) {
+            long size = lists.size(l);
+            for (long j = 0; j < size; j++) {
+                long id = lists.id(l, j);
+                if (id < from || id >= from + n) continue;
+                pq.decode(MemorySegment.ofArray(lists.flatCode(l, j)), 0, row, 0);
+                if (byResidual) for (int t = 0; t < dim; t++) row[t] += centroids.get(l, t);
+                out.setRow(id - from, row, 0);
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public String describe() {
+        long max = 0;
+        for (int l = 0; l < nlist; l++) max = Math.max(max, lists.size(l));
+        return "IVF" + nlist + ",PQ" + pq.m() + "x4fs d=" + dim + " metric=" + metric + " ntotal=" + ntotal
+                + " nlist=" + nlist + " by-residual=" + byResidual + " largest-list=" + max
+                + " kernel=" + backend.fastScan().name()
+                + " memory=" + (lists.memoryBytes() + (long) nlist * dim * Float.BYTES) + " bytes";
+    }
+
+    @Override
+    public void close() {
+        lists.close();
+        quantizer.close();
+    }
+}
