@@ -1,27 +1,39 @@
 package dev.komsu;
 
 import dev.komsu.index.FlatCodec;
+import dev.komsu.index.FlatCodesIndex;
 import dev.komsu.index.FlatIndex;
 import dev.komsu.index.IdMapIndex;
+import dev.komsu.index.IvfCodec;
 import dev.komsu.index.IvfIndex;
 import dev.komsu.index.L2NormIndex;
+import dev.komsu.index.PqCodec;
+import dev.komsu.index.RefineFlatIndex;
+import dev.komsu.index.Sq8Codec;
 import dev.komsu.kernels.Backends;
 import dev.komsu.kernels.ComputeBackend;
 import dev.komsu.kernels.Metric;
+import dev.komsu.quant.ProductQuantizer;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * Builds indexes from faiss factory strings: comma-separated tokens, optional prefixes
- * {@code L2norm} and {@code IDMap}/{@code IDMap2}, then {@code Flat} or {@code IVF{n},Flat}.
+ * {@code L2norm} and {@code IDMap}/{@code IDMap2}, then the index type, then an optional
+ * {@code RFlat} refine suffix. An index type is a codec alone (exhaustive search: {@code Flat},
+ * {@code PQ16}, {@code SQ8}) or {@code IVF{n},} followed by a codec. A new code type adds one
+ * branch to {@link #codec}.
  */
 public final class IndexFactory {
     /** The accepted grammar, quoted in every error. */
     public static final String GRAMMAR =
-            "[L2norm,][IDMap,|IDMap2,](Flat | IVF<nlist>,Flat)  e.g. \"Flat\", \"IVF1024,Flat\", \"IDMap,Flat\", \"L2norm,IVF256,Flat\"";
+            "[L2norm,][IDMap,|IDMap2,](<codec> | IVF<nlist>,<codec>)[,RFlat] with <codec> = Flat | PQ<M>[x<nbits>] | SQ8"
+                    + " (nbits 8 or 4)  e.g. \"Flat\", \"IVF1024,Flat\", \"IVF256,PQ32\", \"IVF64,SQ8\", \"PQ16x4\","
+                    + " \"IVF1024,PQ64,RFlat\", \"L2norm,IVF256,Flat\"";
 
     private static final Pattern IVF = Pattern.compile("IVF(\\d+)");
+    private static final Pattern PQ = Pattern.compile("PQ(\\d+)(?:x(\\d+))?");
 
     private IndexFactory() {
     }
@@ -49,18 +61,26 @@ public final class IndexFactory {
         Index core;
         String t = tokens.get(i);
         Matcher ivf = IVF.matcher(t);
-        if (t.equals("Flat")) {
-            core = new FlatIndex(dim, metric, backend);
-            i++;
-        } else if (ivf.matches()) {
+        if (ivf.matches()) {
             int nlist = parseCount(ivf.group(1), t, factory);
             if (i + 1 >= tokens.size()) throw error("'" + t + "' must be followed by a codec such as Flat", factory);
-            String codec = tokens.get(i + 1);
-            if (!codec.equals("Flat")) throw error("unknown or unsupported codec '" + codec + "' after '" + t + "'", factory);
-            core = new IvfIndex(dim, nlist, metric, new FlatCodec(dim), backend);
+            String codecToken = tokens.get(i + 1);
+            IvfCodec codec = codec(codecToken, dim, true, factory);
+            if (codec == null) throw error("unknown or unsupported codec '" + codecToken + "' after '" + t + "'", factory);
+            core = new IvfIndex(dim, nlist, metric, codec, backend);
             i += 2;
+        } else if (t.equals("Flat")) {
+            core = new FlatIndex(dim, metric, backend);
+            i++;
         } else {
-            throw error("unknown token '" + t + "'", factory);
+            IvfCodec codec = codec(t, dim, false, factory);
+            if (codec == null) throw error("unknown token '" + t + "'", factory);
+            core = new FlatCodesIndex(dim, metric, codec, backend);
+            i++;
+        }
+        if (i < tokens.size() && tokens.get(i).equals("RFlat")) {
+            core = new RefineFlatIndex(core, backend);
+            i++;
         }
         if (i < tokens.size()) {
             core.close();
@@ -72,6 +92,27 @@ public final class IndexFactory {
         return index;
     }
 
+    /**
+     * The codec a token names, or null if none: for IVF lists ({@code inIvf}: by residual, as
+     * faiss's factory makes them) or for an exhaustive index of codes (not by residual).
+     */
+    private static IvfCodec codec(String token, int dim, boolean inIvf, String factory) {
+        if (token.equals("Flat") && inIvf) return new FlatCodec(dim);
+        if (token.equals("SQ8")) return new Sq8Codec(dim, inIvf);
+        Matcher pq = PQ.matcher(token);
+        if (pq.matches()) {
+            int m = parseCount(pq.group(1), token, factory);
+            int nbits = pq.group(2) == null ? 8 : parseCount(pq.group(2), token, factory);
+            if (nbits != 8 && nbits != 4) throw error("'" + token + "': PQ nbits must be 8 or 4, got " + nbits, factory);
+            try {
+                return new PqCodec(new ProductQuantizer(dim, m, nbits), inIvf);
+            } catch (IllegalArgumentException e) {
+                throw error("'" + token + "': " + e.getMessage(), factory);
+            }
+        }
+        return null;
+    }
+
     private static int parseCount(String digits, String token, String factory) {
         try {
             int n = Integer.parseInt(digits);
@@ -79,7 +120,7 @@ public final class IndexFactory {
         } catch (NumberFormatException e) {
             // falls through to the error below
         }
-        throw error("'" + token + "' needs a list count between 1 and " + Integer.MAX_VALUE, factory);
+        throw error("'" + token + "' needs a count between 1 and " + Integer.MAX_VALUE, factory);
     }
 
     private static IllegalArgumentException error(String what, String factory) {

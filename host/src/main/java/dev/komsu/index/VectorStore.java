@@ -36,7 +36,8 @@ final class VectorStore implements AutoCloseable {
     }
 
     private void ensureCapacity(long rows) {
-        if (rows <= buffer.rows() && buffer.ownsMemory()) return;
+        // A read-only buffer is a mapped index file: copy it before writing, like a view.
+        if (rows <= buffer.rows() && buffer.ownsMemory() && !buffer.segment().isReadOnly()) return;
         long capacity = Math.max(rows, Math.max(1024, buffer.rows() * 2));
         FloatMatrix bigger = FloatMatrix.allocate(capacity, dim);
         MemorySegment.copy(buffer.segment(), 0, bigger.segment(), 0, size * dim * Float.BYTES);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.komsu.ProgressListener;
+import dev.komsu.index.TestVectors;
 import dev.komsu.kernels.Backends;
 import dev.komsu.kernels.FloatMatrix;
 import dev.komsu.kernels.Metric;
@@ -13,25 +14,12 @@ import dev.komsu.kernels.PqKernels;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class ProductQuantizerTest {
     private static final PqKernels K = Backends.defaultCpu().pq();
-
-    static FloatMatrix clustered(int n, int d, long seed) {
-        SplittableRandom r = new SplittableRandom(seed);
-        float[][] centres = new float[20][d];
-        for (float[] c : centres) for (int j = 0; j < d; j++) c[j] = (float) (r.nextDouble() * 10);
-        FloatMatrix x = FloatMatrix.allocate(n, d);
-        for (int i = 0; i < n; i++) {
-            float[] c = centres[r.nextInt(centres.length)];
-            for (int j = 0; j < d; j++) x.set(i, j, c[j] + (float) r.nextGaussian());
-        }
-        return x;
-    }
 
     @Test
     void dimensionNotAMultipleOfMIsRejectedNamingBoth() {
@@ -44,7 +32,7 @@ class ProductQuantizerTest {
     @ValueSource(ints = {8, 4})
     void trainedQuantizerReconstructsBetterThanTheDataSpread(int nbits) {
         int d = 16;
-        try (FloatMatrix xs = clustered(3000, d, 1)) {
+        try (FloatMatrix xs = TestVectors.clustered(3000, d, 1)) {
             ProductQuantizer pq = new ProductQuantizer(d, 4, nbits);
             pq.train(xs, Backends.defaultCpu(), ProgressListener.NONE);
             assertEquals(nbits == 8 ? 4 : 2, pq.codeSize());
@@ -111,7 +99,7 @@ class ProductQuantizerTest {
     @Test
     void trainingNeedsKsubVectorsAndUntrainedUseFails() {
         ProductQuantizer pq = new ProductQuantizer(8, 2, 8);
-        try (FloatMatrix xs = clustered(100, 8, 2)) {
+        try (FloatMatrix xs = TestVectors.clustered(100, 8, 2)) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> pq.train(xs, Backends.defaultCpu(), ProgressListener.NONE));
             assertTrue(e.getMessage().contains("256"), e.getMessage());

@@ -41,4 +41,11 @@ public interface PqKernels {
      */
     void scanSq8(MemorySegment codes, MemorySegment ids, long n, float[] query, float[] vmin, float[] vdiff,
                  float bias, Metric metric, TopK heap);
+
+    /**
+     * Exact distances (squared L2 or inner product) from {@code query} to rows
+     * {@code rows[0 .. count)} of {@code base}, into {@code out}: the re-ranking step of a
+     * refine index (faiss IndexRefineFlat).
+     */
+    void gatherDistances(float[] query, FloatMatrix base, long[] rows, int count, Metric metric, float[] out);
 }

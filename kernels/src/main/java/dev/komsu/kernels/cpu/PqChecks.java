@@ -51,4 +51,18 @@ final class PqChecks {
                     + " for " + n + " codes of " + d + " bytes");
         }
     }
+
+    static void checkGather(float[] query, dev.komsu.kernels.FloatMatrix base, long[] rows, int count, float[] out) {
+        if (query.length != base.cols()) {
+            throw new IllegalArgumentException("query has dimension " + query.length + ", the vectors " + base.cols());
+        }
+        if (count < 0 || count > rows.length || count > out.length) {
+            throw new IllegalArgumentException("count " + count + " exceeds rows (" + rows.length + ") or out (" + out.length + ")");
+        }
+        for (int i = 0; i < count; i++) {
+            if (rows[i] < 0 || rows[i] >= base.rows()) {
+                throw new IllegalArgumentException("row " + rows[i] + " out of range [0, " + base.rows() + ")");
+            }
+        }
+    }
 }

@@ -1,5 +1,6 @@
 package dev.komsu.kernels.cpu;
 
+import dev.komsu.kernels.FloatMatrix;
 import dev.komsu.kernels.Metric;
 import dev.komsu.kernels.PqKernels;
 import dev.komsu.kernels.TopK;
@@ -167,5 +168,11 @@ public final class VectorPqKernels implements PqKernels {
             }
             heap.offer(metric.toKey(bias + s), ids.getAtIndex(ID, i));
         }
+    }
+
+    @Override
+    public void gatherDistances(float[] query, FloatMatrix base, long[] rows, int count, Metric metric, float[] out) {
+        PqChecks.checkGather(query, base, rows, count, out);
+        for (int i = 0; i < count; i++) out[i] = CpuBackend.distance(metric, query, base.segment(), base.rowOffset(rows[i]));
     }
 }

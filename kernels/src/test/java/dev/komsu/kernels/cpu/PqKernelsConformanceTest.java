@@ -148,6 +148,31 @@ class PqKernelsConformanceTest {
         }
     }
 
+    @ParameterizedTest
+    @CsvSource({"256,L2", "37,INNER_PRODUCT"})
+    void gatheredDistancesMatchTheReferenceAndExactValues(int d, Metric metric) {
+        float[] data = random(50 * d, 13);
+        try (dev.komsu.kernels.FloatMatrix base = dev.komsu.kernels.FloatMatrix.of(data, 50, d)) {
+            float[] q = random(d, 14);
+            long[] rows = {49, 0, 7, 7};
+            float[] a = new float[4];
+            float[] b = new float[4];
+            scalar.gatherDistances(q, base, rows, 4, metric, a);
+            vector.gatherDistances(q, base, rows, 4, metric, b);
+            for (int i = 0; i < 4; i++) {
+                double exact = 0;
+                for (int j = 0; j < d; j++) {
+                    double x = data[(int) rows[i] * d + j];
+                    exact += metric == Metric.L2 ? (q[j] - x) * (q[j] - x) : q[j] * x;
+                }
+                assertEquals(exact, a[i], 1e-4 * Math.max(1, Math.abs(exact)));
+                assertEquals(a[i], b[i], 1e-5 * Math.max(1, Math.abs(a[i])));
+            }
+            assertThrows(IllegalArgumentException.class,
+                    () -> vector.gatherDistances(q, base, new long[] {50}, 1, metric, new float[1]));
+        }
+    }
+
     @Test
     void maddIsBitIdenticalToTheReference() {
         float[] a = random(1000, 11);

@@ -1,0 +1,148 @@
+package dev.komsu.index;
+
+import dev.komsu.Index;
+import dev.komsu.SearchParams;
+import dev.komsu.kernels.ComputeBackend;
+import dev.komsu.kernels.FloatMatrix;
+import dev.komsu.kernels.Metric;
+import dev.komsu.kernels.Neighbors;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.Objects;
+
+/**
+ * Exhaustive search over encoded vectors (faiss IndexFlatCodes: IndexPQ "PQ{M}", and
+ * IndexScalarQuantizer "SQ8"). It reuses the IVF codecs, not by residual, over one list that
+ * every query scans: ids are row numbers, as in faiss.
+ */
+public final class FlatCodesIndex implements Index {
+    private final int dim;
+    private final Metric metric;
+    private final IvfCodec codec;
+    private final InvertedLists codes;
+    private final ComputeBackend backend;
+    private final FloatMatrix origin; // 1 x dim zeros: the "centroid" the codecs' API asks for
+
+    /** An empty index; {@code codec} must not encode residuals. */
+    public FlatCodesIndex(int dim, Metric metric, IvfCodec codec, ComputeBackend backend) {
+        this(dim, metric, codec, new InvertedLists(1, codec.codeSize()), backend);
+    }
+
+    /** An index from parts (e.g. read from a file): {@code codes} is one list of sequential ids. */
+    public FlatCodesIndex(int dim, Metric metric, IvfCodec codec, InvertedLists codes, ComputeBackend backend) {
+        this.dim = FlatIndex.checkDim(dim);
+        this.metric = Objects.requireNonNull(metric, "metric");
+        this.codec = Objects.requireNonNull(codec, "codec");
+        this.codes = Objects.requireNonNull(codes, "codes");
+        this.backend = Objects.requireNonNull(backend, "backend");
+        if (codes.nlist() != 1 || codes.codeSize() != codec.codeSize()) {
+            throw new IllegalArgumentException("codes must be one list of " + codec.codeSize() + "-byte codes, got "
+                    + codes.nlist() + " lists of " + codes.codeSize());
+        }
+        this.origin = FloatMatrix.allocate(1, dim);
+    }
+
+    public IvfCodec codec() {
+        return codec;
+    }
+
+    /** The stored codes, in id order. */
+    public InvertedLists codes() {
+        return codes;
+    }
+
+    @Override
+    public int dim() {
+        return dim;
+    }
+
+    @Override
+    public Metric metric() {
+        return metric;
+    }
+
+    @Override
+    public long ntotal() {
+        return codes.size(0);
+    }
+
+    @Override
+    public boolean isTrained() {
+        return codec.isTrained();
+    }
+
+    @Override
+    public void train(FloatMatrix xs) {
+        InputChecks.checkVectors("training vectors", xs, dim);
+        codec.train(xs, new int[Math.toIntExact(xs.rows())], origin, backend);
+    }
+
+    @Override
+    public void add(FloatMatrix xs) {
+        InputChecks.checkVectors("added vectors", xs, dim);
+        if (!isTrained()) throw new IllegalStateException("the " + codec.factoryName() + " index must be trained before vectors are added");
+        long base = ntotal();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment code = arena.allocate(codec.codeSize());
+            for (long i = 0; i < xs.rows(); i++) {
+                codec.encode(xs, i, 0, origin, code, 0);
+                codes.append(0, base + i, code, 0);
+            }
+        }
+    }
+
+    @Override
+    public void addWithIds(FloatMatrix xs, long[] ids) {
+        throw new UnsupportedOperationException("a " + codec.factoryName()
+                + " index stores vectors by row number and takes no ids (faiss: add_with_ids not implemented); use \"IDMap,"
+                + codec.factoryName() + "\"");
+    }
+
+    @Override
+    public Neighbors search(FloatMatrix queries, int k, SearchParams params) {
+        InputChecks.checkK(k);
+        InputChecks.checkVectors("queries", queries, dim);
+        if (!isTrained()) throw new IllegalStateException("the " + codec.factoryName() + " index is not trained");
+        int nq = Math.toIntExact(queries.rows());
+        Neighbors everything = new Neighbors(nq, 1, new float[nq], new long[nq]); // list 0, coarse distance 0
+        return codec.scan(backend, queries, codes, origin, everything, k, metric, params);
+    }
+
+    @Override
+    public float[] reconstruct(long id) {
+        InputChecks.checkRange(id, 1, ntotal());
+        float[] out = new float[dim];
+        codec.decode(codes.codes(0), id * codec.codeSize(), 0, origin, out);
+        return out;
+    }
+
+    @Override
+    public FloatMatrix reconstructN(long from, long n) {
+        InputChecks.checkRange(from, n, ntotal());
+        FloatMatrix out = FloatMatrix.allocate(n, dim);
+        float[] row = new float[dim];
+        MemorySegment all = codes.codes(0);
+        for (long i = 0; i < n; i++) {
+            codec.decode(all, (from + i) * codec.codeSize(), 0, origin, row);
+            out.setRow(i, row, 0);
+        }
+        return out;
+    }
+
+    @Override
+    public String describe() {
+        return codec.factoryName() + " d=" + dim + " metric=" + metric + " ntotal=" + ntotal() + " code-size="
+                + codec.codeSize() + " memory=" + codes.memoryBytes() + " bytes";
+    }
+
+    @Override
+    public void close() {
+        codes.close();
+        origin.close();
+    }
+
+    @Override
+    public String toString() {
+        return "FlatCodesIndex[" + codec.factoryName() + ", d=" + dim + ", ntotal=" + ntotal() + "]";
+    }
+}

@@ -1,0 +1,155 @@
+package dev.komsu.index;
+
+import dev.komsu.Index;
+import dev.komsu.SearchParams;
+import dev.komsu.kernels.ComputeBackend;
+import dev.komsu.kernels.FloatMatrix;
+import dev.komsu.kernels.Metric;
+import dev.komsu.kernels.Neighbors;
+import dev.komsu.kernels.PqKernels;
+import dev.komsu.kernels.TopK;
+import java.util.Objects;
+
+/**
+ * faiss's IndexRefineFlat ("…,RFlat"): a base index proposes {@code k * kFactor} candidates,
+ * which are re-ranked by exact distances to the raw vectors kept in a Flat index beside it.
+ * Ids are row numbers (the base and the Flat are filled together by {@link #add}).
+ *
+ * <p>kFactor: {@link SearchParams#kFactor()} when it is not the default 1, else the index's
+ * own {@link #kFactor()} (faiss's k_factor field, stored in the file, default 1).
+ */
+public final class RefineFlatIndex implements Index {
+    private final Index base;
+    private final FlatIndex refine;
+    private float kFactor;
+
+    /** A refine wrapper over {@code base} (which it owns and closes) with an empty Flat on {@code backend}. */
+    public RefineFlatIndex(Index base, ComputeBackend backend) {
+        this(base, new FlatIndex(base.dim(), base.metric(), backend), 1f);
+    }
+
+    /** From parts (e.g. read from a file): both indexes are owned and closed by this one. */
+    public RefineFlatIndex(Index base, FlatIndex refine, float kFactor) {
+        this.base = Objects.requireNonNull(base, "base");
+        this.refine = Objects.requireNonNull(refine, "refine");
+        if (refine.dim() != base.dim() || refine.metric() != base.metric()) {
+            throw new IllegalArgumentException("refine Flat (d=" + refine.dim() + ", " + refine.metric()
+                    + ") does not match the base index (d=" + base.dim() + ", " + base.metric() + ")");
+        }
+        setKFactor(kFactor);
+    }
+
+    public Index base() {
+        return base;
+    }
+
+    public FlatIndex refineIndex() {
+        return refine;
+    }
+
+    public float kFactor() {
+        return kFactor;
+    }
+
+    public void setKFactor(float kFactor) {
+        if (!(kFactor >= 1f) || Float.isInfinite(kFactor)) {
+            throw new IllegalArgumentException("kFactor must be a finite number >= 1, got " + kFactor);
+        }
+        this.kFactor = kFactor;
+    }
+
+    @Override
+    public int dim() {
+        return base.dim();
+    }
+
+    @Override
+    public Metric metric() {
+        return base.metric();
+    }
+
+    @Override
+    public long ntotal() {
+        return base.ntotal();
+    }
+
+    @Override
+    public boolean isTrained() {
+        return base.isTrained();
+    }
+
+    @Override
+    public void train(FloatMatrix xs) {
+        base.train(xs);
+    }
+
+    @Override
+    public void add(FloatMatrix xs) {
+        if (refine.ntotal() != base.ntotal()) {
+            throw new IllegalStateException("refine Flat holds " + refine.ntotal() + " vectors, the base " + base.ntotal());
+        }
+        base.add(xs);
+        refine.add(xs);
+    }
+
+    @Override
+    public void addWithIds(FloatMatrix xs, long[] ids) {
+        throw new UnsupportedOperationException(
+                "RFlat finds raw vectors by row number and takes no ids (faiss IndexRefine: add_with_ids not implemented)");
+    }
+
+    @Override
+    public Neighbors search(FloatMatrix queries, int k, SearchParams params) {
+        InputChecks.checkK(k);
+        InputChecks.checkVectors("queries", queries, dim());
+        float factor = params.kFactor() != 1f ? params.kFactor() : kFactor;
+        long kb = (long) (k * (double) factor); // faiss: idx_t(k * k_factor)
+        int kBase = (int) Math.min(Math.max(kb, k), Integer.MAX_VALUE - 8);
+        Neighbors candidates = base.search(queries, kBase, params);
+        Metric metric = metric();
+        PqKernels kern = refine.backend().pq();
+        FloatMatrix vectors = refine.vectors();
+        int nq = candidates.nq();
+        Neighbors out = Neighbors.empty(nq, k, metric);
+        ParallelQueries.forEach(nq, i -> {
+            float[] q = queries.row(i);
+            long[] rows = new long[kBase];
+            int n = 0;
+            for (int j = 0; j < kBase; j++) {
+                long id = candidates.label(i, j);
+                if (id >= 0) rows[n++] = id;
+            }
+            float[] exact = new float[n];
+            kern.gatherDistances(q, vectors, rows, n, metric, exact);
+            TopK heap = new TopK(k);
+            for (int j = 0; j < n; j++) heap.offer(metric.toKey(exact[j]), rows[j]);
+            heap.drainTo(metric, out.distances(), out.labels(), i * k);
+        });
+        return out;
+    }
+
+    @Override
+    public float[] reconstruct(long id) {
+        return refine.reconstruct(id);
+    }
+
+    @Override
+    public FloatMatrix reconstructN(long from, long n) {
+        return refine.reconstructN(from, n);
+    }
+
+    @Override
+    public String describe() {
+        return base.describe() + " + RFlat (kFactor=" + kFactor + ", raw vectors " + refine.ntotal() * dim() * Float.BYTES
+                + " bytes)";
+    }
+
+    @Override
+    public void close() {
+        try {
+            base.close();
+        } finally {
+            refine.close();
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package dev.komsu.io;
+
+import dev.komsu.Index;
+import dev.komsu.SearchParams;
+import dev.komsu.kernels.Backends;
+import dev.komsu.kernels.ComputeBackend;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Reads and writes faiss's binary index format ({@code faiss.read_index} /
+ * {@code faiss.write_index}), so indexes move between faiss and komsu both ways.
+ *
+ * <p>Reading maps the file and keeps vectors and inverted lists as views of the mapping (a
+ * multi-GB index opens at once; the mapping is released when the index is closed). A corrupt,
+ * truncated or unsupported file raises {@link IndexFormatException} with the byte offset and
+ * what was expected; no count read from the file is trusted before it is checked against the
+ * file size. Writing is atomic: a failed write leaves no file and an existing one untouched.
+ *
+ * <p>Supported: Flat ({@code IxF2}, {@code IxFI}, legacy {@code IxFl}), IVF-Flat ({@code IwFl},
+ * legacy {@code IvFl}) with array lists ({@code ilar}, {@code full} or {@code sprs} sizes) and
+ * any direct map (skipped: komsu keeps none), IDMap / IDMap2 ({@code IxMp}, {@code IxM2}), and
+ * "L2norm" ({@code IxPT} with {@code VNrm}).
+ */
+public final class FaissIndexes {
+    private FaissIndexes() {
+    }
+
+    /** The fourcc tags komsu reads. */
+    public static List<String> supportedTypes() {
+        return FaissFormats.supportedFourccs();
+    }
+
+    /** Reads an index that searches on the shared default CPU backend. */
+    public static Index read(Path file) throws IOException {
+        return read(file, Backends.defaultCpu());
+    }
+
+    /** Reads an index that searches on {@code backend}. */
+    public static Index read(Path file, ComputeBackend backend) throws IOException {
+        return load(file, backend).index();
+    }
+
+    /**
+     * Reads an index and the search parameters stored with it: faiss keeps an IVF index's
+     * {@code nprobe} in the file and searches with it unless told otherwise. komsu's indexes
+     * take nprobe per search ({@link SearchParams}), so the stored value is returned here for
+     * callers that want faiss's default, e.g. {@code index.search(q, k, loaded.storedParams())}.
+     */
+    public static LoadedIndex load(Path file, ComputeBackend backend) throws IOException {
+        Objects.requireNonNull(file, "file");
+        Objects.requireNonNull(backend, "backend");
+        Arena arena = Arena.ofShared();
+        SharedMapping mapping = new SharedMapping(arena);
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            MemorySegment data = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size(), arena);
+            FaissInput in = new FaissInput(file, data, mapping, backend);
+            Index index = in.readIndex();
+            mapping.releaseReader();
+            SearchParams.Builder params = SearchParams.builder();
+            if (in.storedNprobe() > 0) params.nprobe((int) in.storedNprobe());
+            if (in.storedKFactor() >= 1f) params.kFactor(in.storedKFactor());
+            return new LoadedIndex(index, params.build());
+        } catch (IOException | RuntimeException | Error e) {
+            // Parts read before the failure are garbage; their views die with the mapping.
+            mapping.forceClose();
+            throw e;
+        }
+    }
+
+    /** Writes {@code index} with nprobe 1 stored in IVF headers (faiss's default), atomically. */
+    public static void write(Index index, Path file) throws IOException {
+        write(index, file, SearchParams.DEFAULTS);
+    }
+
+    /**
+     * Writes {@code index} atomically, storing {@code params.nprobe()} in IVF headers (faiss
+     * searches with it by default). Throws IllegalArgumentException, leaving no file, for an
+     * index type (or part) komsu cannot write in faiss's format.
+     */
+    public static void write(Index index, Path file, SearchParams params) throws IOException {
+        Objects.requireNonNull(index, "index");
+        try (AtomicFileOutput atomic = AtomicFileOutput.create(file)) {
+            FaissOutput out = new FaissOutput(atomic, params.nprobe());
+            out.writeIndex(index);
+            out.flush();
+            atomic.commit();
+        }
+    }
+}

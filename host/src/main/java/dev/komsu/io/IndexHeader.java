@@ -1,0 +1,68 @@
+package dev.komsu.io;
+
+import dev.komsu.Index;
+import dev.komsu.kernels.Metric;
+import java.io.IOException;
+
+/**
+ * The fields every faiss index starts with (faiss write_index_header): d (int32), ntotal
+ * (int64), two unused int64, is_trained (bool), metric_type (int32), and metric_arg (float)
+ * only for metrics beyond inner product and L2.
+ */
+public record IndexHeader(int d, long ntotal, boolean trained, Metric metric) {
+    /** faiss's MetricType numbers. */
+    private static final int METRIC_INNER_PRODUCT = 0;
+    private static final int METRIC_L2 = 1;
+    /** What faiss writes in the two unused fields (once "max_codes"-style limits). */
+    private static final long UNUSED = 1L << 20;
+
+    public static IndexHeader read(FaissInput in) throws IndexFormatException {
+        long at = in.position();
+        int d = in.readInt("the dimension d");
+        if (d <= 0) throw in.error(at, "expected a dimension d > 0, found " + d);
+        at = in.position();
+        long ntotal = in.readLong("ntotal");
+        if (ntotal < 0) throw in.error(at, "expected ntotal >= 0, found " + ntotal);
+        in.readLong("an unused header field");
+        in.readLong("an unused header field");
+        boolean trained = in.readBool("is_trained");
+        at = in.position();
+        int metricType = in.readInt("the metric type");
+        Metric metric = switch (metricType) {
+            case METRIC_INNER_PRODUCT -> Metric.INNER_PRODUCT;
+            case METRIC_L2 -> Metric.L2;
+            default -> {
+                if (metricType > 1) in.readFloat("metric_arg");
+                throw in.error(at, "metric type " + metricType + " is not supported: komsu reads inner product (0) and L2 (1)");
+            }
+        };
+        return new IndexHeader(d, ntotal, trained, metric);
+    }
+
+    /** The header of {@code index}. */
+    public static IndexHeader of(Index index) {
+        return new IndexHeader(index.dim(), index.ntotal(), index.isTrained(), index.metric());
+    }
+
+    public void write(FaissOutput out) throws IOException {
+        out.writeInt(d);
+        out.writeLong(ntotal);
+        out.writeLong(UNUSED);
+        out.writeLong(UNUSED);
+        out.writeBool(trained);
+        out.writeInt(metric == Metric.L2 ? METRIC_L2 : METRIC_INNER_PRODUCT);
+    }
+
+    /** Fails unless {@code part} (a sub-index read at {@code at}) agrees with this header. */
+    void checkPart(FaissInput in, long at, String role, Index part, boolean sameNtotal) throws IndexFormatException {
+        if (part.dim() != d) {
+            throw in.error(at, role + " has dimension " + part.dim() + ", the enclosing index " + d);
+        }
+        if (part.metric() != metric) {
+            throw in.error(at, role + " uses metric " + part.metric() + ", the enclosing index " + metric);
+        }
+        if (sameNtotal && part.ntotal() != ntotal) {
+            throw in.error(at, role + " holds " + part.ntotal() + " vectors, the enclosing index says ntotal=" + ntotal);
+        }
+    }
+}
