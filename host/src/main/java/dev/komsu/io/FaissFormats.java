@@ -14,7 +14,11 @@ final class FaissFormats {
             new FlatFormat(),
             new IvfFlatFormat(),
             new IdMapFormat(),
-            new PreTransformFormat());
+            new PreTransformFormat(),
+            new IvfPqFormat(),
+            new IvfSq8Format(),
+            new FlatCodesFormat(),
+            new RefineFlatFormat());
 
     private static final Map<String, IndexFormat> BY_FOURCC = byFourcc();
 

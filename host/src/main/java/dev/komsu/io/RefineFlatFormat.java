@@ -1,0 +1,63 @@
+package dev.komsu.io;
+
+import dev.komsu.Index;
+import dev.komsu.index.FlatIndex;
+import dev.komsu.index.RefineFlatIndex;
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * faiss IndexRefine / IndexRefineFlat, {@code IxRF}: the index header, the base index, the
+ * refine index (a Flat of the raw vectors, which makes faiss load it as IndexRefineFlat), and
+ * k_factor as float. The stored k_factor is reported through {@link FaissIndexes#load} and
+ * kept by the index as its default.
+ */
+final class RefineFlatFormat implements IndexFormat {
+    @Override
+    public List<String> fourccs() {
+        return List.of("IxRF");
+    }
+
+    @Override
+    public Index read(String fourcc, FaissInput in) throws IndexFormatException {
+        IndexHeader h = IndexHeader.read(in);
+        long at = in.position();
+        Index base = in.readIndex();
+        Index refine = null;
+        try {
+            h.checkPart(in, at, "the base index", base, true);
+            at = in.position();
+            refine = in.readIndex();
+            if (!(refine instanceof FlatIndex flat)) {
+                throw in.error(at, "the refine index must be a Flat index (IxF2/IxFI), found " + refine.describe());
+            }
+            h.checkPart(in, at, "the refine index", refine, true);
+            at = in.position();
+            float kFactor = in.readFloat("k_factor");
+            if (!(kFactor >= 1f) || Float.isInfinite(kFactor)) {
+                throw in.error(at, "expected k_factor >= 1, found " + kFactor);
+            }
+            in.noteStoredKFactor(kFactor);
+            return new RefineFlatIndex(base, flat, kFactor);
+        } catch (IndexFormatException | RuntimeException e) {
+            base.close();
+            if (refine != null) refine.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public boolean writes(Index index) {
+        return index instanceof RefineFlatIndex;
+    }
+
+    @Override
+    public void write(Index index, FaissOutput out) throws IOException {
+        RefineFlatIndex r = (RefineFlatIndex) index;
+        out.writeFourcc("IxRF");
+        IndexHeader.of(r).write(out);
+        out.writeIndex(r.base());
+        out.writeIndex(r.refineIndex());
+        out.writeFloat(r.kFactor());
+    }
+}
