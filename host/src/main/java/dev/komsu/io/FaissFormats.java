@@ -18,7 +18,8 @@ final class FaissFormats {
             new IvfPqFormat(),
             new IvfSq8Format(),
             new FlatCodesFormat(),
-            new RefineFlatFormat());
+            new RefineFlatFormat(),
+            new IvfPqFastScanFormat());
 
     private static final Map<String, IndexFormat> BY_FOURCC = byFourcc();
 
