@@ -3,6 +3,7 @@ package dev.komsu.bench;
 import dev.komsu.Index;
 import dev.komsu.IndexFactory;
 import dev.komsu.SearchParams;
+import dev.komsu.io.FaissIndexes;
 import dev.komsu.io.Npy;
 import dev.komsu.kernels.Backends;
 import dev.komsu.kernels.ComputeBackend;
@@ -14,9 +15,12 @@ import java.nio.file.Path;
 /**
  * End-to-end FastScan benchmark on a dataset folder (base.npy, queries.npy, gt.npy as made by
  * ../shared/interop/make_datasets.py): builds a factory string (default
- * "IVF1024,PQ128x4fs,RFlat"), then for each nprobe searches all queries in one call, k = 10,
- * k_factor 4, 1 thread, and prints QPS (best of 3 runs after one warm-up) and recall.
- * Usage: FastScanEndToEnd DATA_DIR [factory] [nprobe,...]
+ * "IVF1024,PQ128x4fs,RFlat") or loads a faiss index file (a path ending in ".index", e.g. the
+ * one bench/scripts/fastscan_faiss.py builds, so komsu and faiss search the same index), then
+ * for each nprobe searches all queries in one call, k = 10, k_factor 4, and prints QPS (best
+ * of 3 runs after one warm-up) and recall. For one thread run with
+ * {@code -Djava.util.concurrent.ForkJoinPool.common.parallelism=0} (queries run on the
+ * common pool). Usage: FastScanEndToEnd DATA_DIR [factory|FILE.index] [nprobe,...]
  */
 public final class FastScanEndToEnd {
     private FastScanEndToEnd() {
@@ -31,13 +35,14 @@ public final class FastScanEndToEnd {
         try (FloatMatrix base = Npy.readMatrix(dir.resolve("base.npy"));
              FloatMatrix queries = Npy.readMatrix(dir.resolve("queries.npy"));
              ComputeBackend backend = Backends.cpu(1);
-             Index index = IndexFactory.create(base.cols(), factory, Metric.L2, backend)) {
+             Index index = factory.endsWith(".index") ? FaissIndexes.read(Path.of(factory), backend)
+                     : IndexFactory.create(base.cols(), factory, Metric.L2, backend)) {
             int[] gt = Npy.readInts(dir.resolve("gt.npy"));
             int gtK = gt.length / (int) queries.rows();
             long t0 = System.nanoTime();
-            index.train(base);
+            if (!index.isTrained()) index.train(base);
             long t1 = System.nanoTime();
-            index.add(base);
+            if (index.ntotal() == 0) index.add(base);
             long t2 = System.nanoTime();
             System.out.printf("%s on %s: N=%d D=%d nq=%d train %.1f s add %.1f s (%s)%n", factory, dir.getFileName(),
                     base.rows(), base.cols(), queries.rows(), (t1 - t0) / 1e9, (t2 - t1) / 1e9, backend.fastScan().name());
@@ -58,7 +63,7 @@ public final class FastScanEndToEnd {
                         for (int g = 0; g < k; g++) if (r.label(q, j) == gt[q * gtK + g]) r10++;
                     }
                 }
-                System.out.printf("nprobe=%s k_factor=%.0f T=1: QPS %.0f  R@1 %.3f  R10@10 %.3f%n", np.trim(), kFactor,
+                System.out.printf("nprobe=%s k_factor=%.0f: QPS %.0f  R@1 %.3f  R10@10 %.3f%n", np.trim(), kFactor,
                         nq / best, r1 / (double) nq, r10 / (double) (nq * k));
             }
         }

@@ -28,7 +28,8 @@ import java.util.Objects;
  * {@link QuantizedTopK}, and converted back to float as {@code key / a + b}. Without residuals
  * (faiss's default for this index) one table serves all lists; with residuals and L2, faiss's
  * precomputed tables give one table per probed list and the coarse distance is the bias.
- * Inner product is not supported yet. Search is thread-safe; add is not concurrent with search.
+ * Inner product is not supported yet. Search is thread-safe (queries of a batch run in parallel
+ * on the common fork-join pool); add is not concurrent with search.
  */
 public final class IvfFastScanIndex implements Index {
     private final int dim;
@@ -244,12 +245,10 @@ public final class IvfFastScanIndex implements Index {
         Neighbors coarse = quantizer.search(queries, nprobe);
         int nq = coarse.nq();
         Neighbors out = Neighbors.empty(nq, k, metric);
-        FastScanSearcher searcher = new FastScanSearcher(k, nprobe);
-        float[] q = new float[dim];
-        for (int i = 0; i < nq; i++) {
-            queries.copyRow(i, q, 0);
-            searcher.search(q, coarse, i, out);
-        }
+        // one searcher (scratch tables, heap) per thread: queries run in parallel, each
+        // writes only its own result row
+        ThreadLocal<FastScanSearcher> searchers = ThreadLocal.withInitial(() -> new FastScanSearcher(k, nprobe));
+        ParallelQueries.forEach(nq, i -> searchers.get().search(queries.row(i), coarse, i, out));
         return out;
     }
 
@@ -266,6 +265,8 @@ public final class IvfFastScanIndex implements Index {
         private final byte[] lut8;
         private final int[] bias16;
         private final long[] probeOrder;
+        private final float[] row;
+        private final byte[] probeTable;
         private final FastScanKernels kernels = backend.fastScan();
 
         FastScanSearcher(int k, int nprobe) {
@@ -278,6 +279,8 @@ public final class IvfFastScanIndex implements Index {
             this.lut8 = new byte[tables * m2 * ks];
             this.bias16 = new int[nprobe];
             this.probeOrder = new long[nprobe];
+            this.row = new float[m * ks];
+            this.probeTable = new byte[m2 * ks];
         }
 
         void search(float[] q, Neighbors coarse, int qi, Neighbors out) {
@@ -285,7 +288,6 @@ public final class IvfFastScanIndex implements Index {
             if (byResidual) {
                 pq.lookupTable(q, Metric.INNER_PRODUCT, backend.pq(), ip);
                 int tab = m * ks;
-                float[] row = new float[tab];
                 for (int p = 0; p < nprobe; p++) {
                     long list = coarse.label(qi, p);
                     if (list < 0) {
@@ -309,7 +311,7 @@ public final class IvfFastScanIndex implements Index {
                 if (list >= 0) probeOrder[n++] = list << 20 | p;
             }
             Arrays.sort(probeOrder, 0, n);
-            byte[] table = byResidual ? new byte[m2 * ks] : lut8;
+            byte[] table = byResidual ? probeTable : lut8;
             for (int i = 0; i < n; i++) {
                 int list = (int) (probeOrder[i] >>> 20);
                 int p = (int) (probeOrder[i] & 0xfffff);
