@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.komsu.index.IvfFastScanIndex;
+import dev.komsu.index.PqFastScanIndex;
 import dev.komsu.index.RefineFlatIndex;
 import dev.komsu.kernels.Metric;
 import org.junit.jupiter.api.Test;
@@ -20,6 +21,13 @@ class IndexFactoryFastScanTest {
             assertEquals(8, fs.pq().m());
             assertEquals(4, fs.pq().nbits());
             assertFalse(fs.byResidual(), "faiss's IndexIVFPQFastScan default");
+        }
+    }
+
+    @Test
+    void pqFastScanTokenAloneBuildsTheExhaustiveIndex() {
+        try (Index index = IndexFactory.create(32, "PQ16x4fs", Metric.L2)) {
+            assertEquals(16, assertInstanceOf(PqFastScanIndex.class, index).pq().m());
         }
     }
 

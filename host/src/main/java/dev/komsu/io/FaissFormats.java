@@ -19,7 +19,8 @@ final class FaissFormats {
             new IvfSq8Format(),
             new FlatCodesFormat(),
             new RefineFlatFormat(),
-            new IvfPqFastScanFormat());
+            new IvfPqFastScanFormat(),
+            new PqFastScanFormat());
 
     private static final Map<String, IndexFormat> BY_FOURCC = byFourcc();
 

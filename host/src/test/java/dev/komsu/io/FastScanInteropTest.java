@@ -13,6 +13,7 @@ import dev.komsu.SearchParams;
 import dev.komsu.index.BlockInvertedLists;
 import dev.komsu.index.FastScanPacking;
 import dev.komsu.index.IvfFastScanIndex;
+import dev.komsu.index.PqFastScanIndex;
 import dev.komsu.index.RefineFlatIndex;
 import dev.komsu.kernels.Backends;
 import dev.komsu.kernels.FloatMatrix;
@@ -217,7 +218,7 @@ class FastScanInteropTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"'IVF32,PQ32x4fs', 4", "'IVF32,PQ31x4fs,RFlat', 4"})
+    @CsvSource({"'IVF32,PQ32x4fs', 4", "'IVF32,PQ31x4fs,RFlat', 4", "'PQ32x4fs', 1", "'PQ31x4fs', 1"})
     void komsuFilesOpenInFaissWithTheSameResults(String factory, int nprobe) throws IOException {
         DebianPython.assumeModules("faiss", "numpy");
         Path file = tmp.resolve("komsu.index");
@@ -239,7 +240,7 @@ class FastScanInteropTest {
                     "index = faiss.read_index('komsu.index')",
                     "q = np.load('q.npy')",
                     "ps = faiss.ParameterSpace()",
-                    "ps.set_index_parameter(index, 'nprobe', " + nprobe + ")",
+                    "if " + (factory.startsWith("IVF") ? "True" : "False") + ": ps.set_index_parameter(index, 'nprobe', " + nprobe + ")",
                     "if " + (factory.endsWith("RFlat") ? "True" : "False") + ": ps.set_index_parameter(index, 'k_factor_rf', 2)",
                     "D, I = index.search(q, " + K + ")",
                     "np.save('D.npy', D.astype('float32'))",
@@ -249,6 +250,36 @@ class FastScanInteropTest {
             assertTrue(out.contains("5000"), out);
             ApproximateResults.assertMatch(Npy.readLongs(tmp.resolve("I.npy")), Npy.readFloats(tmp.resolve("D.npy")), ours,
                     factory + " read by faiss (" + out.strip() + ")");
+        }
+    }
+
+    @Test
+    void faissPqFastScanFileReproducesFaissResultsAndRewritesByteForByte() throws IOException {
+        DebianPython.assumeModules("faiss", "numpy");
+        String script = String.join("\n",
+                "import faiss, numpy as np",
+                "faiss.omp_set_num_threads(1)",
+                "x = np.load('" + InteropFiles.file("data.npy") + "')",
+                "q = np.load('" + InteropFiles.file("queries.npy") + "')",
+                "index = faiss.index_factory(256, 'PQ32x4fs')",
+                "index.train(x)",
+                "index.add(x[:4999])",  // ragged: the last block is partly padding
+                "faiss.write_index(index, 'pqfs.index')",
+                "D, I = index.search(q, " + K + ")",
+                "np.save('D.npy', D.astype('float32'))",
+                "np.save('I.npy', I.astype('int64'))");
+        DebianPython.runOk(script, tmp);
+        Path file = tmp.resolve("pqfs.index");
+        try (LoadedIndex loaded = FaissIndexes.load(file, Backends.defaultCpu());
+             FloatMatrix queries = Npy.readMatrix(InteropFiles.file("queries.npy"))) {
+            PqFastScanIndex index = assertInstanceOf(PqFastScanIndex.class, loaded.index());
+            assertEquals(4999, index.ntotal());
+            Neighbors r = index.search(queries, K);
+            ApproximateResults.assertMatch(Npy.readLongs(tmp.resolve("I.npy")), Npy.readFloats(tmp.resolve("D.npy")), r,
+                    "IndexPQFastScan");
+            Path copy = tmp.resolve("copy.index");
+            FaissIndexes.write(index, copy, loaded.storedParams());
+            assertEquals(-1, Files.mismatch(file, copy));
         }
     }
 

@@ -43,6 +43,30 @@ public final class LutQuantizer {
     }
 
     /**
+     * faiss's {@code round_uint8_per_column}, used by the flat IndexPQFastScan: every table
+     * shifted by its minimum and scaled by {@code a = 255 / widest span} (no 16-bit cap: the
+     * M tables of a flat index stay far below 65535 for M up to 257).
+     */
+    public static Scale quantizePerColumn(float[] lut, int m, int ksub, int m2, byte[] out, int outOffset) {
+        check(lut, m, ksub, m2);
+        float[] mins = new float[m];
+        float maxSpan = 0;
+        for (int i = 0; i < m; i++) {
+            mins[i] = min(lut, i * ksub, ksub);
+            float span = max(lut, i * ksub, ksub) - mins[i];
+            if (span > maxSpan) maxSpan = span;
+        }
+        float a = maxSpan > 0 ? 255.0f / maxSpan : 0.0f;
+        float b = 0;
+        for (int i = 0; i < m; i++) {
+            b += mins[i];
+            round(lut, i * ksub, ksub, a, mins[i], out, outOffset + i * ksub);
+        }
+        java.util.Arrays.fill(out, outOffset + m * ksub, outOffset + m2 * ksub, (byte) 0);
+        return new Scale(a, b);
+    }
+
+    /**
      * One table per probed list plus one bias per list (IVF with residuals and L2: tables
      * {@code lut[p*m*ksub ..]} for probe p, biases the query-to-centroid distances), faiss's
      * "3-D" case: one scale for all probes; each probe's minima and bias fold into its uint16
