@@ -9,7 +9,6 @@ import dev.komsu.kernels.FloatMatrix;
 import dev.komsu.kernels.LutQuantizer;
 import dev.komsu.kernels.Metric;
 import dev.komsu.kernels.Neighbors;
-import dev.komsu.kernels.PqKernels;
 import dev.komsu.kernels.QuantizedTopK;
 import dev.komsu.quant.KMeans;
 import dev.komsu.quant.KMeansParams;
@@ -132,7 +131,7 @@ public final class IvfFastScanIndex implements Index {
             quantizer.reset(centroids);
         }
         if (byResidual) {
-            try (FloatMatrix residuals = residuals(xs, assign(xs))) {
+            try (FloatMatrix residuals = Residuals.of(xs, assign(xs), quantizer.vectors())) {
                 pq.train(residuals, backend, progress);
             }
         } else {
@@ -148,48 +147,13 @@ public final class IvfFastScanIndex implements Index {
         return out;
     }
 
-    private FloatMatrix residuals(FloatMatrix xs, int[] assign) {
-        FloatMatrix out = FloatMatrix.allocate(xs.rows(), dim);
-        float[] row = new float[dim];
-        FloatMatrix centroids = quantizer.vectors();
-        for (int i = 0; i < assign.length; i++) {
-            xs.copyRow(i, row, 0);
-            for (int t = 0; t < dim; t++) row[t] -= centroids.get(assign[i], t);
-            out.setRow(i, row, 0);
-        }
-        return out;
-    }
-
     /**
      * faiss's precomputed table for residual L2 search: for list l, sub-quantiser m, centroid
      * j: {@code ||r_mj||^2 + 2 <c_l,m, r_mj>}, so the distance to a code is the coarse distance
      * + table - 2 <x_m, r_mj>.
      */
     private void precompute() {
-        if (!byResidual) return;
-        int m = pq.m();
-        int ks = pq.ksub();
-        float[] norms = new float[m * ks];
-        for (int mi = 0; mi < m; mi++) {
-            for (int j = 0; j < ks; j++) {
-                float s = 0;
-                for (int t = 0; t < pq.dsub(); t++) s += pq.centroid(mi, j, t) * pq.centroid(mi, j, t);
-                norms[mi * ks + j] = s;
-            }
-        }
-        float[] table = new float[nlist * m * ks];
-        float[] ip = new float[m * ks];
-        float[] c = new float[dim];
-        FloatMatrix centroids = quantizer.vectors();
-        PqKernels kernels = backend.pq();
-        float[] row = new float[m * ks];
-        for (int l = 0; l < nlist; l++) {
-            centroids.copyRow(l, c, 0);
-            pq.lookupTable(c, Metric.INNER_PRODUCT, kernels, ip);
-            kernels.madd(m * ks, norms, 0, 2.0f, ip, row);
-            System.arraycopy(row, 0, table, l * m * ks, m * ks);
-        }
-        this.precomputed = table;
+        if (byResidual) this.precomputed = PqCodec.precomputedTable(pq, quantizer.vectors(), backend.pq());
     }
 
     @Override
@@ -212,7 +176,7 @@ public final class IvfFastScanIndex implements Index {
         FloatMatrix centroids = quantizer.vectors();
         for (int i = 0; i < n; i++) {
             xs.copyRow(i, row, 0);
-            if (byResidual) for (int t = 0; t < dim; t++) row[t] -= centroids.get(assign[i], t);
+            if (byResidual) Residuals.subtract(row, centroids, assign[i]);
             pq.encode(row, backend.pq(), table, codeSeg, (long) i * codeSize);
         }
         // faiss adds list by list in input order (a stable sort by list number)
@@ -345,7 +309,7 @@ public final class IvfFastScanIndex implements Index {
                 long id = lists.id(l, j);
                 if (id < from || id >= from + n) continue;
                 pq.decode(MemorySegment.ofArray(lists.flatCode(l, j)), 0, row, 0);
-                if (byResidual) for (int t = 0; t < dim; t++) row[t] += centroids.get(l, t);
+                if (byResidual) Residuals.add(row, centroids, l);
                 out.setRow(id - from, row, 0);
             }
         }
