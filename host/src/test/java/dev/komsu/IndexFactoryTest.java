@@ -5,69 +5,66 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.komsu.index.FlatCodesIndex;
 import dev.komsu.index.FlatIndex;
 import dev.komsu.index.IdMapIndex;
 import dev.komsu.index.IvfIndex;
-import dev.komsu.index.PqCodec;
-import dev.komsu.index.RefineFlatIndex;
-import dev.komsu.index.Sq8Codec;
+import dev.komsu.index.L2NormIndex;
+import dev.komsu.kernels.FloatMatrix;
 import dev.komsu.kernels.Metric;
+import dev.komsu.kernels.Neighbors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class IndexFactoryTest {
     @Test
-    void pqAndSq8TokensBuildTheirCodecs() {
-        try (Index i = IndexFactory.create(64, "IVF32,PQ16", Metric.L2)) {
-            PqCodec c = (PqCodec) ((IvfIndex) i).codec();
-            assertEquals(16, c.productQuantizer().m());
-            assertEquals(8, c.productQuantizer().nbits());
-            assertTrue(c.byResidual());
-        }
-        try (Index i = IndexFactory.create(64, "IVF32,PQ16x4", Metric.L2)) {
-            assertEquals(4, ((PqCodec) ((IvfIndex) i).codec()).productQuantizer().nbits());
-            assertEquals(8, ((IvfIndex) i).codec().codeSize());
-        }
-        try (Index i = IndexFactory.create(64, "PQ8", Metric.INNER_PRODUCT)) {
-            PqCodec c = (PqCodec) ((FlatCodesIndex) i).codec();
-            assertEquals(false, c.byResidual());
-        }
-        try (Index i = IndexFactory.create(64, "IVF8,SQ8", Metric.L2)) {
-            assertTrue(((Sq8Codec) ((IvfIndex) i).codec()).byResidual());
-        }
-        try (Index i = IndexFactory.create(64, "SQ8", Metric.L2)) {
-            assertInstanceOf(Sq8Codec.class, ((FlatCodesIndex) i).codec());
-        }
-    }
-
-    @Test
-    void rflatWrapsTheCoreAndPrefixesStillWork() {
-        try (Index i = IndexFactory.create(64, "IVF32,PQ16,RFlat", Metric.L2)) {
-            assertInstanceOf(IvfIndex.class, ((RefineFlatIndex) i).base());
-        }
-        try (Index i = IndexFactory.create(64, "Flat,RFlat", Metric.L2)) {
-            assertInstanceOf(FlatIndex.class, ((RefineFlatIndex) i).base());
-        }
-        try (Index i = IndexFactory.create(64, "IDMap,SQ8", Metric.L2)) {
-            assertInstanceOf(IdMapIndex.class, i);
+    void buildsEachSupportedShape() {
+        try (Index a = IndexFactory.create(8, "Flat", Metric.L2);
+             Index b = IndexFactory.create(8, "IVF16,Flat", Metric.INNER_PRODUCT);
+             Index c = IndexFactory.create(8, "IDMap,Flat", Metric.L2);
+             Index d = IndexFactory.create(8, "L2norm,IVF4,Flat", Metric.INNER_PRODUCT);
+             Index e = IndexFactory.create(8, " IDMap2 , Flat ", Metric.L2)) {
+            assertInstanceOf(FlatIndex.class, a);
+            assertInstanceOf(IvfIndex.class, b);
+            assertEquals(16, ((IvfIndex) b).nlist());
+            assertInstanceOf(IdMapIndex.class, c);
+            assertInstanceOf(L2NormIndex.class, d);
+            assertInstanceOf(IvfIndex.class, ((L2NormIndex) d).inner());
+            assertTrue(((IdMapIndex) e).reverseMapped());
         }
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"PQ16x4fz", "IVF8,PQ16x5", "IVF8,SQ4", "PQx8", "IVF8,PQ0", "IVF8,PQ16,RFlat,Flat", "RFlat"})
-    void unknownOrMalformedTokensNameTheTokenAndTheGrammar(String factory) {
+    @ValueSource(strings = {"", "Flatt", "IVF,Flat", "IVF0,Flat", "IVF16", "IVF16,Flat,Flat", "IVF16,Foo",
+        "IDMap", "HNSW", "IVF99999999999,Flat", "L2norm"})
+    void rejectsMalformedStringsNamingTheGrammar(String s) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> IndexFactory.create(64, factory, Metric.L2));
-        assertTrue(e.getMessage().contains(IndexFactory.GRAMMAR), e.getMessage());
-        assertTrue(e.getMessage().contains("'"), e.getMessage());
+                () -> IndexFactory.create(8, s, Metric.L2));
+        assertTrue(e.getMessage().contains("Accepted:"), e.getMessage());
     }
 
     @Test
-    void subQuantizerCountMustDivideTheDimension() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> IndexFactory.create(60, "IVF8,PQ16", Metric.L2));
-        assertTrue(e.getMessage().contains("d=60") && e.getMessage().contains("M=16"), e.getMessage());
+    void idMapKeepsUserIdsAndCosineNormalises() {
+        try (Index idmap = IndexFactory.create(3, "IDMap,Flat", Metric.L2);
+             Index cosine = IndexFactory.create(3, "L2norm,Flat", Metric.INNER_PRODUCT);
+             FloatMatrix xs = FloatMatrix.of(new float[][] {{1, 0, 0}, {0, 2, 0}, {0, 0, 30}})) {
+            idmap.addWithIds(xs, new long[] {70, 80, 90});
+            Neighbors r = idmap.search(new float[][] {{0, 1.9f, 0}}, 2, SearchParams.DEFAULTS);
+            assertEquals(80, r.label(0, 0));
+            assertThrows(UnsupportedOperationException.class, () -> idmap.add(xs));
+            cosine.add(xs);
+            Neighbors c = cosine.search(new float[][] {{0, 0, 0.5f}}, 3, SearchParams.DEFAULTS);
+            assertEquals(2, c.label(0, 0));
+            assertEquals(1f, c.distance(0, 0), 1e-6f);
+            assertEquals(0f, c.distance(0, 1), 1e-6f);
+        }
+    }
+
+    @Test
+    void rvcNlistFollowsRvcsRule() {
+        assertEquals(1282, IndexFactory.rvcNlist(50_000)); // min(3577, 1282)
+        assertEquals(5128, IndexFactory.rvcNlist(200_000)); // min(7155, 5128)
+        assertEquals(16000, IndexFactory.rvcNlist(1_000_000)); // min(16000, 25641)
+        assertEquals(1, IndexFactory.rvcNlist(10));
     }
 }

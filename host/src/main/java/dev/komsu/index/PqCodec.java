@@ -9,6 +9,7 @@ import dev.komsu.kernels.Neighbors;
 import dev.komsu.kernels.PqKernels;
 import dev.komsu.kernels.TopK;
 import dev.komsu.quant.ProductQuantizer;
+import dev.komsu.quant.TrainingSample;
 import java.lang.foreign.MemorySegment;
 import java.util.Objects;
 
@@ -71,14 +72,22 @@ public final class PqCodec implements IvfCodec {
         return pq.isTrained();
     }
 
-    /** Trains the quantiser on the residuals of {@code xs} from their list centroids (faiss train_residual). */
+    /**
+     * Trains the quantiser on the residuals of {@code xs} from their list centroids (faiss
+     * train_encoder), sub-sampled first to 256 * ksub vectors as faiss's
+     * train_encoder_num_vectors (the k-means of each sub-quantiser would sub-sample to that
+     * anyway; doing it first bounds the residuals' memory).
+     */
     @Override
     public void train(FloatMatrix xs, int[] assign, FloatMatrix centroids, ComputeBackend backend) {
-        if (!byResidual) {
-            pq.train(xs, backend, ProgressListener.NONE);
-        } else {
-            try (FloatMatrix residuals = Residuals.of(xs, assign, centroids)) {
-                pq.train(residuals, backend, ProgressListener.NONE);
+        long max = (long) pq.ksub() * dev.komsu.quant.KMeansParams.FAISS_DEFAULTS.maxPointsPerCentroid();
+        try (TrainingSample sample = TrainingSample.of(xs, max)) {
+            if (!byResidual) {
+                pq.train(sample.rows(), backend, ProgressListener.NONE);
+            } else {
+                try (FloatMatrix residuals = Residuals.of(sample.rows(), sample.select(assign), centroids)) {
+                    pq.train(residuals, backend, ProgressListener.NONE);
+                }
             }
         }
         precomputed = null;

@@ -8,6 +8,7 @@ import dev.komsu.kernels.Neighbors;
 import dev.komsu.kernels.PqKernels;
 import dev.komsu.kernels.TopK;
 import dev.komsu.quant.ScalarQuantizer;
+import dev.komsu.quant.TrainingSample;
 import java.lang.foreign.MemorySegment;
 import java.util.Objects;
 
@@ -49,13 +50,17 @@ public final class Sq8Codec implements IvfCodec {
         return sq.isTrained();
     }
 
+    /** faiss IndexIVFScalarQuantizer::train_encoder_num_vectors: the ranges come from at most this many vectors. */
+    public static final int MAX_TRAINING_VECTORS = 100_000;
+
     @Override
     public void train(FloatMatrix xs, int[] assign, FloatMatrix centroids, ComputeBackend backend) {
         if (!byResidual) {
             sq.train(xs);
             return;
         }
-        try (FloatMatrix residuals = Residuals.of(xs, assign, centroids)) {
+        try (TrainingSample sample = TrainingSample.of(xs, MAX_TRAINING_VECTORS);
+             FloatMatrix residuals = Residuals.of(sample.rows(), sample.select(assign), centroids)) {
             sq.train(residuals);
         }
     }

@@ -16,7 +16,7 @@ import java.nio.file.Path;
  * left in the file before anything is allocated, so a corrupt count can never cause an
  * OutOfMemoryError or a negative array size.
  */
-public final class FaissInput {
+final class FaissInput {
     private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);

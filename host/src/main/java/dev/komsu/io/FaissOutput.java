@@ -12,7 +12,7 @@ import java.nio.charset.StandardCharsets;
  * bytes, bool as 1 byte) into an {@link AtomicFileOutput}, through a buffer; large blocks
  * (vectors, list codes) go straight from off-heap memory to the file.
  */
-public final class FaissOutput {
+final class FaissOutput {
     private static final int BUFFER_BYTES = 1 << 16;
     private static final long CHUNK_BYTES = 64L << 20;
 

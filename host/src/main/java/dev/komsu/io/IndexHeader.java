@@ -9,7 +9,7 @@ import java.io.IOException;
  * (int64), two unused int64, is_trained (bool), metric_type (int32), and metric_arg (float)
  * only for metrics beyond inner product and L2.
  */
-public record IndexHeader(int d, long ntotal, boolean trained, Metric metric) {
+record IndexHeader(int d, long ntotal, boolean trained, Metric metric) {
     /** faiss's MetricType numbers. */
     private static final int METRIC_INNER_PRODUCT = 0;
     private static final int METRIC_L2 = 1;

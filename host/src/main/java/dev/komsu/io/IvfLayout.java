@@ -14,7 +14,7 @@ import java.lang.foreign.MemorySegment;
  * size_t, the coarse quantiser as a nested index, the direct map) and the array inverted lists
  * ({@code ilar}, faiss write_InvertedLists).
  */
-public final class IvfLayout {
+final class IvfLayout {
     /** faiss DirectMap::Type: NoMap, Array, Hashtable. */
     private static final int DIRECT_MAP_HASHTABLE = 2;
     /** Bound on nlist for an untrained file (no centroids to bound it), against absurd allocations. */

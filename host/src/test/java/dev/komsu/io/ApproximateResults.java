@@ -3,14 +3,13 @@ package dev.komsu.io;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.komsu.kernels.Neighbors;
-import java.util.Arrays;
 
 /**
  * Compares approximate (PQ, SQ8) search results with faiss's: per query row, distances
  * position by position within 1e-4 relative (so the distance multisets agree), and labels
  * identical wherever faiss's distance is distinct from its neighbours' (a tie, within the
- * tolerance, may order its members either way; a tie group cut by the k-th slot may even hold
- * different members).
+ * tolerance, may order its members either way). The last rank is exempt too: it may tie with
+ * the unseen (k+1)-th candidate. Exempt ranks that differ are counted and must stay rare.
  */
 final class ApproximateResults {
     static final double RELATIVE = 1e-4;
@@ -36,22 +35,14 @@ final class ApproximateResults {
                 }
                 float g = got.distance(q, j);
                 assertEquals(true, close(e, g), what + ": query " + q + " rank " + j + " distance " + g + ", faiss " + e);
-                boolean tied = (j > 0 && close(expectedDistances[row + j - 1], e))
-                        || (j + 1 < k && close(expectedDistances[row + j + 1], e));
+                boolean tied = j == k - 1 || (j > 0 && close(expectedDistances[row + j - 1], e))
+                        || close(expectedDistances[row + j + 1], e);
                 if (!tied) {
                     assertEquals(expectedLabels[row + j], got.label(q, j),
                             what + ": query " + q + " rank " + j + " (faiss distance " + e + ")");
                 } else if (expectedLabels[row + j] != got.label(q, j)) {
                     mismatchedLabels++;
                 }
-            }
-            // tie groups inside the row hold the same members
-            long[] e = Arrays.copyOfRange(expectedLabels, row, row + k);
-            long[] g = Arrays.copyOfRange(got.labels(), row, row + k);
-            if (!close(expectedDistances[row + k - 1], expectedDistances[row + Math.max(0, k - 2)]) || k == 1) {
-                Arrays.sort(e);
-                Arrays.sort(g);
-                assertEquals(Arrays.toString(e), Arrays.toString(g), what + ": query " + q + " label set");
             }
         }
         // ties are rare in these data sets: a swap count near the result count would mean a bug

@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -13,22 +15,25 @@ import java.util.concurrent.TimeUnit;
  * python3-faiss (the first python3 on PATH here cannot import them). Tests that need it are
  * skipped, with the reason, where it is missing.
  */
-final class DebianPython {
-    static final Path PYTHON = Path.of("/usr/bin/python3");
+public final class DebianPython {
+    public static final Path PYTHON = Path.of("/usr/bin/python3");
 
     private DebianPython() {
     }
 
     /** Skips the calling test unless {@code /usr/bin/python3} can import every module named. */
-    static void assumeModules(String... modules) {
+    public static void assumeModules(String... modules) {
         assumeTrue(Files.isExecutable(PYTHON), PYTHON + " is not installed");
         String imports = "import " + String.join(", ", modules);
-        Result r = run(imports, Path.of("."));
+        Result r = CHECKED.computeIfAbsent(imports, i -> run(i, Path.of(".")));
         assumeTrue(r.exitCode == 0, PYTHON + " cannot '" + imports + "': " + r.output.strip());
     }
 
+    /** Import checks already made (importing faiss takes seconds). */
+    private static final Map<String, Result> CHECKED = new ConcurrentHashMap<>();
+
     /** Runs {@code script} in {@code dir}; fails the test if it does not finish in 120 s. */
-    static Result run(String script, Path dir) {
+    public static Result run(String script, Path dir) {
         try {
             Process p = new ProcessBuilder(PYTHON.toString(), "-c", script)
                     .directory(dir.toFile())
@@ -50,12 +55,12 @@ final class DebianPython {
     }
 
     /** Runs {@code script} and fails the test, showing python's output, unless it exits with 0. */
-    static String runOk(String script, Path dir) {
+    public static String runOk(String script, Path dir) {
         Result r = run(script, dir);
         if (r.exitCode != 0) throw new AssertionError("python failed (" + r.exitCode + "):\n" + r.output + "\nscript:\n" + script);
         return r.output;
     }
 
-    record Result(int exitCode, String output) {
+    public record Result(int exitCode, String output) {
     }
 }

@@ -101,6 +101,19 @@ class FaissInteropTest {
     }
 
     @Test
+    void retrainingAReadIvfIndexReplacesItsCentroidsInMemoryOnly() throws IOException {
+        Path copy = tmp.resolve("ivf.index");
+        Files.copy(InteropFiles.file("ivf64_flat.index"), copy);
+        try (Index ivf = FaissIndexes.read(copy);
+             FloatMatrix data = Npy.readMatrix(InteropFiles.file("data.npy"));
+             FloatMatrix some = data.rowRange(0, 1000)) {
+            ivf.train(some); // writes the quantiser, whose centroids were a read-only view of the file
+            assertTrue(ivf.isTrained());
+        }
+        assertEquals(-1, Files.mismatch(InteropFiles.file("ivf64_flat.index"), copy), "the file is unchanged");
+    }
+
+    @Test
     void addingToAReadIndexCopiesInsteadOfWritingTheFile() throws IOException {
         Path copy = tmp.resolve("flat.index");
         Files.copy(InteropFiles.file("flat_ip.index"), copy);

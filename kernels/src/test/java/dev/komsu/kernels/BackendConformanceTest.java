@@ -1,5 +1,6 @@
 package dev.komsu.kernels;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -62,7 +63,8 @@ public abstract class BackendConformanceTest {
     @CsvSource({
         "1, 1, 1, 1", "3, 17, 5, 4", "7, 100, 13, 10", "33, 257, 31, 8", "16, 1000, 64, 100",
         "5, 300, 127, 17", "64, 2049, 96, 10", "9, 50, 768, 8", "2, 10, 256, 20", "40, 513, 33, 1",
-        "130, 700, 24, 5",
+        "130, 700, 24, 5", "8, 77, 100, 3", "9, 1001, 9, 10", "17, 333, 250, 12", "33, 4099, 40, 7",
+        "300, 1500, 17, 10",
     })
     void knnMatchesScalarReferenceForL2AndInnerProduct(int nq, int n, int d, int k) {
         try (FloatMatrix q = random(nq, d, 1 + nq); FloatMatrix b = random(n, d, 2 + n)) {
@@ -97,6 +99,140 @@ public abstract class BackendConformanceTest {
             Neighbors r = backend.knn(q, b, 3, Metric.L2);
             for (int i = 0; i < 4; i++) {
                 for (int j = 0; j < 3; j++) assertEquals(j, r.label(i, j));
+            }
+        }
+    }
+
+    @Test
+    void knnBreaksInnerProductTiesBySmallerId() {
+        try (FloatMatrix q = random(4, 12, 17); FloatMatrix b = FloatMatrix.allocate(5, 12)) {
+            float[] row = random(1, 12, 18).row(0);
+            for (int i = 0; i < 5; i++) b.setRow(i, row, 0);
+            Neighbors r = backend.knn(q, b, 3, Metric.INNER_PRODUCT);
+            for (int i = 0; i < 4; i++) {
+                for (int j = 0; j < 3; j++) assertEquals(j, r.label(i, j));
+            }
+        }
+    }
+
+    @Test
+    void knnGivesIdenticalRowsBitIdenticalDistancesWhereverTheyLie() {
+        // Copies of one row far apart (different blocks, tiles and thread ranges of a tiled
+        // backend) must tie exactly and come out in id order, for small and large batches.
+        int n = 6000;
+        int d = 37;
+        long[] copies = {5, 777, 4096, 5999};
+        for (int nq : new int[] {1, 3, 40}) {
+            try (FloatMatrix b = random(n, d, 21); FloatMatrix q = random(nq, d, 22)) {
+                // Ten times longer than any other row: nearest under both metrics.
+                float[] row = b.row(1234);
+                for (int c = 0; c < d; c++) row[c] *= 10;
+                b.setRow(1234, row, 0);
+                for (long c : copies) b.setRow(c, row, 0);
+                // Near the row but not on it, so the distances are not trivially 0.
+                float[] query = row.clone();
+                SplittableRandom noise = new SplittableRandom(23);
+                for (int c = 0; c < d; c++) query[c] += (float) (noise.nextDouble() * 0.02 - 0.01);
+                q.setRow(0, query, 0);
+                for (Metric metric : Metric.values()) {
+                    Neighbors r = backend.knn(q, b, 8, metric);
+                    assertMatches(reference.knn(q, b, 8, metric), r, metric);
+                    long[] expected = {5, 777, 1234, 4096, 5999};
+                    for (int j = 0; j < expected.length; j++) {
+                        assertEquals(expected[j], r.label(0, j), metric + " nq=" + nq + " rank " + j);
+                        assertEquals(Float.floatToIntBits(r.distance(0, 0)), Float.floatToIntBits(r.distance(0, j)),
+                                "copies of one row must have bit-identical distances, " + metric + " nq=" + nq);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void knnAndScanListsAreBitReproducibleRunToRun() {
+        try (FloatMatrix q = random(50, 70, 31); FloatMatrix b = random(3000, 70, 32);
+                TestLists lists = new TestLists(20, 70, 80, 33)) {
+            int[] probes = new int[50 * 4];
+            SplittableRandom r = new SplittableRandom(34);
+            for (int i = 0; i < probes.length; i++) probes[i] = r.nextInt(20);
+            for (Metric metric : Metric.values()) {
+                Neighbors first = backend.knn(q, b, 10, metric);
+                Neighbors firstScan = backend.scanLists(q, lists, probes, 4, 10, metric);
+                for (int run = 0; run < 3; run++) {
+                    assertSame(first, backend.knn(q, b, 10, metric));
+                    assertSame(firstScan, backend.scanLists(q, lists, probes, 4, 10, metric));
+                }
+            }
+        }
+    }
+
+    /** Bit-for-bit equality of two results (labels and the bits of every distance). */
+    protected static void assertSame(Neighbors expected, Neighbors actual) {
+        assertArrayEquals(expected.labels(), actual.labels(), "labels");
+        int[] e = new int[expected.distances().length];
+        int[] a = new int[actual.distances().length];
+        for (int i = 0; i < e.length; i++) e[i] = Float.floatToIntBits(expected.distances()[i]);
+        for (int i = 0; i < a.length; i++) a[i] = Float.floatToIntBits(actual.distances()[i]);
+        assertArrayEquals(e, a, "distance bits");
+    }
+
+    /**
+     * Data far from the origin and close together: Fashion-MNIST-like pixels (integers 0..255
+     * around a shared template, 784-d) and a +1000 offset. The |x|^2+|y|^2-2xy decomposition
+     * loses the small differences here; distances must still match the direct reference.
+     */
+    @ParameterizedTest(name = "offset={0} spread={1} d={2}")
+    @CsvSource({"0, 255, 784", "1000, 1, 64", "-500, 3, 33"})
+    void knnAndScanListsStayPreciseOnDataFarFromTheOrigin(float offset, int spread, int d) {
+        SplittableRandom r = new SplittableRandom(41);
+        float[] template = new float[d];
+        for (int c = 0; c < d; c++) template[c] = offset + (spread >= 255 ? r.nextInt(256) : 0);
+        int pixelJitter = spread >= 255 ? 8 : 0;
+        try (FloatMatrix b = FloatMatrix.allocate(600, d); FloatMatrix q = FloatMatrix.allocate(20, d);
+                TestLists lists = new TestLists(6, d, 100, 42)) {
+            for (FloatMatrix m : new FloatMatrix[] {b, q}) {
+                for (long i = 0; i < m.rows(); i++) {
+                    for (int c = 0; c < d; c++) m.set(i, c, near(template[c], spread, pixelJitter, r));
+                }
+            }
+            for (int l = 0; l < lists.listCount(); l++) {
+                for (long i = 0; i < lists.size(l); i++) {
+                    for (int c = 0; c < d; c++) {
+                        lists.vectors[l].setAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, i * d + c,
+                                near(template[c], spread, pixelJitter, r));
+                    }
+                }
+            }
+            int[] probes = new int[20 * 3];
+            for (int i = 0; i < probes.length; i++) probes[i] = r.nextInt(6);
+            for (Metric metric : Metric.values()) {
+                assertMatches(reference.knn(q, b, 10, metric), backend.knn(q, b, 10, metric), metric);
+                assertMatches(reference.scanLists(q, lists, probes, 3, 10, metric),
+                        backend.scanLists(q, lists, probes, 3, 10, metric), metric);
+            }
+        }
+    }
+
+    private static float near(float center, int spread, int pixelJitter, SplittableRandom r) {
+        if (pixelJitter > 0) return Math.clamp(center + r.nextInt(-pixelJitter, pixelJitter + 1), 0f, 255f);
+        return center + (float) (r.nextDouble() * 2 - 1) * spread;
+    }
+
+    @Test
+    void scanListsWithEveryProbeEmptyOrKLargerThanListsPadsWithEmptySlots() {
+        try (TestLists lists = new TestLists(4, 10, 3, 51); FloatMatrix q = random(3, 10, 52)) {
+            int[] none = {-1, -1, -1, -1, -1, -1};
+            int[] some = {0, 1, 2, -1, 1, 1};
+            for (Metric metric : Metric.values()) {
+                Neighbors empty = backend.scanLists(q, lists, none, 2, 5, metric);
+                for (int i = 0; i < 3; i++) {
+                    for (int j = 0; j < 5; j++) {
+                        assertEquals(-1L, empty.label(i, j));
+                        assertEquals(metric.emptyDistance(), empty.distance(i, j));
+                    }
+                }
+                assertMatches(reference.scanLists(q, lists, some, 2, 12, metric),
+                        backend.scanLists(q, lists, some, 2, 12, metric), metric);
             }
         }
     }
@@ -183,7 +319,7 @@ public abstract class BackendConformanceTest {
     @ParameterizedTest(name = "nq={0} nlist={1} d={2} nprobe={3} k={4}")
     @CsvSource({
         "1, 1, 4, 1, 1", "5, 8, 16, 3, 5", "20, 32, 33, 8, 10", "7, 16, 256, 16, 8", "50, 64, 24, 4, 100",
-        "3, 10, 7, 10, 50",
+        "3, 10, 7, 10, 50", "200, 16, 19, 4, 10", "64, 8, 96, 8, 20",
     })
     void scanListsMatchesScalarReference(int nq, int nlist, int d, int nprobe, int k) {
         SplittableRandom r = new SplittableRandom(nq * 31L + nlist);

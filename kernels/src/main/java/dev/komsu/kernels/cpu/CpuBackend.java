@@ -7,25 +7,32 @@ import dev.komsu.kernels.Metric;
 import dev.komsu.kernels.Neighbors;
 import dev.komsu.kernels.TopK;
 import dev.komsu.kernels.VectorLists;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinWorkerThread;
+import java.util.function.IntConsumer;
 import java.util.stream.IntStream;
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The CPU backend: Vector API distance loops, multi-threaded over queries. Owns a fork-join
- * pool of {@code threads} daemon workers, shut down by {@link #close}.
+ * The CPU backend: register-blocked Vector API kernels ({@link LaneKernels}) fed by
+ * {@link BlockScanner}, multi-threaded on its own fork-join pool of {@code threads} daemon
+ * workers (shut down by {@link #close}).
+ *
+ * <p>Results are bit-for-bit the same for any thread count and any split: every (query, row)
+ * distance is computed with the same operations in the same order wherever it lands, and the
+ * top-k kept is the k smallest (key, id) pairs, which does not depend on the order they are
+ * offered in.
  */
 public final class CpuBackend implements ComputeBackend {
-    // Species must be a static final constant: passed around as a value, C2 cannot specialise
-    // the loop and it ran slower than scalar in our prototype.
-    private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
-    private static final ValueLayout.OfLong ID = ValueLayout.JAVA_LONG_UNALIGNED;
+    /** Queries handled per pass at most: bounds the packed copy of the queries. */
+    private static final int QUERY_CHUNK = 4096;
+    /** Top-k entries kept per pass at most (12 bytes each), so a large k shrinks the pass. */
+    private static final int TOP_K_ENTRIES_PER_CHUNK = 1 << 22;
+    /** Work items per thread, so a thread slowed by other load does not hold up the call. */
+    private static final int TASKS_PER_THREAD = 2;
+    /** A base range shorter than this is not worth a task of its own. */
+    private static final long MIN_ROWS_PER_TASK = 1024;
 
     private final int threads;
     private final ForkJoinPool pool;
@@ -47,86 +54,148 @@ public final class CpuBackend implements ComputeBackend {
 
     @Override
     public String name() {
-        return "cpu-vector" + SPECIES.vectorBitSize();
+        return "cpu-vector" + LaneKernels.SPECIES.vectorBitSize();
     }
 
     @Override
     public Neighbors knn(FloatMatrix queries, FloatMatrix base, int k, Metric metric) {
         KernelChecks.checkKnn(queries, base, k);
         int nq = (int) queries.rows();
-        int d = base.cols();
         Neighbors out = Neighbors.empty(nq, k, metric);
-        parallelOverQueries(nq, i -> {
-            float[] q = queries.row(i);
-            TopK top = new TopK(k);
-            MemorySegment seg = base.segment();
-            for (long j = 0; j < base.rows(); j++) {
-                top.offer(metric.toKey(distance(metric, q, seg, j * d * Float.BYTES)), j);
+        int chunk = chunkSize(k);
+        for (int from = 0; from < nq; from += chunk) {
+            int count = Math.min(chunk, nq - from);
+            float[] q = queries.rowRange(from, count).toArray();
+            // Too few query groups to keep every thread busy (single queries, small RVC
+            // chunks): split the base into row ranges instead.
+            int groups = (count + LaneKernels.WIDE - 1) / LaneKernels.WIDE;
+            if (threads > 1 && groups < threads * TASKS_PER_THREAD) {
+                knnSplitBase(q, count, base, k, metric, out, from);
+            } else {
+                knnSplitQueries(q, count, base, k, metric, out, from);
             }
-            top.drainTo(metric, out.distances(), out.labels(), i * k);
-        });
+        }
         return out;
+    }
+
+    /** Each task takes a run of query groups and scans the whole base for them. */
+    private void knnSplitQueries(float[] q, int nq, FloatMatrix base, int k, Metric metric, Neighbors out, int outRow) {
+        int d = base.cols();
+        TopK[] tops = newTops(nq, k);
+        int groups = (nq + LaneKernels.WIDE - 1) / LaneKernels.WIDE;
+        int parts = Math.min(groups, threads == 1 ? 1 : threads * TASKS_PER_THREAD);
+        run(parts, t -> {
+            int from = (int) ((long) groups * t / parts) * LaneKernels.WIDE;
+            int to = Math.min(nq, (int) ((long) groups * (t + 1) / parts) * LaneKernels.WIDE);
+            List<QueryGroups> packed = QueryGroups.packMixed(q, d, null, from, to - from, metric);
+            new BlockScanner(d, metric).scan(packed, base.segment(), 0, base.rows(), null, tops);
+        });
+        for (int i = 0; i < nq; i++) tops[i].drainTo(metric, out.distances(), out.labels(), (outRow + i) * k);
+    }
+
+    /** Each task scans one range of base rows for all queries; the per-range top-k are merged. */
+    private void knnSplitBase(float[] q, int nq, FloatMatrix base, int k, Metric metric, Neighbors out, int outRow) {
+        int d = base.cols();
+        long n = base.rows();
+        List<QueryGroups> packed = QueryGroups.packMixed(q, d, null, 0, nq, metric);
+        int parts = (int) Math.max(1, Math.min(threads * TASKS_PER_THREAD, n / MIN_ROWS_PER_TASK));
+        TopK[][] partial = new TopK[parts][];
+        run(parts, t -> {
+            TopK[] tops = newTops(nq, k);
+            new BlockScanner(d, metric).scan(packed, base.segment(), n * t / parts, n * (t + 1) / parts, null, tops);
+            partial[t] = tops;
+        });
+        merge(partial, nq, k, metric, out, outRow);
     }
 
     @Override
     public Neighbors scanLists(FloatMatrix queries, VectorLists lists, int[] probes, int nprobe, int k, Metric metric) {
         KernelChecks.checkScanLists(queries, lists, probes, nprobe, k);
         int nq = (int) queries.rows();
-        int d = lists.dim();
         Neighbors out = Neighbors.empty(nq, k, metric);
-        parallelOverQueries(nq, i -> {
-            float[] q = queries.row(i);
-            TopK top = new TopK(k);
-            for (int p = 0; p < nprobe; p++) {
-                int list = probes[i * nprobe + p];
-                if (list < 0) continue;
-                MemorySegment vectors = lists.vectors(list);
-                MemorySegment ids = lists.ids(list);
-                long size = lists.size(list);
-                for (long j = 0; j < size; j++) {
-                    top.offer(metric.toKey(distance(metric, q, vectors, j * d * Float.BYTES)), ids.getAtIndex(ID, j));
-                }
-            }
-            top.drainTo(metric, out.distances(), out.labels(), i * k);
-        });
+        int chunk = chunkSize(k);
+        for (int from = 0; from < nq; from += chunk) {
+            int count = Math.min(chunk, nq - from);
+            float[] q = queries.rowRange(from, count).toArray();
+            int[] chunkProbes = Arrays.copyOfRange(probes, from * nprobe, (from + count) * nprobe);
+            scanListsChunk(q, count, lists, chunkProbes, k, metric, out, from);
+        }
         return out;
     }
 
-    private void parallelOverQueries(int nq, java.util.function.IntConsumer body) {
-        if (threads == 1 || nq < 2) {
-            for (int i = 0; i < nq; i++) body.accept(i);
-            return;
+    /**
+     * Groups the queries by the lists they probe and streams each list once for all of its
+     * queries through the register-blocked kernel, so a batch turns a memory-bound scan (one
+     * pass over a list per query) into a compute-bound one. Tasks take runs of lists of about
+     * equal work; each keeps its own top-k per query, merged at the end.
+     */
+    private void scanListsChunk(float[] q, int nq, VectorLists lists, int[] probes, int k, Metric metric,
+            Neighbors out, int outRow) {
+        ProbeGroups byList = ProbeGroups.of(probes, nq, lists.listCount());
+        int[] active = byList.activeLists();
+        if (active.length == 0) return; // every slot stays empty
+        int d = lists.dim();
+        int parts = Math.min(active.length, threads == 1 ? 1 : threads * TASKS_PER_THREAD);
+        int[] cuts = byList.balancedCuts(active, lists, parts);
+        TopK[][] partial = new TopK[parts][];
+        run(parts, t -> {
+            TopK[] tops = new TopK[nq];
+            BlockScanner scanner = new BlockScanner(d, metric);
+            for (int a = cuts[t]; a < cuts[t + 1]; a++) {
+                int list = active[a];
+                int first = byList.start(list);
+                int count = byList.count(list);
+                for (int m = first; m < first + count; m++) {
+                    int query = byList.members()[m];
+                    if (tops[query] == null) tops[query] = new TopK(k);
+                }
+                List<QueryGroups> packed = QueryGroups.packMixed(q, d, byList.members(), first, count, metric);
+                scanner.scan(packed, lists.vectors(list), 0, lists.size(list), lists.ids(list), tops);
+            }
+            partial[t] = tops;
+        });
+        if (parts == 1) {
+            TopK[] tops = partial[0];
+            for (int i = 0; i < nq; i++) {
+                if (tops[i] != null) tops[i].drainTo(metric, out.distances(), out.labels(), (outRow + i) * k);
+            }
+        } else {
+            merge(partial, nq, k, metric, out, outRow);
         }
-        pool.submit(() -> IntStream.range(0, nq).parallel().forEach(body)).join();
     }
 
-    static float distance(Metric metric, float[] q, MemorySegment seg, long offset) {
-        int d = q.length;
-        int upper = SPECIES.loopBound(d);
-        FloatVector acc = FloatVector.zero(SPECIES);
-        int c = 0;
-        if (metric == Metric.L2) {
-            for (; c < upper; c += SPECIES.length()) {
-                FloatVector x = FloatVector.fromArray(SPECIES, q, c);
-                FloatVector y = FloatVector.fromMemorySegment(SPECIES, seg, offset + (long) c * Float.BYTES, ByteOrder.LITTLE_ENDIAN);
-                FloatVector diff = x.sub(y);
-                acc = diff.fma(diff, acc);
+    private static int chunkSize(int k) {
+        return Math.max(1, Math.min(QUERY_CHUNK, TOP_K_ENTRIES_PER_CHUNK / k));
+    }
+
+    private static TopK[] newTops(int nq, int k) {
+        TopK[] tops = new TopK[nq];
+        for (int i = 0; i < nq; i++) tops[i] = new TopK(k);
+        return tops;
+    }
+
+    /** Merges per-task top-k (null entries: the task never saw that query) into rows of {@code out}. */
+    private static void merge(TopK[][] partial, int nq, int k, Metric metric, Neighbors out, int outRow) {
+        float[] dist = new float[k];
+        long[] label = new long[k];
+        TopK merged = new TopK(k);
+        for (int i = 0; i < nq; i++) {
+            for (TopK[] tops : partial) {
+                if (tops[i] == null) continue;
+                tops[i].drainTo(metric, dist, label, 0);
+                // toKey(fromKey(key)) == key exactly (negation), so merged keys equal the kernel's.
+                for (int j = 0; j < k && label[j] >= 0; j++) merged.offer(metric.toKey(dist[j]), label[j]);
             }
-            float s = acc.reduceLanes(VectorOperators.ADD);
-            for (; c < d; c++) {
-                float diff = q[c] - seg.get(FloatMatrix.FLOAT, offset + (long) c * Float.BYTES);
-                s += diff * diff;
-            }
-            return s;
+            merged.drainTo(metric, out.distances(), out.labels(), (outRow + i) * k);
         }
-        for (; c < upper; c += SPECIES.length()) {
-            FloatVector x = FloatVector.fromArray(SPECIES, q, c);
-            FloatVector y = FloatVector.fromMemorySegment(SPECIES, seg, offset + (long) c * Float.BYTES, ByteOrder.LITTLE_ENDIAN);
-            acc = x.fma(y, acc);
+    }
+
+    private void run(int parts, IntConsumer body) {
+        if (parts == 1) {
+            body.accept(0);
+            return;
         }
-        float s = acc.reduceLanes(VectorOperators.ADD);
-        for (; c < d; c++) s += q[c] * seg.get(FloatMatrix.FLOAT, offset + (long) c * Float.BYTES);
-        return s;
+        pool.submit(() -> IntStream.range(0, parts).parallel().forEach(body)).join();
     }
 
     @Override

@@ -1,0 +1,110 @@
+package dev.komsu.cli;
+
+import dev.komsu.Index;
+import dev.komsu.ProgressListener;
+import dev.komsu.index.InputChecks;
+import dev.komsu.io.FaissIndexes;
+import dev.komsu.io.Npy;
+import dev.komsu.io.NpyFolder;
+import dev.komsu.kernels.Backends;
+import dev.komsu.kernels.ComputeBackend;
+import dev.komsu.kernels.FloatMatrix;
+import dev.komsu.kernels.Metric;
+import dev.komsu.rvc.RvcIndexBuilder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code komsu build}: features (.npy, or a folder of .npy concatenated in file-name order as
+ * RVC does) -> trained index -> faiss-format file. Everything is checked and computed before
+ * anything is written; the outputs are written atomically at the end.
+ */
+@Command(name = "build", mixinStandardHelpOptions = true,
+        description = "Train an index on feature vectors and write it in faiss's format.")
+final class BuildCommand extends CliCommand {
+    @Option(names = "--input", required = true, paramLabel = "X.npy|DIR",
+            description = "float32/float16 .npy matrix, or a folder of them (concatenated in file-name order)")
+    Path input;
+
+    @Option(names = "--factory", paramLabel = "STR",
+            description = "faiss factory string, e.g. \"IVF1024,Flat\"; default RVC's \"IVF{n},Flat\", n = min(16*sqrt(N), N/39)")
+    String factory;
+
+    @Option(names = "--metric", defaultValue = "l2", paramLabel = "l2|ip", description = "distance (default: ${DEFAULT-VALUE})")
+    String metric;
+
+    @Option(names = "--train-rows", defaultValue = "0", paramLabel = "N",
+            description = "train on N rows drawn at random (seed 1234); default 0 = all rows")
+    long trainRows;
+
+    @Option(names = "--threads", paramLabel = "T", description = "threads (default: all processors)")
+    Integer threads;
+
+    @Option(names = "--shuffle", paramLabel = "SEED", description = "shuffle the rows with this seed before training (RVC shuffles)")
+    Long shuffleSeed;
+
+    @Option(names = "--save-total", paramLabel = "PATH", description = "also write the (shuffled) concatenated features, RVC's total_fea.npy")
+    Path saveTotal;
+
+    @Option(names = "--output", required = true, paramLabel = "F.index", description = "index file to write")
+    Path output;
+
+    @Override
+    void execute() throws Exception {
+        Metric m = CliArgs.parseMetric(metric);
+        if (trainRows < 0) throw new IllegalArgumentException("--train-rows must be >= 0 (0 = all rows), got " + trainRows);
+        int t = CliArgs.threads(threads);
+        if (!Files.exists(input)) throw new IllegalArgumentException("--input " + input + ": no such file or folder");
+        InputErrors.checkOutputFile("--output", output);
+        if (saveTotal != null) {
+            InputErrors.checkOutputFile("--save-total", saveTotal);
+            InputErrors.checkDistinct("--save-total", saveTotal, "--output", output);
+        }
+        if (!Files.isDirectory(input)) InputErrors.checkDistinct("--input", input, "--output", output);
+        if (saveTotal != null && Files.isDirectory(input) && Files.isSameFile(input, saveTotal.toAbsolutePath().getParent())) {
+            throw new IllegalArgumentException("--save-total " + saveTotal + " is inside the --input folder: the next build"
+                    + " would read it as a feature file (RVC keeps total_fea.npy beside the feature folder)");
+        }
+
+        ProgressListener progress = TerminalProgress.forThisProcess();
+        try (ComputeBackend backend = Backends.cpu(t);
+             FloatMatrix features = readFeatures()) {
+            InputChecks.checkVectors("--input vectors", features, features.cols());
+            if (shuffleSeed != null) RvcIndexBuilder.shuffleRows(features, shuffleSeed);
+            RvcIndexBuilder builder = new RvcIndexBuilder(factory, m, trainRows, backend, progress);
+            try (Index index = builder.create(features)) { // a bad factory string fails here, before any work
+                builder.train(index, features);
+                builder.add(index, features);
+                TerminalProgress.finish(progress);
+                FaissIndexes.write(index, output); // first: it rejects index types faiss's format cannot hold
+                if (saveTotal != null) {
+                    try {
+                        Npy.write(saveTotal, features);
+                    } catch (Exception e) { // both outputs or neither
+                        Files.deleteIfExists(output);
+                        throw e;
+                    }
+                }
+                out().println("built " + builder.factoryFor(features.rows()) + " over " + features.rows() + " x "
+                        + features.cols() + " vectors -> " + output);
+            }
+        } finally {
+            TerminalProgress.finish(progress);
+        }
+    }
+
+    /**
+     * The features: a folder is concatenated into memory of its own; a single file is mapped
+     * read-only (no copy for multi-GB inputs) and copied only when it must be shuffled in place.
+     */
+    private FloatMatrix readFeatures() throws Exception {
+        if (Files.isDirectory(input)) return NpyFolder.read(input);
+        FloatMatrix mapped = Npy.readMatrix(input);
+        if (shuffleSeed == null) return mapped;
+        try (mapped) {
+            return mapped.copy();
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package dev.komsu.cli;
+
+import dev.komsu.io.FaissIndexes;
+import dev.komsu.io.LoadedIndex;
+import dev.komsu.kernels.Backends;
+import dev.komsu.kernels.ComputeBackend;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/** {@code komsu info F.index}: what an index file holds (type, d, ntotal, nlist, metric, codec, memory). */
+@Command(name = "info", mixinStandardHelpOptions = true, description = "Describe an index file.")
+final class InfoCommand extends CliCommand {
+    @Parameters(index = "0", paramLabel = "F.index", description = "faiss-format index file")
+    Path indexFile;
+
+    @Override
+    void execute() throws Exception {
+        InputErrors.checkInputFile("index file", indexFile);
+        try (ComputeBackend backend = Backends.scalar();
+             LoadedIndex loaded = FaissIndexes.load(indexFile, backend)) {
+            out().println(indexFile + " (" + Files.size(indexFile) + " bytes on disk)");
+            out().println(loaded.index().describe());
+            out().println("stored search parameters: nprobe=" + loaded.storedParams().nprobe()
+                    + " kFactor=" + loaded.storedParams().kFactor());
+        }
+    }
+}

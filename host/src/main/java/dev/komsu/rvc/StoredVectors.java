@@ -1,0 +1,103 @@
+package dev.komsu.rvc;
+
+import dev.komsu.Index;
+import dev.komsu.index.IdMapIndex;
+import dev.komsu.index.IvfCodec;
+import dev.komsu.index.InvertedLists;
+import dev.komsu.index.IvfIndex;
+import dev.komsu.index.L2NormIndex;
+import dev.komsu.kernels.FloatMatrix;
+import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+
+/**
+ * Fetches the stored vectors of a set of ids, the part of RVC's {@code big_npy[ix]} a blend
+ * actually needs. RVC reconstructs the whole index once (ntotal x 768 floats, ~3 GB for 1M
+ * frames); an IVF index without a direct map can only find an id by scanning every list, so
+ * reconstructing ids one by one would cost O(ntotal) each. Here an IVF index is scanned once,
+ * decoding only the requested ids; IDMap wrappers translate ids and gather from their inner
+ * index; other indexes (Flat, ...) reconstruct by id, which they do directly.
+ */
+final class StoredVectors {
+    private StoredVectors() {
+    }
+
+    /**
+     * Row i of the result holds the stored vector of {@code sortedIds[i]}. {@code sortedIds}
+     * must be ascending and distinct. Fails naming the first id the index does not hold.
+     */
+    static FloatMatrix gather(Index index, long[] sortedIds) {
+        FloatMatrix out = FloatMatrix.allocate(sortedIds.length, index.dim());
+        try {
+            if (index instanceof L2NormIndex normalizing) {
+                // L2NormIndex.reconstruct returns its inner index's stored (normalised) vectors.
+                out.close();
+                return gather(normalizing.inner(), sortedIds);
+            } else if (index instanceof IdMapIndex mapped) {
+                out.close();
+                return gatherMapped(mapped, sortedIds);
+            } else if (index instanceof IvfIndex ivf) {
+                gatherIvf(ivf, sortedIds, out);
+            } else {
+                for (int i = 0; i < sortedIds.length; i++) out.setRow(i, index.reconstruct(sortedIds[i]), 0);
+            }
+            return out;
+        } catch (RuntimeException | Error e) {
+            out.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Through an IDMap: user ids -> inner rows, gathered from the inner index in one go, so an
+     * inner IVF index is still scanned once rather than once per id.
+     */
+    private static FloatMatrix gatherMapped(IdMapIndex mapped, long[] sortedIds) {
+        long[] userIdOfRow = mapped.idMap();
+        long[] innerRow = new long[sortedIds.length];
+        Arrays.fill(innerRow, -1);
+        for (int row = 0; row < userIdOfRow.length; row++) {
+            int at = Arrays.binarySearch(sortedIds, userIdOfRow[row]);
+            if (at >= 0) innerRow[at] = row;
+        }
+        for (int i = 0; i < innerRow.length; i++) {
+            if (innerRow[i] < 0) throw new IllegalArgumentException("the index holds no vector with id " + sortedIds[i]);
+        }
+        long[] sortedRows = innerRow.clone();
+        Arrays.sort(sortedRows);
+        FloatMatrix out = FloatMatrix.allocate(sortedIds.length, mapped.dim());
+        try (FloatMatrix inner = gather(mapped.inner(), sortedRows)) {
+            for (int i = 0; i < innerRow.length; i++) {
+                MemorySegment.copy(inner.segment(), inner.rowOffset(Arrays.binarySearch(sortedRows, innerRow[i])),
+                        out.segment(), out.rowOffset(i), (long) out.cols() * Float.BYTES);
+            }
+            return out;
+        } catch (RuntimeException | Error e) {
+            out.close();
+            throw e;
+        }
+    }
+
+    private static void gatherIvf(IvfIndex ivf, long[] sortedIds, FloatMatrix out) {
+        InvertedLists lists = ivf.invertedLists();
+        IvfCodec codec = ivf.codec();
+        FloatMatrix centroids = ivf.quantizer().vectors();
+        boolean[] seen = new boolean[sortedIds.length];
+        float[] row = new float[ivf.dim()];
+        for (int l = 0; l < ivf.nlist(); l++) {
+            long size = lists.size(l);
+            if (size == 0) continue;
+            MemorySegment codes = lists.codes(l);
+            for (long j = 0; j < size; j++) {
+                int at = Arrays.binarySearch(sortedIds, lists.id(l, j));
+                if (at < 0 || seen[at]) continue;
+                codec.decode(codes, j * codec.codeSize(), l, centroids, row);
+                out.setRow(at, row, 0);
+                seen[at] = true;
+            }
+        }
+        for (int i = 0; i < seen.length; i++) {
+            if (!seen[i]) throw new IllegalArgumentException("the index holds no vector with id " + sortedIds[i]);
+        }
+    }
+}
