@@ -209,83 +209,107 @@ public final class IvfFastScanIndex implements Index {
         Neighbors coarse = quantizer.search(queries, nprobe);
         int nq = coarse.nq();
         Neighbors out = Neighbors.empty(nq, k, metric);
-        // one searcher (scratch tables, heap) per thread: queries run in parallel, each
-        // writes only its own result row
-        ThreadLocal<FastScanSearcher> searchers = ThreadLocal.withInitial(() -> new FastScanSearcher(k, nprobe));
-        ParallelQueries.forEach(nq, i -> searchers.get().search(queries.row(i), coarse, i, out));
+        int tablesPerQuery = byResidual ? nprobe : 1;
+        int batch = Math.max(1, MAX_TABLES_PER_BATCH / tablesPerQuery);
+        int batches = (nq + batch - 1) / batch;
+        // batches of queries run in parallel; each writes only its own result rows
+        ParallelQueries.forEach(batches, b -> new BatchSearch(queries, coarse, b * batch,
+                Math.min(nq, (b + 1) * batch), k, nprobe).run(out));
         return out;
     }
 
-    /** Per-thread scratch for searching one query after another. */
-    private final class FastScanSearcher {
+    /** Lookup tables of one batch at most (256 x M2 x 16 bytes: 512 KB at M=128), so they stay in cache. */
+    private static final int MAX_TABLES_PER_BATCH = 256;
+
+    /**
+     * One batch of queries, scanned list by list like faiss's search_implem_12: all (query,
+     * list) pairs sorted by list, so a list's codes are read from cache by every query of the
+     * batch that probes it, and each query still visits its lists in increasing list number
+     * (the order that decides faiss's ties).
+     */
+    private final class BatchSearch {
         private final int m = pq.m();
         private final int m2 = FastScanPacking.m2(m);
         private final int ks = pq.ksub();
-        private final QuantizedTopK heap;
+        private final int from;
+        private final int to;
         private final int nprobe;
-        private final float[] lut;
-        private final float[] ip;
-        private final float[] bias;
-        private final byte[] lut8;
-        private final int[] bias16;
-        private final long[] probeOrder;
-        private final float[] row;
-        private final byte[] probeTable;
-        private final FastScanKernels kernels = backend.fastScan();
+        private final Neighbors coarse;
+        private final byte[][] lut8;
+        private final int[][] bias16;
+        private final LutQuantizer.Scale[] scales;
+        private final QuantizedTopK[] heaps;
 
-        FastScanSearcher(int k, int nprobe) {
-            this.heap = new QuantizedTopK(k);
+        BatchSearch(FloatMatrix queries, Neighbors coarse, int from, int to, int k, int nprobe) {
+            this.from = from;
+            this.to = to;
             this.nprobe = nprobe;
-            int tables = byResidual ? nprobe : 1;
-            this.lut = new float[tables * m * ks];
-            this.ip = new float[m * ks];
-            this.bias = new float[nprobe];
-            this.lut8 = new byte[tables * m2 * ks];
-            this.bias16 = new int[nprobe];
-            this.probeOrder = new long[nprobe];
-            this.row = new float[m * ks];
-            this.probeTable = new byte[m2 * ks];
+            this.coarse = coarse;
+            int n = to - from;
+            this.lut8 = new byte[n][];
+            this.bias16 = new int[n][];
+            this.scales = new LutQuantizer.Scale[n];
+            this.heaps = new QuantizedTopK[n];
+            float[] lut = new float[(byResidual ? nprobe : 1) * m * ks];
+            float[] ip = new float[m * ks];
+            float[] row = new float[m * ks];
+            float[] bias = new float[nprobe];
+            for (int b = 0; b < n; b++) {
+                float[] q = queries.row(from + b);
+                heaps[b] = new QuantizedTopK(k);
+                if (byResidual) {
+                    lut8[b] = new byte[nprobe * m2 * ks];
+                    bias16[b] = new int[nprobe];
+                    pq.lookupTable(q, Metric.INNER_PRODUCT, backend.pq(), ip);
+                    int tab = m * ks;
+                    for (int p = 0; p < nprobe; p++) {
+                        long list = coarse.label(from + b, p);
+                        if (list < 0) {
+                            Arrays.fill(lut, p * tab, (p + 1) * tab, Float.NaN); // ignored by the quantisation
+                            bias[p] = Float.NaN;
+                        } else {
+                            backend.pq().madd(tab, precomputed, (int) list * tab, -2.0f, ip, row);
+                            System.arraycopy(row, 0, lut, p * tab, tab);
+                            bias[p] = coarse.distance(from + b, p);
+                        }
+                    }
+                    scales[b] = LutQuantizer.quantizeWithBias(lut, bias, nprobe, m, ks, m2, lut8[b], bias16[b]);
+                } else {
+                    lut8[b] = new byte[m2 * ks];
+                    pq.lookupTable(q, Metric.L2, backend.pq(), lut);
+                    scales[b] = LutQuantizer.quantize(lut, m, ks, m2, lut8[b], 0);
+                }
+            }
         }
 
-        void search(float[] q, Neighbors coarse, int qi, Neighbors out) {
-            LutQuantizer.Scale scale;
-            if (byResidual) {
-                pq.lookupTable(q, Metric.INNER_PRODUCT, backend.pq(), ip);
-                int tab = m * ks;
+        void run(Neighbors out) {
+            int n = to - from;
+            long[] pairs = new long[n * nprobe];
+            int count = 0;
+            for (int b = 0; b < n; b++) {
                 for (int p = 0; p < nprobe; p++) {
-                    long list = coarse.label(qi, p);
-                    if (list < 0) {
-                        Arrays.fill(lut, p * tab, (p + 1) * tab, Float.NaN); // ignored by the quantisation
-                        bias[p] = Float.NaN;
-                    } else {
-                        backend.pq().madd(tab, precomputed, (int) list * tab, -2.0f, ip, row);
-                        System.arraycopy(row, 0, lut, p * tab, tab);
-                        bias[p] = coarse.distance(qi, p);
-                    }
+                    long list = coarse.label(from + b, p);
+                    if (list >= 0) pairs[count++] = list << 32 | ((long) b * nprobe + p);
                 }
-                scale = LutQuantizer.quantizeWithBias(lut, bias, nprobe, m, ks, m2, lut8, bias16);
-            } else {
-                pq.lookupTable(q, Metric.L2, backend.pq(), lut);
-                scale = LutQuantizer.quantize(lut, m, ks, m2, lut8, 0);
             }
-            // faiss visits a query's lists in increasing list number; ties keep the first seen
-            int n = 0;
-            for (int p = 0; p < nprobe; p++) {
-                long list = coarse.label(qi, p);
-                if (list >= 0) probeOrder[n++] = list << 20 | p;
-            }
-            Arrays.sort(probeOrder, 0, n);
-            byte[] table = byResidual ? probeTable : lut8;
-            for (int i = 0; i < n; i++) {
-                int list = (int) (probeOrder[i] >>> 20);
-                int p = (int) (probeOrder[i] & 0xfffff);
+            Arrays.sort(pairs, 0, count);
+            FastScanKernels kernels = backend.fastScan();
+            byte[] table = byResidual ? new byte[m2 * ks] : null;
+            for (int i = 0; i < count; i++) {
+                int list = (int) (pairs[i] >>> 32);
                 long size = lists.size(list);
                 if (size == 0) continue;
-                if (byResidual) System.arraycopy(lut8, p * m2 * ks, table, 0, m2 * ks);
-                kernels.scan(lists.codes(list), 0, size, m2, table, byResidual ? bias16[p] : 0,
-                        lists.ids(list), 0, heap);
+                int bp = (int) pairs[i];
+                int b = bp / nprobe;
+                int p = bp % nprobe;
+                if (byResidual) System.arraycopy(lut8[b], p * m2 * ks, table, 0, m2 * ks);
+                kernels.scan(lists.codes(list), 0, size, m2, byResidual ? table : lut8[b], byResidual ? bias16[b][p] : 0,
+                        lists.ids(list), 0, heaps[b]);
             }
-            heap.drainTo(scale.a(), scale.b(), metric.emptyDistance(), out.distances(), out.labels(), qi * out.k());
+            for (int b = 0; b < n; b++) {
+                heaps[b].drainTo(scales[b].a(), scales[b].b(), metric.emptyDistance(), out.distances(), out.labels(),
+                        (from + b) * out.k());
+            }
         }
     }
 

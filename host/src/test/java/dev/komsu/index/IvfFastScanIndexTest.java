@@ -102,6 +102,31 @@ class IvfFastScanIndexTest {
         }
     }
 
+    @Test
+    void concurrentSearchesEqualASequentialOne() throws Exception {
+        float[][] base = mixture(2000, D, 8);
+        float[][] queries = mixture(300, D, 9); // more than one batch of 256 queries
+        SearchParams params = SearchParams.builder().nprobe(3).build();
+        try (IvfFastScanIndex index = build(true, 10, Backends.defaultCpu(), base)) {
+            Neighbors expected = index.search(queries, 7, params);
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+            try {
+                java.util.List<java.util.concurrent.Future<Neighbors>> results = new java.util.ArrayList<>();
+                for (int t = 0; t < 4; t++) results.add(pool.submit(() -> index.search(queries, 7, params)));
+                for (java.util.concurrent.Future<Neighbors> f : results) {
+                    Neighbors r = f.get();
+                    assertEquals(java.util.Arrays.toString(expected.labels()), java.util.Arrays.toString(r.labels()));
+                    assertEquals(java.util.Arrays.toString(expected.distances()), java.util.Arrays.toString(r.distances()));
+                }
+            } finally {
+                pool.shutdown();
+            }
+            // and a batch split differently (one query at a time) gives the same rows
+            Neighbors one = index.search(new float[][] {queries[299]}, 7, params);
+            for (int j = 0; j < 7; j++) assertEquals(expected.label(299, j), one.label(0, j));
+        }
+    }
+
     static float[][] toArray(FloatMatrix m) {
         float[][] out = new float[(int) m.rows()][];
         for (int i = 0; i < out.length; i++) out[i] = m.row(i);
