@@ -5,9 +5,11 @@ import dev.komsu.index.FlatCodesIndex;
 import dev.komsu.index.FlatIndex;
 import dev.komsu.index.IdMapIndex;
 import dev.komsu.index.IvfCodec;
+import dev.komsu.index.IvfFastScanIndex;
 import dev.komsu.index.IvfIndex;
 import dev.komsu.index.L2NormIndex;
 import dev.komsu.index.PqCodec;
+import dev.komsu.index.PqFastScanIndex;
 import dev.komsu.index.RefineFlatIndex;
 import dev.komsu.index.Sq8Codec;
 import dev.komsu.kernels.Backends;
@@ -29,11 +31,14 @@ public final class IndexFactory {
     /** The accepted grammar, quoted in every error. */
     public static final String GRAMMAR =
             "[L2norm,][IDMap,|IDMap2,](<codec> | IVF<nlist>,<codec>)[,RFlat] with <codec> = Flat | PQ<M>[x<nbits>] | SQ8"
+                    + " | PQ<M>x4fs"
                     + " (nbits 8 or 4)  e.g. \"Flat\", \"IVF1024,Flat\", \"IVF256,PQ32\", \"IVF64,SQ8\", \"PQ16x4\","
-                    + " \"IVF1024,PQ64,RFlat\", \"L2norm,IVF256,Flat\"";
+                    + " \"IVF1024,PQ64,RFlat\", \"IVF1024,PQ128x4fs,RFlat\", \"L2norm,IVF256,Flat\"";
 
     private static final Pattern IVF = Pattern.compile("IVF(\\d+)");
     private static final Pattern PQ = Pattern.compile("PQ(\\d+)(?:x(\\d+))?");
+    /** 4-bit PQ FastScan, faiss's "PQ{M}x4fs": its own list layout (32-vector blocks), so not a codec. */
+    private static final Pattern PQ_FASTSCAN = Pattern.compile("PQ(\\d+)x4fs");
 
     private IndexFactory() {
     }
@@ -65,12 +70,20 @@ public final class IndexFactory {
             int nlist = parseCount(ivf.group(1), t, factory);
             if (i + 1 >= tokens.size()) throw error("'" + t + "' must be followed by a codec such as Flat", factory);
             String codecToken = tokens.get(i + 1);
-            IvfCodec codec = codec(codecToken, dim, true, factory);
-            if (codec == null) throw error("unknown or unsupported codec '" + codecToken + "' after '" + t + "'", factory);
-            core = new IvfIndex(dim, nlist, metric, codec, backend);
+            Matcher fs = PQ_FASTSCAN.matcher(codecToken);
+            if (fs.matches()) {
+                core = ivfFastScan(dim, nlist, parseCount(fs.group(1), codecToken, factory), metric, backend, factory);
+            } else {
+                IvfCodec codec = codec(codecToken, dim, true, factory);
+                if (codec == null) throw error("unknown or unsupported codec '" + codecToken + "' after '" + t + "'", factory);
+                core = new IvfIndex(dim, nlist, metric, codec, backend);
+            }
             i += 2;
         } else if (t.equals("Flat")) {
             core = new FlatIndex(dim, metric, backend);
+            i++;
+        } else if (PQ_FASTSCAN.matcher(t).matches()) {
+            core = pqFastScan(dim, parseCount(t.substring(2, t.length() - 4), t, factory), metric, backend, factory);
             i++;
         } else {
             IvfCodec codec = codec(t, dim, false, factory);
@@ -111,6 +124,23 @@ public final class IndexFactory {
             }
         }
         return null;
+    }
+
+    private static Index ivfFastScan(int dim, int nlist, int m, Metric metric, ComputeBackend backend, String factory) {
+        try {
+            // by_residual false: faiss's default for IndexIVFPQFastScan
+            return new IvfFastScanIndex(dim, nlist, m, metric, false, backend);
+        } catch (IllegalArgumentException e) {
+            throw error("'PQ" + m + "x4fs': " + e.getMessage(), factory);
+        }
+    }
+
+    private static Index pqFastScan(int dim, int m, Metric metric, ComputeBackend backend, String factory) {
+        try {
+            return new PqFastScanIndex(dim, m, metric, backend);
+        } catch (IllegalArgumentException e) {
+            throw error("'PQ" + m + "x4fs': " + e.getMessage(), factory);
+        }
     }
 
     private static int parseCount(String digits, String token, String factory) {

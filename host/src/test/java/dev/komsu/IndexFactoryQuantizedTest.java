@@ -56,7 +56,7 @@ class IndexFactoryQuantizedTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"PQ16x4fs", "IVF8,PQ16x5", "IVF8,SQ4", "PQx8", "IVF8,PQ0", "IVF8,PQ16,RFlat,Flat", "RFlat"})
+    @ValueSource(strings = {"PQ16x4fz", "IVF8,PQ16x5", "IVF8,SQ4", "PQx8", "IVF8,PQ0", "IVF8,PQ16,RFlat,Flat", "RFlat"})
     void unknownOrMalformedTokensNameTheTokenAndTheGrammar(String factory) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> IndexFactory.create(64, factory, Metric.L2));

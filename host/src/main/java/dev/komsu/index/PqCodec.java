@@ -167,20 +167,26 @@ public final class PqCodec implements IvfCodec {
         if (bytes > PRECOMPUTED_TABLE_MAX_BYTES || bytes / Float.BYTES > Integer.MAX_VALUE - 8) return null;
         synchronized (this) {
             if (precomputed != null) return precomputed;
-            int tableSize = pq.m() * pq.ksub();
-            float[] norms = new float[tableSize];
-            pq.lookupTable(new float[pq.dim()], Metric.L2, kern, norms); // ||c_mj||^2
-            float[] table = new float[Math.toIntExact(centroids.rows() * tableSize)];
-            float[] ip = new float[tableSize];
-            float[] row = new float[tableSize];
-            for (int l = 0; l < centroids.rows(); l++) {
-                pq.lookupTable(centroids.row(l), Metric.INNER_PRODUCT, kern, ip);
-                kern.madd(tableSize, norms, 0, 2f, ip, row);
-                System.arraycopy(row, 0, table, l * tableSize, tableSize);
-            }
+            float[] table = precomputedTable(pq, centroids, kern);
             precomputed = table;
             return table;
         }
+    }
+
+    /** faiss's precomputed table of {@code pq} for the lists of {@code centroids} (also used by IVF FastScan). */
+    static float[] precomputedTable(ProductQuantizer pq, FloatMatrix centroids, PqKernels kern) {
+        int tableSize = pq.m() * pq.ksub();
+        float[] norms = new float[tableSize];
+        pq.lookupTable(new float[pq.dim()], Metric.L2, kern, norms); // ||c_mj||^2
+        float[] table = new float[Math.toIntExact(centroids.rows() * tableSize)];
+        float[] ip = new float[tableSize];
+        float[] row = new float[tableSize];
+        for (int l = 0; l < centroids.rows(); l++) {
+            pq.lookupTable(centroids.row(l), Metric.INNER_PRODUCT, kern, ip);
+            kern.madd(tableSize, norms, 0, 2f, ip, row);
+            System.arraycopy(row, 0, table, l * tableSize, tableSize);
+        }
+        return table;
     }
 
     @Override

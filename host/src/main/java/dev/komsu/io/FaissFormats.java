@@ -18,7 +18,9 @@ final class FaissFormats {
             new IvfPqFormat(),
             new IvfSq8Format(),
             new FlatCodesFormat(),
-            new RefineFlatFormat());
+            new RefineFlatFormat(),
+            new IvfPqFastScanFormat(),
+            new PqFastScanFormat());
 
     private static final Map<String, IndexFormat> BY_FOURCC = byFourcc();
 

@@ -160,10 +160,15 @@ final class IvfLayout {
 
     /** Writes the IVF header: common fields, nlist, nprobe, the quantiser, an empty direct map. */
     public static void writeHeader(IvfIndex ivf, FaissOutput out) throws IOException {
+        writeHeader(ivf, ivf.nlist(), ivf.quantizer(), out);
+    }
+
+    /** {@link #writeHeader(IvfIndex, FaissOutput)} for IVF indexes with their own list type (FastScan). */
+    public static void writeHeader(Index ivf, int nlist, FlatIndex quantizer, FaissOutput out) throws IOException {
         IndexHeader.of(ivf).write(out);
-        out.writeLong(ivf.nlist());
+        out.writeLong(nlist);
         out.writeLong(out.nprobe());
-        out.writeIndex(ivf.quantizer());
+        out.writeIndex(quantizer);
         out.writeByte((byte) 0); // no direct map, faiss's default
         out.writeLong(0);
     }

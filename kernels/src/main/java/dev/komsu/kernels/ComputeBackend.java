@@ -27,6 +27,14 @@ public interface ComputeBackend extends AutoCloseable {
     Neighbors scanLists(FloatMatrix queries, VectorLists lists, int[] probes, int nprobe, int k, Metric metric);
 
     /**
+     * The 4-bit FastScan kernels this backend uses. Defaults to the CPU's best Vector API
+     * kernel, so backends without their own FastScan code still scan FastScan indexes.
+     */
+    default FastScanKernels fastScan() {
+        return dev.komsu.kernels.cpu.FastScanSelection.PREFERRED;
+    }
+
+    /**
      * Product/scalar quantisation kernels (lookup tables, PQ and SQ8 code scans). The Vector
      * API implementation unless a backend offers its own.
      */

@@ -1,6 +1,7 @@
 package dev.komsu.kernels.cpu;
 
 import dev.komsu.kernels.ComputeBackend;
+import dev.komsu.kernels.FastScanKernels;
 import dev.komsu.kernels.FloatMatrix;
 import dev.komsu.kernels.KernelChecks;
 import dev.komsu.kernels.Metric;
@@ -22,6 +23,11 @@ public final class ScalarBackend implements ComputeBackend {
     @Override
     public String name() {
         return "scalar";
+    }
+
+    @Override
+    public FastScanKernels fastScan() {
+        return ScalarFastScan.INSTANCE;
     }
 
     @Override

@@ -1,0 +1,358 @@
+package dev.komsu.index;
+
+import dev.komsu.Index;
+import dev.komsu.ProgressListener;
+import dev.komsu.SearchParams;
+import dev.komsu.kernels.ComputeBackend;
+import dev.komsu.kernels.FastScanKernels;
+import dev.komsu.kernels.FloatMatrix;
+import dev.komsu.kernels.LutQuantizer;
+import dev.komsu.kernels.Metric;
+import dev.komsu.kernels.Neighbors;
+import dev.komsu.kernels.QuantizedTopK;
+import dev.komsu.quant.KMeans;
+import dev.komsu.quant.KMeansParams;
+import dev.komsu.quant.ProductQuantizer;
+import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * IVF with 4-bit PQ FastScan lists (faiss IndexIVFPQFastScan, "IVF{n},PQ{M}x4fs"): a Flat
+ * coarse quantiser, a 4-bit product quantiser, and block inverted lists in faiss's layout.
+ *
+ * <p>Search follows faiss: per query, the float PQ lookup table is quantised to uint8
+ * ({@link LutQuantizer}), the probed lists are visited in increasing list number (faiss's
+ * search_implem_12 order, which decides ties), 16-bit distances are kept by a
+ * {@link QuantizedTopK}, and converted back to float as {@code key / a + b}. Without residuals
+ * (faiss's default for this index) one table serves all lists; with residuals and L2, faiss's
+ * precomputed tables give one table per probed list and the coarse distance is the bias.
+ * Inner product is not supported yet. Search is thread-safe (queries of a batch run in parallel
+ * on the common fork-join pool); add is not concurrent with search.
+ */
+public final class IvfFastScanIndex implements Index {
+    private final int dim;
+    private final int nlist;
+    private final Metric metric;
+    private final FlatIndex quantizer;
+    private final ProductQuantizer pq;
+    private final BlockInvertedLists lists;
+    private final boolean byResidual;
+    private final ComputeBackend backend;
+    private KMeansParams kmeansParams = KMeansParams.FAISS_DEFAULTS;
+    private ProgressListener progress = ProgressListener.NONE;
+    private float[] precomputed; // by-residual L2: nlist x M x 16, faiss's precomputed_table
+    private long ntotal;
+
+    /** An empty, untrained index; {@code byResidual} false is faiss's default for this type. */
+    public IvfFastScanIndex(int dim, int nlist, int m, Metric metric, boolean byResidual, ComputeBackend backend) {
+        this(new FlatIndex(dim, metric, backend), nlist, new ProductQuantizer(dim, m, 4),
+                new BlockInvertedLists(nlist, m), byResidual, 0);
+    }
+
+    /** An index from parts, e.g. read from a file. */
+    public IvfFastScanIndex(FlatIndex quantizer, int nlist, ProductQuantizer pq, BlockInvertedLists lists,
+                            boolean byResidual, long ntotal) {
+        this.quantizer = Objects.requireNonNull(quantizer, "quantizer");
+        this.pq = Objects.requireNonNull(pq, "pq");
+        this.lists = Objects.requireNonNull(lists, "lists");
+        this.dim = quantizer.dim();
+        this.metric = quantizer.metric();
+        this.backend = quantizer.backend();
+        if (nlist <= 0) throw new IllegalArgumentException("nlist must be > 0, got " + nlist);
+        this.nlist = nlist;
+        this.byResidual = byResidual;
+        this.ntotal = ntotal;
+        if (metric != Metric.L2) {
+            throw new IllegalArgumentException("IVF FastScan supports the L2 metric only, got " + metric);
+        }
+        if (pq.nbits() != 4) throw new IllegalArgumentException("FastScan needs a 4-bit PQ, got nbits=" + pq.nbits());
+        if (pq.dim() != dim) throw new IllegalArgumentException("PQ dimension " + pq.dim() + " != index dimension " + dim);
+        if (lists.nlist() != nlist || lists.m() != pq.m()) {
+            throw new IllegalArgumentException("lists (" + lists.nlist() + " lists, M=" + lists.m()
+                    + ") do not match nlist=" + nlist + ", M=" + pq.m());
+        }
+        if (isTrained()) precompute();
+    }
+
+    public void setKMeansParams(KMeansParams params) {
+        this.kmeansParams = Objects.requireNonNull(params, "params");
+    }
+
+    public void setProgressListener(ProgressListener listener) {
+        this.progress = Objects.requireNonNull(listener, "listener");
+    }
+
+    @Override
+    public int dim() {
+        return dim;
+    }
+
+    @Override
+    public Metric metric() {
+        return metric;
+    }
+
+    @Override
+    public long ntotal() {
+        return ntotal;
+    }
+
+    public int nlist() {
+        return nlist;
+    }
+
+    public FlatIndex quantizer() {
+        return quantizer;
+    }
+
+    public ProductQuantizer pq() {
+        return pq;
+    }
+
+    public BlockInvertedLists invertedLists() {
+        return lists;
+    }
+
+    public boolean byResidual() {
+        return byResidual;
+    }
+
+    @Override
+    public boolean isTrained() {
+        return quantizer.ntotal() == nlist && pq.isTrained();
+    }
+
+    @Override
+    public void train(FloatMatrix xs) {
+        InputChecks.checkVectors("training vectors", xs, dim);
+        KMeans.Result result = new KMeans(nlist, kmeansParams, backend).train(xs, metric, progress);
+        try (FloatMatrix centroids = result.centroids()) {
+            quantizer.reset(centroids);
+        }
+        if (byResidual) {
+            try (FloatMatrix residuals = Residuals.of(xs, assign(xs), quantizer.vectors())) {
+                pq.train(residuals, backend, progress);
+            }
+        } else {
+            pq.train(xs, backend, progress);
+        }
+        precompute();
+    }
+
+    private int[] assign(FloatMatrix xs) {
+        Neighbors nearest = quantizer.search(xs, 1);
+        int[] out = new int[Math.toIntExact(xs.rows())];
+        for (int i = 0; i < out.length; i++) out[i] = (int) nearest.label(i, 0);
+        return out;
+    }
+
+    /**
+     * faiss's precomputed table for residual L2 search: for list l, sub-quantiser m, centroid
+     * j: {@code ||r_mj||^2 + 2 <c_l,m, r_mj>}, so the distance to a code is the coarse distance
+     * + table - 2 <x_m, r_mj>.
+     */
+    private void precompute() {
+        if (byResidual) this.precomputed = PqCodec.precomputedTable(pq, quantizer.vectors(), backend.pq());
+    }
+
+    @Override
+    public void add(FloatMatrix xs) {
+        addWithIds(xs, null);
+    }
+
+    @Override
+    public void addWithIds(FloatMatrix xs, long[] ids) {
+        InputChecks.checkVectors("added vectors", xs, dim);
+        if (ids != null) InputChecks.checkIds(xs, ids);
+        if (!isTrained()) throw new IllegalStateException("the IVF FastScan index must be trained before vectors are added");
+        int n = Math.toIntExact(xs.rows());
+        int[] assign = assign(xs);
+        int codeSize = pq.codeSize();
+        byte[] codes = new byte[n * codeSize];
+        MemorySegment codeSeg = MemorySegment.ofArray(codes);
+        float[] row = new float[dim];
+        float[] table = new float[pq.m() * pq.ksub()];
+        FloatMatrix centroids = quantizer.vectors();
+        for (int i = 0; i < n; i++) {
+            xs.copyRow(i, row, 0);
+            if (byResidual) Residuals.subtract(row, centroids, assign[i]);
+            pq.encode(row, backend.pq(), table, codeSeg, (long) i * codeSize);
+        }
+        // faiss adds list by list in input order (a stable sort by list number)
+        Integer[] order = new Integer[n];
+        for (int i = 0; i < n; i++) order[i] = i;
+        Arrays.sort(order, (a, b) -> Integer.compare(assign[a], assign[b]));
+        byte[] listCodes = new byte[n * codeSize];
+        long[] listIds = new long[n];
+        for (int i0 = 0; i0 < n; ) {
+            int list = assign[order[i0]];
+            int i1 = i0;
+            while (i1 < n && assign[order[i1]] == list) {
+                int src = order[i1];
+                System.arraycopy(codes, src * codeSize, listCodes, (i1 - i0) * codeSize, codeSize);
+                listIds[i1 - i0] = ids == null ? ntotal + src : ids[src];
+                i1++;
+            }
+            lists.append(list, listCodes, 0, i1 - i0, listIds, 0);
+            i0 = i1;
+        }
+        ntotal += n;
+    }
+
+    @Override
+    public Neighbors search(FloatMatrix queries, int k, SearchParams params) {
+        InputChecks.checkK(k);
+        InputChecks.checkVectors("queries", queries, dim);
+        if (!isTrained()) throw new IllegalStateException("the IVF FastScan index is not trained");
+        int nprobe = Math.min(params.nprobe(), nlist);
+        Neighbors coarse = quantizer.search(queries, nprobe);
+        int nq = coarse.nq();
+        Neighbors out = Neighbors.empty(nq, k, metric);
+        int tablesPerQuery = byResidual ? nprobe : 1;
+        int batch = Math.max(1, MAX_TABLES_PER_BATCH / tablesPerQuery);
+        int batches = (nq + batch - 1) / batch;
+        // batches of queries run in parallel; each writes only its own result rows
+        ParallelQueries.forEach(batches, b -> new BatchSearch(queries, coarse, b * batch,
+                Math.min(nq, (b + 1) * batch), k, nprobe).run(out));
+        return out;
+    }
+
+    /** Lookup tables of one batch at most (256 x M2 x 16 bytes: 512 KB at M=128), so they stay in cache. */
+    private static final int MAX_TABLES_PER_BATCH = 256;
+
+    /**
+     * One batch of queries, scanned list by list like faiss's search_implem_12: all (query,
+     * list) pairs sorted by list, so a list's codes are read from cache by every query of the
+     * batch that probes it, and each query still visits its lists in increasing list number
+     * (the order that decides faiss's ties).
+     */
+    private final class BatchSearch {
+        private final int m = pq.m();
+        private final int m2 = FastScanPacking.m2(m);
+        private final int ks = pq.ksub();
+        private final int from;
+        private final int to;
+        private final int nprobe;
+        private final Neighbors coarse;
+        private final byte[][] lut8;
+        private final int[][] bias16;
+        private final LutQuantizer.Scale[] scales;
+        private final QuantizedTopK[] heaps;
+
+        BatchSearch(FloatMatrix queries, Neighbors coarse, int from, int to, int k, int nprobe) {
+            this.from = from;
+            this.to = to;
+            this.nprobe = nprobe;
+            this.coarse = coarse;
+            int n = to - from;
+            this.lut8 = new byte[n][];
+            this.bias16 = new int[n][];
+            this.scales = new LutQuantizer.Scale[n];
+            this.heaps = new QuantizedTopK[n];
+            float[] lut = new float[(byResidual ? nprobe : 1) * m * ks];
+            float[] ip = new float[m * ks];
+            float[] row = new float[m * ks];
+            float[] bias = new float[nprobe];
+            for (int b = 0; b < n; b++) {
+                float[] q = queries.row(from + b);
+                heaps[b] = new QuantizedTopK(k);
+                if (byResidual) {
+                    lut8[b] = new byte[nprobe * m2 * ks];
+                    bias16[b] = new int[nprobe];
+                    pq.lookupTable(q, Metric.INNER_PRODUCT, backend.pq(), ip);
+                    int tab = m * ks;
+                    for (int p = 0; p < nprobe; p++) {
+                        long list = coarse.label(from + b, p);
+                        if (list < 0) {
+                            Arrays.fill(lut, p * tab, (p + 1) * tab, Float.NaN); // ignored by the quantisation
+                            bias[p] = Float.NaN;
+                        } else {
+                            backend.pq().madd(tab, precomputed, (int) list * tab, -2.0f, ip, row);
+                            System.arraycopy(row, 0, lut, p * tab, tab);
+                            bias[p] = coarse.distance(from + b, p);
+                        }
+                    }
+                    scales[b] = LutQuantizer.quantizeWithBias(lut, bias, nprobe, m, ks, m2, lut8[b], bias16[b]);
+                } else {
+                    lut8[b] = new byte[m2 * ks];
+                    pq.lookupTable(q, Metric.L2, backend.pq(), lut);
+                    scales[b] = LutQuantizer.quantize(lut, m, ks, m2, lut8[b], 0);
+                }
+            }
+        }
+
+        void run(Neighbors out) {
+            int n = to - from;
+            long[] pairs = new long[n * nprobe];
+            int count = 0;
+            for (int b = 0; b < n; b++) {
+                for (int p = 0; p < nprobe; p++) {
+                    long list = coarse.label(from + b, p);
+                    if (list >= 0) pairs[count++] = list << 32 | ((long) b * nprobe + p);
+                }
+            }
+            Arrays.sort(pairs, 0, count);
+            FastScanKernels kernels = backend.fastScan();
+            byte[] table = byResidual ? new byte[m2 * ks] : null;
+            for (int i = 0; i < count; i++) {
+                int list = (int) (pairs[i] >>> 32);
+                long size = lists.size(list);
+                if (size == 0) continue;
+                int bp = (int) pairs[i];
+                int b = bp / nprobe;
+                int p = bp % nprobe;
+                if (byResidual) System.arraycopy(lut8[b], p * m2 * ks, table, 0, m2 * ks);
+                kernels.scan(lists.codes(list), 0, size, m2, byResidual ? table : lut8[b], byResidual ? bias16[b][p] : 0,
+                        lists.ids(list), 0, heaps[b]);
+            }
+            for (int b = 0; b < n; b++) {
+                heaps[b].drainTo(scales[b].a(), scales[b].b(), metric.emptyDistance(), out.distances(), out.labels(),
+                        (from + b) * out.k());
+            }
+        }
+    }
+
+    @Override
+    public float[] reconstruct(long id) {
+        try (FloatMatrix one = reconstructN(id, 1)) {
+            return one.row(0);
+        }
+    }
+
+    /** Like faiss's IndexIVF::reconstruct_n without a direct map: one pass over all lists. */
+    @Override
+    public FloatMatrix reconstructN(long from, long n) {
+        if (from < 0 || n < 0) throw new IllegalArgumentException("bad range: from=" + from + ", n=" + n);
+        FloatMatrix out = FloatMatrix.allocate(n, dim);
+        float[] row = new float[dim];
+        FloatMatrix centroids = quantizer.vectors();
+        for (int l = 0; l < nlist; l++) {
+            long size = lists.size(l);
+            for (long j = 0; j < size; j++) {
+                long id = lists.id(l, j);
+                if (id < from || id >= from + n) continue;
+                pq.decode(MemorySegment.ofArray(lists.flatCode(l, j)), 0, row, 0);
+                if (byResidual) Residuals.add(row, centroids, l);
+                out.setRow(id - from, row, 0);
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public String describe() {
+        long max = 0;
+        for (int l = 0; l < nlist; l++) max = Math.max(max, lists.size(l));
+        return "IVF" + nlist + ",PQ" + pq.m() + "x4fs d=" + dim + " metric=" + metric + " ntotal=" + ntotal
+                + " nlist=" + nlist + " by-residual=" + byResidual + " largest-list=" + max
+                + " kernel=" + backend.fastScan().name()
+                + " memory=" + (lists.memoryBytes() + (long) nlist * dim * Float.BYTES) + " bytes";
+    }
+
+    @Override
+    public void close() {
+        lists.close();
+        quantizer.close();
+    }
+}

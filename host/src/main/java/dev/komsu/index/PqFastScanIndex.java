@@ -1,0 +1,161 @@
+package dev.komsu.index;
+
+import dev.komsu.Index;
+import dev.komsu.ProgressListener;
+import dev.komsu.SearchParams;
+import dev.komsu.kernels.ComputeBackend;
+import dev.komsu.kernels.FastScanKernels;
+import dev.komsu.kernels.FloatMatrix;
+import dev.komsu.kernels.LutQuantizer;
+import dev.komsu.kernels.Metric;
+import dev.komsu.kernels.Neighbors;
+import dev.komsu.kernels.QuantizedTopK;
+import dev.komsu.quant.ProductQuantizer;
+import java.lang.foreign.MemorySegment;
+import java.util.Objects;
+
+/**
+ * Exhaustive 4-bit PQ FastScan (faiss IndexPQFastScan, "PQ{M}x4fs"): every code in one list of
+ * 32-vector blocks, ids = row numbers. Tables are quantised faiss's flat-index way
+ * ({@link LutQuantizer#quantizePerColumn}); distances come back as {@code key / a + b}. L2 only.
+ * Search is thread-safe; add is not concurrent with search.
+ */
+public final class PqFastScanIndex implements Index {
+    private final int dim;
+    private final Metric metric;
+    private final ProductQuantizer pq;
+    private final BlockInvertedLists codes;
+    private final ComputeBackend backend;
+    private ProgressListener progress = ProgressListener.NONE;
+
+    /** An empty, untrained index of {@code m} 4-bit sub-quantisers. */
+    public PqFastScanIndex(int dim, int m, Metric metric, ComputeBackend backend) {
+        this(new ProductQuantizer(dim, m, 4), new BlockInvertedLists(1, m), metric, backend);
+    }
+
+    /** From parts (e.g. read from a file): {@code codes} is one list whose ids are 0..n-1. */
+    public PqFastScanIndex(ProductQuantizer pq, BlockInvertedLists codes, Metric metric, ComputeBackend backend) {
+        this.pq = Objects.requireNonNull(pq, "pq");
+        this.codes = Objects.requireNonNull(codes, "codes");
+        this.metric = Objects.requireNonNull(metric, "metric");
+        this.backend = Objects.requireNonNull(backend, "backend");
+        this.dim = pq.dim();
+        if (metric != Metric.L2) throw new IllegalArgumentException("PQ FastScan supports the L2 metric only, got " + metric);
+        if (pq.nbits() != 4) throw new IllegalArgumentException("FastScan needs a 4-bit PQ, got nbits=" + pq.nbits());
+        if (codes.nlist() != 1 || codes.m() != pq.m()) {
+            throw new IllegalArgumentException("codes must be one list of M=" + pq.m() + " codes");
+        }
+    }
+
+    public void setProgressListener(ProgressListener listener) {
+        this.progress = Objects.requireNonNull(listener, "listener");
+    }
+
+    @Override
+    public int dim() {
+        return dim;
+    }
+
+    @Override
+    public Metric metric() {
+        return metric;
+    }
+
+    @Override
+    public long ntotal() {
+        return codes.size(0);
+    }
+
+    public ProductQuantizer pq() {
+        return pq;
+    }
+
+    /** The packed codes: one list, ids 0..ntotal-1. */
+    public BlockInvertedLists codes() {
+        return codes;
+    }
+
+    @Override
+    public boolean isTrained() {
+        return pq.isTrained();
+    }
+
+    @Override
+    public void train(FloatMatrix xs) {
+        InputChecks.checkVectors("training vectors", xs, dim);
+        pq.train(xs, backend, progress);
+    }
+
+    @Override
+    public void add(FloatMatrix xs) {
+        InputChecks.checkVectors("added vectors", xs, dim);
+        if (!isTrained()) throw new IllegalStateException("the PQ FastScan index must be trained before vectors are added");
+        int n = Math.toIntExact(xs.rows());
+        int codeSize = pq.codeSize();
+        byte[] flat = new byte[n * codeSize];
+        long[] ids = new long[n];
+        float[] table = new float[pq.m() * pq.ksub()];
+        long first = ntotal();
+        for (int i = 0; i < n; i++) {
+            pq.encode(xs.row(i), backend.pq(), table, MemorySegment.ofArray(flat), (long) i * codeSize);
+            ids[i] = first + i;
+        }
+        codes.append(0, flat, 0, n, ids, 0);
+    }
+
+    /** faiss's IndexPQFastScan has no add_with_ids either: ids are row numbers (wrap in IDMap). */
+    @Override
+    public void addWithIds(FloatMatrix xs, long[] ids) {
+        throw new UnsupportedOperationException("PQ FastScan indexes number vectors by row; wrap in IDMap for own ids");
+    }
+
+    @Override
+    public Neighbors search(FloatMatrix queries, int k, SearchParams params) {
+        InputChecks.checkK(k);
+        InputChecks.checkVectors("queries", queries, dim);
+        if (!isTrained()) throw new IllegalStateException("the PQ FastScan index is not trained");
+        int nq = Math.toIntExact(queries.rows());
+        Neighbors out = Neighbors.empty(nq, k, metric);
+        int m = pq.m();
+        int m2 = FastScanPacking.m2(m);
+        int ks = pq.ksub();
+        FastScanKernels kernels = backend.fastScan();
+        ParallelQueries.forEach(nq, i -> {
+            float[] lut = new float[m * ks];
+            byte[] lut8 = new byte[m2 * ks];
+            pq.lookupTable(queries.row(i), Metric.L2, backend.pq(), lut);
+            LutQuantizer.Scale scale = LutQuantizer.quantizePerColumn(lut, m, ks, m2, lut8, 0);
+            QuantizedTopK heap = new QuantizedTopK(k);
+            kernels.scan(codes.codes(0), 0, codes.size(0), m2, lut8, 0, codes.ids(0), 0, heap);
+            heap.drainTo(scale.a(), scale.b(), metric.emptyDistance(), out.distances(), out.labels(), i * k);
+        });
+        return out;
+    }
+
+    @Override
+    public float[] reconstruct(long id) {
+        Objects.checkIndex(id, ntotal());
+        float[] out = new float[dim];
+        pq.decode(MemorySegment.ofArray(codes.flatCode(0, id)), 0, out, 0);
+        return out;
+    }
+
+    @Override
+    public FloatMatrix reconstructN(long from, long n) {
+        InputChecks.checkRange(from, n, ntotal());
+        FloatMatrix out = FloatMatrix.allocate(n, dim);
+        for (long i = 0; i < n; i++) out.setRow(i, reconstruct(from + i), 0);
+        return out;
+    }
+
+    @Override
+    public String describe() {
+        return "PQ" + pq.m() + "x4fs d=" + dim + " metric=" + metric + " ntotal=" + ntotal()
+                + " kernel=" + backend.fastScan().name() + " memory=" + codes.memoryBytes() + " bytes";
+    }
+
+    @Override
+    public void close() {
+        codes.close();
+    }
+}

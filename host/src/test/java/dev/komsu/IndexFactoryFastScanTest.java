@@ -1,0 +1,50 @@
+package dev.komsu;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.komsu.index.IvfFastScanIndex;
+import dev.komsu.index.PqFastScanIndex;
+import dev.komsu.index.RefineFlatIndex;
+import dev.komsu.kernels.Metric;
+import org.junit.jupiter.api.Test;
+
+class IndexFactoryFastScanTest {
+    @Test
+    void ivfPqFastScanTokenBuildsAFastScanIndexWithoutResiduals() {
+        try (Index index = IndexFactory.create(32, "IVF16,PQ8x4fs", Metric.L2)) {
+            IvfFastScanIndex fs = assertInstanceOf(IvfFastScanIndex.class, index);
+            assertEquals(16, fs.nlist());
+            assertEquals(8, fs.pq().m());
+            assertEquals(4, fs.pq().nbits());
+            assertFalse(fs.byResidual(), "faiss's IndexIVFPQFastScan default");
+        }
+    }
+
+    @Test
+    void pqFastScanTokenAloneBuildsTheExhaustiveIndex() {
+        try (Index index = IndexFactory.create(32, "PQ16x4fs", Metric.L2)) {
+            assertEquals(16, assertInstanceOf(PqFastScanIndex.class, index).pq().m());
+        }
+    }
+
+    @Test
+    void rflatWrapsTheFastScanIndex() {
+        try (Index index = IndexFactory.create(32, "IVF16,PQ16x4fs,RFlat", Metric.L2)) {
+            RefineFlatIndex refine = assertInstanceOf(RefineFlatIndex.class, index);
+            assertInstanceOf(IvfFastScanIndex.class, refine.base());
+        }
+    }
+
+    @Test
+    void badSubQuantizerCountAndMetricNameTheToken() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> IndexFactory.create(32, "IVF16,PQ7x4fs", Metric.L2));
+        assertTrue(e.getMessage().contains("PQ7x4fs"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> IndexFactory.create(32, "IVF16,PQ8x4fs", Metric.INNER_PRODUCT));
+        assertTrue(e.getMessage().contains("L2"), e.getMessage());
+    }
+}

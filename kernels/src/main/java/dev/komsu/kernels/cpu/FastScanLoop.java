@@ -1,0 +1,64 @@
+package dev.komsu.kernels.cpu;
+
+import dev.komsu.kernels.FastScanKernels;
+import dev.komsu.kernels.QuantizedTopK;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * The part of a FastScan kernel that is the same for every implementation: walk the blocks,
+ * drop the padding lanes of the last block, and hand the lanes below the threshold to the
+ * heap. Subclasses provide the per-block arithmetic ({@link #blockBelow}).
+ */
+abstract sealed class FastScanLoop implements FastScanKernels
+        permits ScalarFastScan, VectorFastScan128, VectorFastScan256 {
+    private static final ValueLayout.OfLong ID = ValueLayout.JAVA_LONG_UNALIGNED;
+
+    /**
+     * Computes the 32 distances (accumulator + bias, modulo 2^16) of the block at
+     * {@code codes[offset]} and returns the bit mask of lanes whose distance is below
+     * {@code threshold} (unsigned). When the mask is not zero, the 32 distances are stored in
+     * {@code out[0..32)}.
+     */
+    abstract int blockBelow(MemorySegment codes, long offset, int m2, byte[] lut, int bias, int threshold, short[] out);
+
+    @Override
+    public final void accumulate(MemorySegment codes, long offset, int nblocks, int m2, byte[] lut, short[] out) {
+        FastScanKernels.checkScan(codes, offset, (long) nblocks * BLOCK, m2, lut);
+        if (out.length < nblocks * BLOCK) {
+            throw new IllegalArgumentException("out has " + out.length + " entries, expected " + nblocks * BLOCK);
+        }
+        short[] block = new short[BLOCK];
+        long blockBytes = (long) BLOCK * m2 / 2;
+        for (int b = 0; b < nblocks; b++) {
+            // threshold 0x10000 keeps every lane, so the block is always stored
+            blockBelow(codes, offset + b * blockBytes, m2, lut, 0, 0x10000, block);
+            System.arraycopy(block, 0, out, b * BLOCK, BLOCK);
+        }
+    }
+
+    @Override
+    public final void scan(MemorySegment codes, long offset, long n, int m2, byte[] lut, int bias,
+                           MemorySegment ids, long idsOffset, QuantizedTopK heap) {
+        FastScanKernels.checkScan(codes, offset, n, m2, lut);
+        if (idsOffset < 0 || idsOffset + n * Long.BYTES > ids.byteSize()) {
+            throw new IllegalArgumentException("ids hold " + ids.byteSize() + " bytes, need " + n + " ids from " + idsOffset);
+        }
+        short[] dist = new short[BLOCK];
+        long blockBytes = (long) BLOCK * m2 / 2;
+        int threshold = heap.threshold();
+        for (long i0 = 0; i0 < n; i0 += BLOCK, offset += blockBytes) {
+            int mask = blockBelow(codes, offset, m2, lut, bias, threshold, dist);
+            if (mask == 0) continue;
+            long left = n - i0;
+            if (left < BLOCK) mask &= (1 << left) - 1; // padding lanes of the last block
+            while (mask != 0) {
+                int j = Integer.numberOfTrailingZeros(mask);
+                mask &= mask - 1;
+                int d = dist[j] & 0xffff;
+                if (d < heap.threshold()) heap.offer(d, ids.get(ID, idsOffset + (i0 + j) * Long.BYTES));
+            }
+            threshold = heap.threshold();
+        }
+    }
+}
