@@ -213,7 +213,7 @@ public final class IvfFastScanIndex implements Index {
         int batch = Math.max(1, MAX_TABLES_PER_BATCH / tablesPerQuery);
         int batches = (nq + batch - 1) / batch;
         // batches of queries run in parallel; each writes only its own result rows
-        ParallelQueries.forEach(batches, b -> new BatchSearch(queries, coarse, b * batch,
+        backend.forEachQuery(batches, b -> new BatchSearch(queries, coarse, b * batch,
                 Math.min(nq, (b + 1) * batch), k, nprobe).run(out));
         return out;
     }

@@ -120,7 +120,7 @@ public final class PqFastScanIndex implements Index {
         int m2 = FastScanPacking.m2(m);
         int ks = pq.ksub();
         FastScanKernels kernels = backend.fastScan();
-        ParallelQueries.forEach(nq, i -> {
+        backend.forEachQuery(nq, i -> {
             float[] lut = new float[m * ks];
             byte[] lut8 = new byte[m2 * ks];
             pq.lookupTable(queries.row(i), Metric.L2, backend.pq(), lut);
