@@ -1,5 +1,6 @@
 package dev.komsu.index;
 
+import dev.komsu.kernels.BlockCodeLists;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -13,7 +14,7 @@ import java.util.Objects;
  * arena (outgrown regions are freed with the arena). Lists may also be views of memory owned
  * elsewhere, e.g. a mapped faiss file; such a list is copied on its first append.
  */
-public final class BlockInvertedLists implements AutoCloseable {
+public final class BlockInvertedLists implements BlockCodeLists, AutoCloseable {
     private static final ValueLayout.OfLong ID = ValueLayout.JAVA_LONG_UNALIGNED;
 
     private final int nlist;
@@ -69,6 +70,11 @@ public final class BlockInvertedLists implements AutoCloseable {
             lists.sizes[l] = sizes[l];
         }
         return lists;
+    }
+
+    @Override
+    public int listCount() {
+        return nlist();
     }
 
     public int nlist() {

@@ -1,5 +1,6 @@
 package dev.komsu.index;
 
+import dev.komsu.kernels.CodeLists;
 import dev.komsu.kernels.VectorLists;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -18,7 +19,7 @@ import java.util.Objects;
  * views of memory owned elsewhere, e.g. a mapped faiss file; a list is copied on its first
  * append.
  */
-public final class InvertedLists implements AutoCloseable {
+public final class InvertedLists implements CodeLists, AutoCloseable {
     private static final ValueLayout.OfLong ID = ValueLayout.JAVA_LONG_UNALIGNED;
     private static final long MIN_WASTE_TO_COMPACT = 64L << 20;
 
@@ -66,6 +67,11 @@ public final class InvertedLists implements AutoCloseable {
             lists.sizes[l] = sizes[l];
         }
         return lists;
+    }
+
+    @Override
+    public int listCount() {
+        return nlist();
     }
 
     public int nlist() {

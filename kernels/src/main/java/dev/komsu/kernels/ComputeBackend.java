@@ -42,6 +42,21 @@ public interface ComputeBackend extends AutoCloseable {
         return dev.komsu.kernels.cpu.VectorPqKernels.INSTANCE;
     }
 
+    /** Batched IVF-PQ / IVF-SQ8 scans and lookup tables; the CPU form unless a backend offers its own. */
+    default PqListScanner pqLists() {
+        return new dev.komsu.kernels.cpu.CpuPqListScanner(this);
+    }
+
+    /** Batched FastScan list scans; the CPU form over {@link #fastScan()} unless a backend offers its own. */
+    default FastScanListScanner fastScanLists() {
+        return new dev.komsu.kernels.cpu.CpuFastScanListScanner(fastScan());
+    }
+
+    /** The batched refine step (exact re-ranking); the CPU form unless a backend offers its own. */
+    default Refiner refiner() {
+        return new dev.komsu.kernels.cpu.CpuRefiner(this);
+    }
+
     /**
      * Runs {@code body(q)} for every query {@code q < nq}, on this backend's threads where it
      * has them (the default runs them in order on the caller's thread). For host-side per-query

@@ -37,4 +37,25 @@ public final class KernelChecks {
             }
         }
     }
+
+    /**
+     * Checks the probe arguments of a batched list scan and returns the batch's query count
+     * ({@code probes.length / nprobe}); {@code biases}, when not null, needs one entry per probe.
+     */
+    public static int checkProbes(int[] probes, int nprobe, int listCount, int biases, int k) {
+        checkK(k);
+        if (nprobe <= 0) throw new IllegalArgumentException("nprobe must be > 0, got " + nprobe);
+        if (probes.length % nprobe != 0) {
+            throw new IllegalArgumentException("probes has " + probes.length + " entries, not a multiple of nprobe " + nprobe);
+        }
+        if (biases >= 0 && biases != probes.length) {
+            throw new IllegalArgumentException("biases has " + biases + " entries, expected one per probe: " + probes.length);
+        }
+        for (int p : probes) {
+            if (p < -1 || p >= listCount) {
+                throw new IllegalArgumentException("probe list " + p + " out of range [0, " + listCount + ")");
+            }
+        }
+        return probes.length / nprobe;
+    }
 }

@@ -1,0 +1,12 @@
+package dev.komsu.kernels;
+
+/**
+ * The re-ranking step of a refine index (faiss IndexRefineFlat) for a whole batch: for query q,
+ * the candidates {@code candidates[q*kIn .. q*kIn+kIn)} (row numbers of {@code base}; entries
+ * {@code < 0} skipped) get exact distances (squared L2 or inner product, as
+ * {@link PqKernels#gatherDistances}) and the k best are returned, best first, ties to the smaller
+ * row, empty slots label -1. Thread-safe.
+ */
+public interface Refiner {
+    Neighbors refine(FloatMatrix queries, FloatMatrix base, long[] candidates, int kIn, int k, Metric metric);
+}
