@@ -19,8 +19,12 @@ package dev.komsu.kernels;
  * A device implementation must reproduce that order-dependence, e.g. by computing all distances
  * in parallel, finding the k-th smallest key K, and replaying the heap over the candidates with
  * key {@code <= K} in scan order (candidates above K can never displace them).
+ *
+ * <p>{@code metric} L2: smaller distances are better (faiss's CMax handler). INNER_PRODUCT:
+ * larger are better, kept as faiss's CMin handler keeps them; an implementation that does not
+ * support it yet must say so with an {@link UnsupportedOperationException}, never answer as L2.
  */
 public interface FastScanListScanner {
     void scan(BlockCodeLists lists, byte[] luts, int tables, int[] biases, int[] probes, int nprobe, int k,
-              int[] outKeys, long[] outIds);
+              int[] outKeys, long[] outIds, Metric metric);
 }

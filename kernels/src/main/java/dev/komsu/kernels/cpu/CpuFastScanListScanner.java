@@ -4,6 +4,7 @@ import dev.komsu.kernels.BlockCodeLists;
 import dev.komsu.kernels.FastScanKernels;
 import dev.komsu.kernels.FastScanListScanner;
 import dev.komsu.kernels.KernelChecks;
+import dev.komsu.kernels.Metric;
 import dev.komsu.kernels.QuantizedTopK;
 import java.util.Arrays;
 import java.util.Objects;
@@ -24,7 +25,10 @@ public final class CpuFastScanListScanner implements FastScanListScanner {
 
     @Override
     public void scan(BlockCodeLists lists, byte[] luts, int tables, int[] biases, int[] probes, int nprobe, int k,
-                     int[] outKeys, long[] outIds) {
+                     int[] outKeys, long[] outIds, Metric metric) {
+        if (metric != Metric.L2) {
+            throw new UnsupportedOperationException("FastScan search supports only L2 so far, got " + metric);
+        }
         int nq = KernelChecks.checkProbes(probes, nprobe, lists.listCount(), biases == null ? -1 : biases.length, k);
         int tableBytes = lists.m2() * FastScanKernels.KSUB;
         checkArguments(luts, tables, nprobe, nq, tableBytes, k, outKeys, outIds);
