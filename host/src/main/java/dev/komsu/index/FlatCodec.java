@@ -26,7 +26,7 @@ public final class FlatCodec implements IvfCodec {
     }
 
     @Override
-    public void train(FloatMatrix xs, int[] assign, FloatMatrix centroids, ComputeBackend backend) {
+    public void train(FloatMatrix xs, Assigner assigner, FloatMatrix centroids, ComputeBackend backend) {
         // Nothing to learn: vectors are stored as they are.
     }
 

@@ -74,7 +74,7 @@ public final class FlatCodesIndex implements Index {
     @Override
     public void train(FloatMatrix xs) {
         InputChecks.checkVectors("training vectors", xs, dim);
-        codec.train(xs, new int[Math.toIntExact(xs.rows())], origin, backend);
+        codec.train(xs, rows -> new int[Math.toIntExact(rows.rows())], origin, backend);
     }
 
     @Override

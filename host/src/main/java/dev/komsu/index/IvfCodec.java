@@ -19,10 +19,19 @@ public interface IvfCodec {
     boolean isTrained();
 
     /**
-     * Trains the codec (codebooks, ranges) on {@code xs}, whose coarse list of each row is
-     * {@code assign[row]}; codecs that encode residuals subtract {@code centroids} rows.
+     * Trains the codec (codebooks, ranges) on {@code xs}; codecs that encode residuals ask
+     * {@code assigner} for the coarse lists of the rows they train on and subtract those
+     * {@code centroids} rows. Codecs that train on a sub-sample assign only the sample (faiss
+     * sub-samples before assigning: one coarse pass over all rows cost as much as a k-means
+     * iteration).
      */
-    void train(FloatMatrix xs, int[] assign, FloatMatrix centroids, ComputeBackend backend);
+    void train(FloatMatrix xs, Assigner assigner, FloatMatrix centroids, ComputeBackend backend);
+
+    /** The coarse list of every row of a matrix: the IVF quantiser's assignment. */
+    @FunctionalInterface
+    interface Assigner {
+        int[] assign(FloatMatrix rows);
+    }
 
     /** Encodes row {@code row} of {@code xs}, assigned to {@code list}, into {@code codeSize()} bytes at {@code out[outOffset]}. */
     void encode(FloatMatrix xs, long row, int list, FloatMatrix centroids, MemorySegment out, long outOffset);

@@ -39,7 +39,7 @@ public final class IvfFastScanIndex implements Index {
     private final BlockInvertedLists lists;
     private final boolean byResidual;
     private final ComputeBackend backend;
-    private KMeansParams kmeansParams = KMeansParams.FAISS_DEFAULTS;
+    private KMeansParams kmeansParams = IvfIndex.IVF_KMEANS_DEFAULTS;
     private ProgressListener progress = ProgressListener.NONE;
     private float[] precomputed; // by-residual L2: nlist x M x 16, faiss's precomputed_table
     private long ntotal;
@@ -130,13 +130,7 @@ public final class IvfFastScanIndex implements Index {
         try (FloatMatrix centroids = result.centroids()) {
             quantizer.reset(centroids);
         }
-        if (byResidual) {
-            try (FloatMatrix residuals = Residuals.of(xs, assign(xs), quantizer.vectors())) {
-                pq.train(residuals, backend, progress);
-            }
-        } else {
-            pq.train(xs, backend, progress);
-        }
+        PqCodec.trainQuantizer(pq, byResidual, xs, this::assign, quantizer.vectors(), backend, progress);
         precompute();
     }
 

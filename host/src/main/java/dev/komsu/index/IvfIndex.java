@@ -120,7 +120,7 @@ public final class IvfIndex implements Index {
             quantizer.reset(centroids);
         }
         if (!codec.isTrained()) {
-            codec.train(xs, assign(xs), quantizer.vectors(), backend);
+            codec.train(xs, this::assign, quantizer.vectors(), backend);
         }
     }
 

@@ -72,25 +72,30 @@ public final class PqCodec implements IvfCodec {
         return pq.isTrained();
     }
 
-    /**
-     * Trains the quantiser on the residuals of {@code xs} from their list centroids (faiss
-     * train_encoder), sub-sampled first to 256 * ksub vectors as faiss's
-     * train_encoder_num_vectors (the k-means of each sub-quantiser would sub-sample to that
-     * anyway; doing it first bounds the residuals' memory).
-     */
     @Override
-    public void train(FloatMatrix xs, int[] assign, FloatMatrix centroids, ComputeBackend backend) {
+    public void train(FloatMatrix xs, Assigner assigner, FloatMatrix centroids, ComputeBackend backend) {
+        trainQuantizer(pq, byResidual, xs, assigner, centroids, backend, ProgressListener.NONE);
+        precomputed = null;
+    }
+
+    /**
+     * Trains {@code pq} as faiss's IVF-PQ indexes do (IndexIVFPQ::train_encoder, and
+     * IndexIVFPQFastScan the same way): sub-sample to 256 * ksub vectors with seed 1234 first
+     * (train_encoder_num_vectors), then, by residual, assign only the sample and train on its
+     * residuals from their list centroids.
+     */
+    static void trainQuantizer(ProductQuantizer pq, boolean byResidual, FloatMatrix xs, Assigner assigner,
+                               FloatMatrix centroids, ComputeBackend backend, ProgressListener progress) {
         long max = (long) pq.ksub() * dev.komsu.quant.KMeansParams.FAISS_DEFAULTS.maxPointsPerCentroid();
         try (TrainingSample sample = TrainingSample.of(xs, max)) {
             if (!byResidual) {
-                pq.train(sample.rows(), backend, ProgressListener.NONE);
+                pq.train(sample.rows(), backend, progress);
             } else {
-                try (FloatMatrix residuals = Residuals.of(sample.rows(), sample.select(assign), centroids)) {
-                    pq.train(residuals, backend, ProgressListener.NONE);
+                try (FloatMatrix residuals = Residuals.of(sample.rows(), assigner.assign(sample.rows()), centroids)) {
+                    pq.train(residuals, backend, progress);
                 }
             }
         }
-        precomputed = null;
     }
 
     @Override

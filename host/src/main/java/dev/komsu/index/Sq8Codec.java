@@ -54,13 +54,13 @@ public final class Sq8Codec implements IvfCodec {
     public static final int MAX_TRAINING_VECTORS = 100_000;
 
     @Override
-    public void train(FloatMatrix xs, int[] assign, FloatMatrix centroids, ComputeBackend backend) {
+    public void train(FloatMatrix xs, Assigner assigner, FloatMatrix centroids, ComputeBackend backend) {
         if (!byResidual) {
             sq.train(xs);
             return;
         }
         try (TrainingSample sample = TrainingSample.of(xs, MAX_TRAINING_VECTORS);
-             FloatMatrix residuals = Residuals.of(sample.rows(), sample.select(assign), centroids)) {
+             FloatMatrix residuals = Residuals.of(sample.rows(), assigner.assign(sample.rows()), centroids)) {
             sq.train(residuals);
         }
     }

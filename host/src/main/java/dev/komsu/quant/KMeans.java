@@ -12,13 +12,21 @@ import java.util.SplittableRandom;
  * Lloyd's k-means with faiss's defaults (faiss/Clustering.cpp): 25 iterations, seed 1234,
  * initial centroids sampled from the data, at most 256 training points per centroid
  * (sub-sampled), a warning below 39, empty clusters refilled by splitting large ones.
- * Assignment (the O(n k d) part) runs on the backend's knn kernel with k = 1; the centroid
- * update is a plain pass here. Deterministic for a given seed and backend.
+ * Assignment (the O(n k d) part) runs on the backend's knn kernel with k = 1, or, for small
+ * problems ({@link #assignsOnCallerThread}), on the caller's thread with the PQ lookup-table
+ * kernel; the centroid update is a plain pass here. Deterministic for a given seed and backend.
  */
 public final class KMeans {
     private static final System.Logger LOG = System.getLogger(KMeans.class.getName());
     /** faiss perturbs a split centroid pair by this relative amount (Clustering.cpp EPS). */
     private static final float SPLIT_EPS = 1f / 1024f;
+    /**
+     * Centroid floats up to which assignment runs on the caller's thread (16 KiB: the
+     * centroids stay in L1). PQ sub-quantisers (16 centroids of 2 floats for PQ384x4fs on 768-d)
+     * are this small: there knn's per-call costs (query packing, tasks, one top-k object per
+     * point) were most of the training time, and the caller can run sub-quantisers in parallel.
+     */
+    private static final int CALLER_THREAD_MAX_FLOATS = 4096;
 
     private final int k;
     private final KMeansParams params;
@@ -61,14 +69,11 @@ public final class KMeans {
             double[] objective = new double[params.niter()];
             int[] assign = new int[Math.toIntExact(nt)];
             long[] counts = new long[k];
+            Assignment assignment = assignsOnCallerThread(k, d)
+                    ? new TableAssignment(train, k, metric, backend.pq())::assign
+                    : (c, out) -> knnAssign(train, c, metric, out);
             for (int it = 0; it < params.niter(); it++) {
-                Neighbors nearest = backend.knn(train, centroids, 1, metric);
-                double obj = 0;
-                for (int i = 0; i < nt; i++) {
-                    assign[i] = (int) nearest.label(i, 0);
-                    obj += nearest.distance(i, 0);
-                }
-                objective[it] = obj;
+                objective[it] = assignment.assign(centroids, assign);
                 updateCentroids(train, assign, centroids, counts);
                 splitEmptyClusters(centroids, counts, nt, rng);
                 if (params.spherical()) normalizeRows(centroids);
@@ -78,6 +83,30 @@ public final class KMeans {
         } finally {
             if (train != xs) train.close();
         }
+    }
+
+    /**
+     * Whether {@link #train} for k centroids of dimension d runs entirely on the caller's thread
+     * (so callers may train several such k-means side by side on their own threads).
+     */
+    public static boolean assignsOnCallerThread(int k, int d) {
+        return (long) k * d <= CALLER_THREAD_MAX_FLOATS;
+    }
+
+    /** One assignment step: the nearest centroid of every training point into {@code out}; returns the objective. */
+    @FunctionalInterface
+    private interface Assignment {
+        double assign(FloatMatrix centroids, int[] out);
+    }
+
+    private double knnAssign(FloatMatrix train, FloatMatrix centroids, Metric metric, int[] out) {
+        Neighbors nearest = backend.knn(train, centroids, 1, metric);
+        double obj = 0;
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (int) nearest.label(i, 0);
+            obj += nearest.distance(i, 0);
+        }
+        return obj;
     }
 
     /** {@code m} distinct rows of {@code xs} chosen uniformly (partial Fisher-Yates). */

@@ -8,6 +8,7 @@ import dev.komsu.kernels.PqKernels;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * faiss's ProductQuantizer: a d-dimensional vector is cut into {@code m} sub-vectors of
@@ -104,6 +105,14 @@ public final class ProductQuantizer {
      * Trains each sub-quantiser by k-means on its slice of {@code xs} (faiss Train_default:
      * L2 k-means with the default clustering parameters — 25 iterations, seed 1234, at most
      * 256 points per centroid — whatever the index metric).
+     *
+     * <p>{@code xs} is first sub-sampled to {@code ksub * maxPointsPerCentroid} rows: faiss's
+     * k-means would sub-sample every slice to that many rows with the same seed, so every
+     * sub-quantiser sees the same rows; sampling once copies 4096 slices instead of all n.
+     * Sub-quantisers whose k-means runs on the caller's thread ({@link
+     * KMeans#assignsOnCallerThread}: 4-bit, small dsub) are trained side by side on the
+     * backend's threads; each has its own seed-1234 k-means and writes only its own codebook,
+     * so the result is the same for any thread count.
      */
     public void train(FloatMatrix xs, ComputeBackend backend, ProgressListener progress) {
         if (xs.cols() != d) throw new IllegalArgumentException("training vectors have dimension " + xs.cols() + ", the PQ has " + d);
@@ -112,20 +121,39 @@ public final class ProductQuantizer {
         }
         float[] trained = new float[d * ksub];
         KMeans kmeans = new KMeans(ksub, kmeansParams, backend);
-        try (FloatMatrix slice = FloatMatrix.allocate(xs.rows(), dsub)) {
-            for (int mi = 0; mi < m; mi++) {
-                for (long r = 0; r < xs.rows(); r++) {
-                    MemorySegment.copy(xs.segment(), xs.rowOffset(r) + (long) mi * dsub * Float.BYTES,
-                            slice.segment(), slice.rowOffset(r), (long) dsub * Float.BYTES);
+        try (TrainingSample sample = TrainingSample.of(xs, (long) ksub * kmeansParams.maxPointsPerCentroid())) {
+            FloatMatrix rows = sample.rows();
+            if (KMeans.assignsOnCallerThread(ksub, dsub)) {
+                AtomicInteger done = new AtomicInteger();
+                backend.forEachQuery(m, mi -> {
+                    trainSubQuantizer(kmeans, rows, mi, trained);
+                    // Serialised: listeners need not be thread-safe; counts arrive in completion order.
+                    synchronized (done) {
+                        progress.onProgress("PQ training", done.incrementAndGet(), m);
+                    }
+                });
+            } else {
+                for (int mi = 0; mi < m; mi++) {
+                    trainSubQuantizer(kmeans, rows, mi, trained);
+                    progress.onProgress("PQ training", mi + 1, m);
                 }
-                KMeans.Result result = kmeans.train(slice, Metric.L2, ProgressListener.NONE);
-                try (FloatMatrix c = result.centroids()) {
-                    MemorySegment.copy(c.segment(), FloatMatrix.FLOAT, 0, trained, mi * ksub * dsub, ksub * dsub);
-                }
-                progress.onProgress("PQ training", mi + 1, m);
             }
         }
         install(trained);
+    }
+
+    /** k-means on slice {@code mi} of {@code xs}; the codebook goes to {@code trained[mi * ksub * dsub ..]}. */
+    private void trainSubQuantizer(KMeans kmeans, FloatMatrix xs, int mi, float[] trained) {
+        try (FloatMatrix slice = FloatMatrix.allocate(xs.rows(), dsub)) {
+            for (long r = 0; r < xs.rows(); r++) {
+                MemorySegment.copy(xs.segment(), xs.rowOffset(r) + (long) mi * dsub * Float.BYTES,
+                        slice.segment(), slice.rowOffset(r), (long) dsub * Float.BYTES);
+            }
+            KMeans.Result result = kmeans.train(slice, Metric.L2, ProgressListener.NONE);
+            try (FloatMatrix c = result.centroids()) {
+                MemorySegment.copy(c.segment(), FloatMatrix.FLOAT, 0, trained, mi * ksub * dsub, ksub * dsub);
+            }
+        }
     }
 
     private void install(float[] c) {

@@ -7,8 +7,7 @@ import java.util.SplittableRandom;
 /**
  * faiss's fvecs_maybe_subsample for codec training: at most {@code max} rows of a training set,
  * chosen uniformly without replacement with a fixed seed (faiss trains IVF-SQ8 ranges on at
- * most 100 000 vectors and IVF-PQ codebooks on at most 256 * ksub). The row numbers are kept so
- * callers can pick matching list assignments.
+ * most 100 000 vectors and IVF-PQ codebooks on at most 256 * ksub). The row numbers are kept.
  */
 public record TrainingSample(FloatMatrix rows, int[] picked) implements AutoCloseable {
     /** faiss's seed for the subsample. */
@@ -37,14 +36,6 @@ public record TrainingSample(FloatMatrix rows, int[] picked) implements AutoClos
             MemorySegment.copy(xs.segment(), xs.rowOffset(picked[i]), out.segment(), out.rowOffset(i), rowBytes);
         }
         return new TrainingSample(out, picked);
-    }
-
-    /** {@code values} restricted to the picked rows (all of them when nothing was dropped). */
-    public int[] select(int[] values) {
-        if (picked == null) return values;
-        int[] out = new int[picked.length];
-        for (int i = 0; i < picked.length; i++) out[i] = values[picked[i]];
-        return out;
     }
 
     @Override

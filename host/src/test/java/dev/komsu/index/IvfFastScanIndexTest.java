@@ -189,4 +189,21 @@ class IvfFastScanIndexTest {
             assertThrows(IllegalArgumentException.class, () -> index.train(new float[][] {new float[D + 1]}));
         }
     }
+
+    @Test
+    void coarseKMeansRunsFaissIvfTenIterationsByDefault() {
+        // faiss's IndexIVF (IndexIVFPQFastScan too) trains its quantiser with cp.niter = 10, not Clustering's 25.
+        float[][] base = mixture(1000, D, 6);
+        try (IvfFastScanIndex index = new IvfFastScanIndex(D, 4, 6, Metric.L2, false, Backends.defaultCpu())) {
+            java.util.concurrent.atomic.AtomicLong iterations = new java.util.concurrent.atomic.AtomicLong();
+            index.setProgressListener((stage, done, total) -> {
+                if (stage.equals("k-means")) {
+                    iterations.incrementAndGet();
+                    assertEquals(10, total);
+                }
+            });
+            index.train(base);
+            assertEquals(10, iterations.get());
+        }
+    }
 }

@@ -107,4 +107,25 @@ class ProductQuantizerTest {
         assertThrows(IllegalStateException.class, () -> pq.lookupTable(new float[8], Metric.L2, K, new float[512]));
         assertThrows(IllegalArgumentException.class, () -> ProductQuantizer.ofCentroids(8, 2, 8, new float[10]));
     }
+
+    @Test
+    void fourBitTrainingGivesTheSameCodebooksForAnyThreadCountAndReportsEverySubQuantizer() {
+        try (FloatMatrix xs = TestVectors.clustered(5000, 24, 3);
+             dev.komsu.kernels.cpu.CpuBackend one = new dev.komsu.kernels.cpu.CpuBackend(1);
+             dev.komsu.kernels.cpu.CpuBackend two = new dev.komsu.kernels.cpu.CpuBackend(2)) {
+            ProductQuantizer a = new ProductQuantizer(24, 12, 4);
+            ProductQuantizer b = new ProductQuantizer(24, 12, 4);
+            java.util.concurrent.atomic.AtomicLong last = new java.util.concurrent.atomic.AtomicLong();
+            java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+            a.train(xs, one, ProgressListener.NONE);
+            b.train(xs, two, (stage, done, total) -> {
+                calls.incrementAndGet();
+                last.accumulateAndGet(done, Math::max);
+                assertEquals(12, total);
+            });
+            assertArrayEquals(a.centroids(), b.centroids());
+            assertEquals(12, calls.get());
+            assertEquals(12, last.get());
+        }
+    }
 }
