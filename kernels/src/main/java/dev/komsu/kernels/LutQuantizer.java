@@ -9,6 +9,8 @@ package dev.komsu.kernels;
  * whole query makes the widest table span 255 and the widest possible sum (all spans plus the
  * bias span) at most 65535, so the 16-bit accumulators never wrap. {@code b} is the sum of
  * the minima (plus the smallest bias). Entries round as {@code floor((t - min) * a + 0.5)}.
+ * Inner-product tables are quantised the same way (faiss does not negate them): larger uint16
+ * sums are larger inner products, and {@code key / a + b} converts back in both cases.
  */
 public final class LutQuantizer {
     private LutQuantizer() {
@@ -109,6 +111,40 @@ public final class LutQuantizer {
             java.util.Arrays.fill(out, base + m * ksub, base + m2 * ksub, (byte) 0);
             biasOut[j] = (int) roundToInt(bias2[j], b, a) & 0xffff;
         }
+        return new Scale(a, b);
+    }
+
+    /**
+     * One table for all probed lists plus one bias per list (IVF by residual with inner
+     * product: the table holds {@code <q, r>}, the biases the coarse inner products
+     * {@code <q, c>}), faiss's 2-D case with bias: the spread of the biases joins the 16-bit
+     * bound, {@code b} is the sum of the minima plus the smallest bias, and
+     * {@code biasOut[p] = round((bias[p] - smallest bias) * a)}.
+     */
+    public static Scale quantizeSharedWithBias(float[] lut, float[] bias, int nprobe, int m, int ksub, int m2,
+                                               byte[] out, int[] biasOut) {
+        check(lut, m, ksub, m2);
+        if (nprobe <= 0 || bias.length < nprobe || biasOut.length < nprobe) {
+            throw new IllegalArgumentException("bias arrays hold " + Math.min(bias.length, biasOut.length)
+                    + " entries, expected nprobe = " + nprobe + " > 0");
+        }
+        float biasMin = min(bias, 0, nprobe);
+        float[] mins = new float[m];
+        float maxSpanLut = Float.NEGATIVE_INFINITY;
+        float maxSpanDis = max(bias, 0, nprobe) - biasMin;
+        float b = 0;
+        for (int i = 0; i < m; i++) {
+            mins[i] = min(lut, i * ksub, ksub);
+            float span = max(lut, i * ksub, ksub) - mins[i];
+            maxSpanLut = Math.max(maxSpanLut, span);
+            maxSpanDis += span;
+            b += mins[i];
+        }
+        float a = scale(maxSpanLut, maxSpanDis);
+        b += biasMin;
+        for (int i = 0; i < m; i++) round(lut, i * ksub, ksub, a, mins[i], out, i * ksub);
+        java.util.Arrays.fill(out, m * ksub, m2 * ksub, (byte) 0);
+        for (int j = 0; j < nprobe; j++) biasOut[j] = (int) roundToInt(bias[j], biasMin, a) & 0xffff;
         return new Scale(a, b);
     }
 

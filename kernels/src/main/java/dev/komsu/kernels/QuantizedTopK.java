@@ -2,25 +2,47 @@ package dev.komsu.kernels;
 
 /**
  * The k best uint16 FastScan distances of one query, kept exactly as faiss's HeapHandler
- * keeps them, so results (ties included) follow faiss's: a max-heap of k slots that starts
- * full of (65535, -1); a candidate enters only when its distance is strictly below the top's
- * (so among equal distances the one scanned first stays), and the heap orders entries by
- * (distance, id). Not thread-safe: one per query per thread.
+ * keeps them, so results (ties included) follow faiss's.
+ *
+ * <p>L2 (faiss's CMax handler): a max-heap of k slots that starts full of (65535, -1); a
+ * candidate enters only when its distance is strictly below the top's (so among equal
+ * distances the one scanned first stays), and the heap orders entries by (distance, id).
+ * Inner product (CMin, faiss's {@code is_max = false}): the mirror image — larger distances
+ * are better, the heap starts full of (0, -1), a candidate enters only when strictly above
+ * the top's, and among equal distances the smaller id is the worse one (CMin's cmp2).
+ * Not thread-safe: one per query per thread.
  */
 public final class QuantizedTopK {
-    /** faiss's neutral uint16 distance: empty slots, and the threshold until k entries are found. */
+    /** faiss's neutral uint16 distance for L2 (CMax): empty slots, and the threshold until k entries are found. */
     public static final int EMPTY = 0xffff;
+    /** faiss's neutral uint16 distance for inner product (CMin). */
+    public static final int EMPTY_LARGER_BETTER = 0;
 
     private final int k;
+    private final boolean largerBetter;
+    private final int neutral;
     private final int[] keys;
     private final long[] ids;
 
+    /** An L2 collector (smaller distances are better). */
     public QuantizedTopK(int k) {
+        this(k, Metric.L2);
+    }
+
+    /** A collector for {@code metric}: L2 keeps the smallest distances, INNER_PRODUCT the largest. */
+    public QuantizedTopK(int k, Metric metric) {
         KernelChecks.checkK(k);
         this.k = k;
+        this.largerBetter = java.util.Objects.requireNonNull(metric, "metric") == Metric.INNER_PRODUCT;
+        this.neutral = largerBetter ? EMPTY_LARGER_BETTER : EMPTY;
         this.keys = new int[k];
         this.ids = new long[k];
         clear();
+    }
+
+    /** True for inner product: larger distances are better. */
+    public boolean largerBetter() {
+        return largerBetter;
     }
 
     public int capacity() {
@@ -29,24 +51,33 @@ public final class QuantizedTopK {
 
     /** Forgets all entries (back to k empty slots). */
     public void clear() {
-        java.util.Arrays.fill(keys, EMPTY);
+        java.util.Arrays.fill(keys, neutral);
         java.util.Arrays.fill(ids, -1L);
     }
 
-    /** A distance must be below this to enter. */
+    /**
+     * The worst kept distance: a candidate must be strictly below it (L2) or strictly above it
+     * (inner product, {@link #largerBetter()}) to enter.
+     */
     public int threshold() {
         return keys[0];
     }
 
+    /** Whether a distance would enter: strictly better than {@link #threshold()}. */
+    public boolean admits(int key) {
+        return largerBetter ? key > keys[0] : key < keys[0];
+    }
+
     /** Offers a candidate (distance in [0, 65535]); returns true if it was kept. */
     public boolean offer(int key, long id) {
-        if (key >= keys[0]) return false;
+        if (!admits(key)) return false;
         replaceTop(key, id);
         return true;
     }
 
-    // (ka, ia) ranks after (kb, ib): faiss's CMax::cmp2.
-    private static boolean after(int ka, long ia, int kb, long ib) {
+    // (ka, ia) ranks after (kb, ib): faiss's CMax::cmp2 for L2, CMin::cmp2 for inner product.
+    private boolean after(int ka, long ia, int kb, long ib) {
+        if (largerBetter) return ka < kb || (ka == kb && ia < ib);
         return ka > kb || (ka == kb && ia > ib);
     }
 
@@ -70,7 +101,7 @@ public final class QuantizedTopK {
         clear();
     }
 
-    /** The raw uint16 keys and ids best first (empty slots: 65535 and -1); empties the collector. */
+    /** The raw uint16 keys and ids best first (empty slots: the neutral key, 65535 or 0, and -1); empties the collector. */
     public void drainRaw(int[] outKeys, long[] outIds) {
         sortInPlace();
         System.arraycopy(keys, 0, outKeys, 0, k);

@@ -7,8 +7,9 @@ import java.lang.foreign.ValueLayout;
 
 /**
  * The part of a FastScan kernel that is the same for every implementation: walk the blocks,
- * drop the padding lanes of the last block, and hand the lanes below the threshold to the
- * heap. Subclasses provide the per-block arithmetic ({@link #blockBelow}).
+ * drop the padding lanes of the last block, and hand the lanes that pass the threshold (below
+ * it for L2, above it for inner product) to the heap. Subclasses provide the per-block
+ * arithmetic ({@link #blockPassing}).
  */
 abstract sealed class FastScanLoop implements FastScanKernels
         permits ScalarFastScan, VectorFastScan128, VectorFastScan256 {
@@ -16,11 +17,14 @@ abstract sealed class FastScanLoop implements FastScanKernels
 
     /**
      * Computes the 32 distances (accumulator + bias, modulo 2^16) of the block at
-     * {@code codes[offset]} and returns the bit mask of lanes whose distance is below
-     * {@code threshold} (unsigned). When the mask is not zero, the 32 distances are stored in
-     * {@code out[0..32)}.
+     * {@code codes[offset]} and returns the bit mask of lanes whose distance is strictly below
+     * {@code threshold} (unsigned), or strictly above it when {@code larger} (faiss's CMin
+     * handler: inner product). A threshold outside [0, 65535] (above for below-tests, negative
+     * for above-tests) passes every lane. When the mask is not zero, the 32 distances are
+     * stored in {@code out[0..32)}.
      */
-    abstract int blockBelow(MemorySegment codes, long offset, int m2, byte[] lut, int bias, int threshold, short[] out);
+    abstract int blockPassing(MemorySegment codes, long offset, int m2, byte[] lut, int bias, int threshold,
+                              boolean larger, short[] out);
 
     @Override
     public final void accumulate(MemorySegment codes, long offset, int nblocks, int m2, byte[] lut, short[] out) {
@@ -32,7 +36,7 @@ abstract sealed class FastScanLoop implements FastScanKernels
         long blockBytes = (long) BLOCK * m2 / 2;
         for (int b = 0; b < nblocks; b++) {
             // threshold 0x10000 keeps every lane, so the block is always stored
-            blockBelow(codes, offset + b * blockBytes, m2, lut, 0, 0x10000, block);
+            blockPassing(codes, offset + b * blockBytes, m2, lut, 0, 0x10000, false, block);
             System.arraycopy(block, 0, out, b * BLOCK, BLOCK);
         }
     }
@@ -46,9 +50,10 @@ abstract sealed class FastScanLoop implements FastScanKernels
         }
         short[] dist = new short[BLOCK];
         long blockBytes = (long) BLOCK * m2 / 2;
+        boolean larger = heap.largerBetter();
         int threshold = heap.threshold();
         for (long i0 = 0; i0 < n; i0 += BLOCK, offset += blockBytes) {
-            int mask = blockBelow(codes, offset, m2, lut, bias, threshold, dist);
+            int mask = blockPassing(codes, offset, m2, lut, bias, threshold, larger, dist);
             if (mask == 0) continue;
             long left = n - i0;
             if (left < BLOCK) mask &= (1 << left) - 1; // padding lanes of the last block
@@ -56,7 +61,7 @@ abstract sealed class FastScanLoop implements FastScanKernels
                 int j = Integer.numberOfTrailingZeros(mask);
                 mask &= mask - 1;
                 int d = dist[j] & 0xffff;
-                if (d < heap.threshold()) heap.offer(d, ids.get(ID, idsOffset + (i0 + j) * Long.BYTES));
+                if (heap.admits(d)) heap.offer(d, ids.get(ID, idsOffset + (i0 + j) * Long.BYTES));
             }
             threshold = heap.threshold();
         }

@@ -33,14 +33,15 @@ public final class ScalarFastScan extends FastScanLoop {
     }
 
     @Override
-    int blockBelow(MemorySegment codes, long offset, int m2, byte[] lut, int bias, int threshold, short[] out) {
+    int blockPassing(MemorySegment codes, long offset, int m2, byte[] lut, int bias, int threshold, boolean larger,
+                     short[] out) {
         int mask = 0;
         int[] sums = new int[BLOCK];
         for (int j = 0; j < BLOCK; j++) {
             int sum = bias;
             for (int sq = 0; sq < m2; sq++) sum += lut[sq * KSUB + code(codes, offset, j, sq)] & 0xff;
             sums[j] = sum & 0xffff;
-            if (sums[j] < threshold) mask |= 1 << j;
+            if (larger ? sums[j] > threshold : sums[j] < threshold) mask |= 1 << j;
         }
         if (mask != 0) {
             for (int j = 0; j < BLOCK; j++) out[j] = (short) sums[j];

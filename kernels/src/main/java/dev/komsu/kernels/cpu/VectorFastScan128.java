@@ -32,7 +32,8 @@ public final class VectorFastScan128 extends FastScanLoop {
     }
 
     @Override
-    int blockBelow(MemorySegment codes, long offset, int m2, byte[] lut, int bias, int threshold, short[] out) {
+    int blockPassing(MemorySegment codes, long offset, int m2, byte[] lut, int bias, int threshold, boolean larger,
+                     short[] out) {
         ByteVector nibble = ByteVector.broadcast(BYTES, (byte) 0x0f);
         ShortVector lo = ShortVector.zero(SHORTS);     // vectors 0..7 (+256 * vectors 8..15)
         ShortVector loHigh = ShortVector.zero(SHORTS); // vectors 8..15
@@ -57,8 +58,16 @@ public final class VectorFastScan128 extends FastScanLoop {
         ShortVector d2 = hi.sub(hiHigh.lanewise(VectorOperators.LSHL, 8)).add(b);
         ShortVector d3 = hiHigh.add(b);
         int mask;
-        if (threshold > 0xffff) {
+        if (larger ? threshold < 0 : threshold > 0xffff) {
             mask = -1;
+        } else if (larger) {
+            // one constant comparison per branch: the Vector API intrinsics want a constant operator
+            ShortVector t = ShortVector.broadcast(SHORTS, (short) threshold);
+            mask = (int) d0.compare(VectorOperators.UGT, t).toLong()
+                    | (int) d1.compare(VectorOperators.UGT, t).toLong() << 8
+                    | (int) d2.compare(VectorOperators.UGT, t).toLong() << 16
+                    | (int) d3.compare(VectorOperators.UGT, t).toLong() << 24;
+            if (mask == 0) return 0;
         } else {
             ShortVector t = ShortVector.broadcast(SHORTS, (short) threshold);
             mask = (int) d0.compare(VectorOperators.ULT, t).toLong()

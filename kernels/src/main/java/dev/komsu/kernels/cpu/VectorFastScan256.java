@@ -42,7 +42,8 @@ public final class VectorFastScan256 extends FastScanLoop {
     }
 
     @Override
-    int blockBelow(MemorySegment codes, long offset, int m2, byte[] lut, int bias, int threshold, short[] out) {
+    int blockPassing(MemorySegment codes, long offset, int m2, byte[] lut, int bias, int threshold, boolean larger,
+                     short[] out) {
         ByteVector nibble = ByteVector.broadcast(BYTES, (byte) 0x0f);
         ShortVector lo = ShortVector.zero(SHORTS);
         ShortVector loHigh = ShortVector.zero(SHORTS);
@@ -68,8 +69,14 @@ public final class VectorFastScan256 extends FastScanLoop {
         ShortVector d0 = combine(a, loHigh).add(bias16);   // vectors 0..15
         ShortVector d1 = combine(b, hiHigh).add(bias16);   // vectors 16..31
         int mask;
-        if (threshold > 0xffff) {
+        if (larger ? threshold < 0 : threshold > 0xffff) {
             mask = -1;
+        } else if (larger) {
+            // one constant comparison per branch: the Vector API intrinsics want a constant operator
+            ShortVector t = ShortVector.broadcast(SHORTS, (short) threshold);
+            mask = (int) d0.compare(VectorOperators.UGT, t).toLong()
+                    | (int) d1.compare(VectorOperators.UGT, t).toLong() << 16;
+            if (mask == 0) return 0;
         } else {
             ShortVector t = ShortVector.broadcast(SHORTS, (short) threshold);
             mask = (int) d0.compare(VectorOperators.ULT, t).toLong()

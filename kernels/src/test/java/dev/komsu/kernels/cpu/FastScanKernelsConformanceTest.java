@@ -5,12 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.komsu.kernels.FastScanKernels;
+import dev.komsu.kernels.Metric;
 import dev.komsu.kernels.QuantizedTopK;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
@@ -84,18 +86,52 @@ abstract class FastScanKernelsConformanceTest {
             // small table values: many equal distances, so tie handling is exercised too
             byte[] lut = new byte[m2 * 16];
             for (int i = 0; i < lut.length; i++) lut[i] = (byte) r.nextInt(4);
-            for (int bias : new int[] {0, 300}) {
-                QuantizedTopK expected = new QuantizedTopK(k);
-                QuantizedTopK actual = new QuantizedTopK(k);
+            for (int bias : new int[] {0, 300})
+            for (Metric metric : Metric.values()) {
+                QuantizedTopK expected = new QuantizedTopK(k, metric);
+                QuantizedTopK actual = new QuantizedTopK(k, metric);
                 ScalarFastScan.INSTANCE.scan(codes, 0, n, m2, lut, bias, ids, 0, expected);
                 kernel().scan(codes, 0, n, m2, lut, bias, ids, 0, actual);
                 int[] ek = new int[k], ak = new int[k];
                 long[] ei = new long[k], ai = new long[k];
                 expected.drainRaw(ek, ei);
                 actual.drainRaw(ak, ai);
-                assertArrayEquals(ek, ak);
-                assertArrayEquals(ei, ai);
+                assertArrayEquals(ek, ak, metric + " bias " + bias);
+                assertArrayEquals(ei, ai, metric + " bias " + bias);
                 for (long id : ai) assertEquals(true, id == -1 || (id >= 1000 && id < 1000 + n), "padding lane leaked: " + id);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Metric.class)
+    void scanKeepsTheKBestAccumulatorsLargestForInnerProduct(Metric metric) {
+        int m2 = 8;
+        int n = 200;
+        int k = 7;
+        Random r = new Random(41);
+        int nblocks = (n + 31) / 32;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment codes = arena.allocate((long) nblocks * 32 * m2 / 2);
+            codes.copyFrom(MemorySegment.ofArray(randomBytes(r, (int) codes.byteSize())));
+            MemorySegment ids = arena.allocate((long) n * Long.BYTES);
+            for (int i = 0; i < n; i++) ids.setAtIndex(ValueLayout.JAVA_LONG, i, i);
+            byte[] lut = new byte[m2 * 16];
+            for (int i = 0; i < lut.length; i++) lut[i] = (byte) r.nextInt(30);
+            short[] acc = new short[nblocks * 32];
+            ScalarFastScan.INSTANCE.accumulate(codes, 0, nblocks, m2, lut, acc);
+            QuantizedTopK heap = new QuantizedTopK(k, metric);
+            kernel().scan(codes, 0, n, m2, lut, 0, ids, 0, heap);
+            int[] keys = new int[k];
+            long[] got = new long[k];
+            heap.drainRaw(keys, got);
+            int[] sorted = new int[n];
+            for (int i = 0; i < n; i++) sorted[i] = acc[i] & 0xffff;
+            java.util.Arrays.sort(sorted);
+            for (int j = 0; j < k; j++) {
+                int expectedKey = metric == Metric.L2 ? sorted[j] : sorted[n - 1 - j];
+                assertEquals(expectedKey, keys[j], "rank " + j);
+                assertEquals(keys[j], acc[(int) got[j]] & 0xffff, "the key of id " + got[j]);
             }
         }
     }
