@@ -26,9 +26,7 @@ public final class CpuFastScanListScanner implements FastScanListScanner {
     @Override
     public void scan(BlockCodeLists lists, byte[] luts, int tables, int[] biases, int[] probes, int nprobe, int k,
                      int[] outKeys, long[] outIds, Metric metric) {
-        if (metric != Metric.L2) {
-            throw new UnsupportedOperationException("FastScan search supports only L2 so far, got " + metric);
-        }
+        Objects.requireNonNull(metric, "metric");
         int nq = KernelChecks.checkProbes(probes, nprobe, lists.listCount(), biases == null ? -1 : biases.length, k);
         int tableBytes = lists.m2() * FastScanKernels.KSUB;
         checkArguments(luts, tables, nprobe, nq, tableBytes, k, outKeys, outIds);
@@ -39,7 +37,7 @@ public final class CpuFastScanListScanner implements FastScanListScanner {
         }
         Arrays.sort(pairs, 0, count);
         QuantizedTopK[] heaps = new QuantizedTopK[nq];
-        for (int q = 0; q < nq; q++) heaps[q] = new QuantizedTopK(k);
+        for (int q = 0; q < nq; q++) heaps[q] = new QuantizedTopK(k, metric);
         byte[] table = new byte[tableBytes];
         int loaded = -1;
         for (int i = 0; i < count; i++) {
