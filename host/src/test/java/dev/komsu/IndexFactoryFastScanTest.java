@@ -40,11 +40,18 @@ class IndexFactoryFastScanTest {
     }
 
     @Test
-    void badSubQuantizerCountAndMetricNameTheToken() {
+    void badSubQuantizerCountNamesTheToken() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> IndexFactory.create(32, "IVF16,PQ7x4fs", Metric.L2));
         assertTrue(e.getMessage().contains("PQ7x4fs"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> IndexFactory.create(32, "IVF16,PQ8x4fs", Metric.INNER_PRODUCT));
-        assertTrue(e.getMessage().contains("L2"), e.getMessage());
+    }
+
+    @Test
+    void innerProductFastScanIndexesCarryTheMetric() {
+        try (Index ivf = IndexFactory.create(32, "IVF16,PQ8x4fs", Metric.INNER_PRODUCT);
+             Index flat = IndexFactory.create(32, "PQ8x4fs", Metric.INNER_PRODUCT)) {
+            assertEquals(Metric.INNER_PRODUCT, assertInstanceOf(IvfFastScanIndex.class, ivf).metric());
+            assertEquals(Metric.INNER_PRODUCT, assertInstanceOf(PqFastScanIndex.class, flat).metric());
+        }
     }
 }

@@ -25,9 +25,12 @@ import java.util.Objects;
  * decides ties) and keeps 16-bit distances as a {@link dev.komsu.kernels.QuantizedTopK} does;
  * they are converted back to float as {@code key / a + b}. Without residuals (faiss's default
  * for this index) one table serves all lists; with residuals and L2, faiss's precomputed tables
- * give one table per probed list and the coarse distance is the bias. Inner product is not
- * supported yet. Search is thread-safe (chunks of a batch run in parallel on the backend's
- * threads); add is not concurrent with search.
+ * give one table per probed list and the coarse distance is the bias. Inner product (faiss
+ * METRIC_INNER_PRODUCT) keeps the largest 16-bit sums (faiss's CMin handler); its tables are the
+ * query's inner products with the centroids, quantised like L2's; with residuals one table
+ * serves all lists and the coarse inner product {@code <q, c>} is each list's bias. The coarse
+ * k-means is spherical for inner product, as faiss's IVF. Search is thread-safe (chunks of a
+ * batch run in parallel on the backend's threads); add is not concurrent with search.
  */
 public final class IvfFastScanIndex implements Index {
     private final int dim;
@@ -38,9 +41,9 @@ public final class IvfFastScanIndex implements Index {
     private final BlockInvertedLists lists;
     private final boolean byResidual;
     private final ComputeBackend backend;
-    private KMeansParams kmeansParams = IvfIndex.IVF_KMEANS_DEFAULTS;
+    private KMeansParams kmeansParams;
     private ProgressListener progress = ProgressListener.NONE;
-    private float[] precomputed; // by-residual L2: nlist x M x 16, faiss's precomputed_table
+    private float[] precomputed; // by-residual L2 only: nlist x M x 16, faiss's precomputed_table
     private long ntotal;
 
     /** An empty, untrained index; {@code byResidual} false is faiss's default for this type. */
@@ -62,9 +65,7 @@ public final class IvfFastScanIndex implements Index {
         this.nlist = nlist;
         this.byResidual = byResidual;
         this.ntotal = ntotal;
-        if (metric != Metric.L2) {
-            throw new IllegalArgumentException("IVF FastScan supports the L2 metric only, got " + metric);
-        }
+        this.kmeansParams = IvfIndex.IVF_KMEANS_DEFAULTS.withSpherical(metric == Metric.INNER_PRODUCT);
         if (pq.nbits() != 4) throw new IllegalArgumentException("FastScan needs a 4-bit PQ, got nbits=" + pq.nbits());
         if (pq.dim() != dim) throw new IllegalArgumentException("PQ dimension " + pq.dim() + " != index dimension " + dim);
         if (lists.nlist() != nlist || lists.m() != pq.m()) {
@@ -143,10 +144,10 @@ public final class IvfFastScanIndex implements Index {
     /**
      * faiss's precomputed table for residual L2 search: for list l, sub-quantiser m, centroid
      * j: {@code ||r_mj||^2 + 2 <c_l,m, r_mj>}, so the distance to a code is the coarse distance
-     * + table - 2 <x_m, r_mj>.
+     * + table - 2 <x_m, r_mj>. faiss builds it for L2 only: by-residual inner product needs none.
      */
     private void precompute() {
-        if (byResidual) this.precomputed = PqCodec.precomputedTable(pq, quantizer.vectors(), backend.pq());
+        if (perProbeTables()) this.precomputed = PqCodec.precomputedTable(pq, quantizer.vectors(), backend.pq());
     }
 
     @Override
@@ -202,30 +203,37 @@ public final class IvfFastScanIndex implements Index {
         Neighbors coarse = quantizer.search(queries, nprobe);
         int nq = coarse.nq();
         Neighbors out = Neighbors.empty(nq, k, metric);
-        int chunk = FastScanChunks.size(nq, byResidual ? nprobe : 1);
+        int chunk = FastScanChunks.size(nq, perProbeTables() ? nprobe : 1);
         // the batched FastScan scan runs on the caller's thread: chunks run in parallel, each
         // writing only its own result rows
         QueryChunks.parallel(backend, nq, chunk, (from, count) -> searchChunk(queries, coarse, from, count, k, out));
         return out;
     }
 
+    /** faiss's lut_is_3d: by residual with L2, one table per (query, probed list). */
+    private boolean perProbeTables() {
+        return byResidual && metric == Metric.L2;
+    }
+
     /**
      * Queries {@code [from, from + count)}: uint8 tables as faiss builds them (one per query
      * without residuals; with residuals and L2, one per probed list from the precomputed table
-     * with the coarse distances folded into uint16 biases), then the backend's batched scan,
-     * which visits each query's lists in increasing list number as faiss's search_implem_12.
+     * with the coarse distances folded into uint16 biases; with residuals and inner product,
+     * one per query with the coarse inner products as uint16 biases), then the backend's
+     * batched scan, which visits each query's lists in increasing list number as faiss's
+     * search_implem_12.
      */
     private void searchChunk(FloatMatrix queries, Neighbors coarse, int from, int count, int k, Neighbors out) {
         int m = pq.m();
         int m2 = FastScanPacking.m2(m);
         int ks = pq.ksub();
         int nprobe = coarse.k();
-        int tables = byResidual ? nprobe : 1;
+        int tables = perProbeTables() ? nprobe : 1;
         byte[] luts = new byte[count * tables * m2 * ks];
         int[] biases = byResidual ? new int[count * nprobe] : null;
         LutQuantizer.Scale[] scales = new LutQuantizer.Scale[count];
         float[] lut = new float[tables * m * ks];
-        if (byResidual) {
+        if (perProbeTables()) {
             int tab = m * ks;
             float[] ip = new float[tab];
             float[] row = new float[tab];
@@ -250,9 +258,20 @@ public final class IvfFastScanIndex implements Index {
                 System.arraycopy(lut8, 0, luts, b * lut8.length, lut8.length);
                 System.arraycopy(bias16, 0, biases, b * nprobe, nprobe);
             }
+        } else if (byResidual) {
+            // inner product: <q, c + r> = <q, c> + <q, r>, the coarse distance is the bias (faiss compute_LUT)
+            float[] bias = new float[nprobe];
+            int[] bias16 = new int[nprobe];
+            for (int b = 0; b < count; b++) {
+                int q = from + b;
+                pq.lookupTable(queries.row(q), metric, backend.pq(), lut);
+                for (int p = 0; p < nprobe; p++) bias[p] = coarse.label(q, p) < 0 ? Float.NaN : coarse.distance(q, p);
+                scales[b] = LutQuantizer.quantizeSharedWithBias(lut, bias, nprobe, m, ks, m2, luts, b * m2 * ks, bias16);
+                System.arraycopy(bias16, 0, biases, b * nprobe, nprobe);
+            }
         } else {
             for (int b = 0; b < count; b++) {
-                pq.lookupTable(queries.row(from + b), Metric.L2, backend.pq(), lut);
+                pq.lookupTable(queries.row(from + b), metric, backend.pq(), lut);
                 scales[b] = LutQuantizer.quantize(lut, m, ks, m2, luts, b * m2 * ks);
             }
         }

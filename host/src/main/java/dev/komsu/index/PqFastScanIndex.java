@@ -15,8 +15,9 @@ import java.util.Objects;
 /**
  * Exhaustive 4-bit PQ FastScan (faiss IndexPQFastScan, "PQ{M}x4fs"): every code in one list of
  * 32-vector blocks, ids = row numbers. Tables are quantised faiss's flat-index way
- * ({@link LutQuantizer#quantizePerColumn}); distances come back as {@code key / a + b}. L2 only.
- * Search is thread-safe; add is not concurrent with search.
+ * ({@link LutQuantizer#quantizePerColumn}); distances come back as {@code key / a + b}. L2 keeps the
+ * smallest sums; inner product (tables of inner products, quantised the same way) the largest,
+ * as faiss's CMin handler. Search is thread-safe; add is not concurrent with search.
  */
 public final class PqFastScanIndex implements Index {
     private final int dim;
@@ -38,7 +39,6 @@ public final class PqFastScanIndex implements Index {
         this.metric = Objects.requireNonNull(metric, "metric");
         this.backend = Objects.requireNonNull(backend, "backend");
         this.dim = pq.dim();
-        if (metric != Metric.L2) throw new IllegalArgumentException("PQ FastScan supports the L2 metric only, got " + metric);
         if (pq.nbits() != 4) throw new IllegalArgumentException("FastScan needs a 4-bit PQ, got nbits=" + pq.nbits());
         if (codes.nlist() != 1 || codes.m() != pq.m()) {
             throw new IllegalArgumentException("codes must be one list of M=" + pq.m() + " codes");
@@ -123,7 +123,7 @@ public final class PqFastScanIndex implements Index {
             byte[] luts = new byte[count * m2 * ks];
             LutQuantizer.Scale[] scales = new LutQuantizer.Scale[count];
             for (int b = 0; b < count; b++) {
-                pq.lookupTable(queries.row(from + b), Metric.L2, backend.pq(), lut);
+                pq.lookupTable(queries.row(from + b), metric, backend.pq(), lut);
                 scales[b] = LutQuantizer.quantizePerColumn(lut, m, ks, m2, luts, b * m2 * ks);
             }
             // one list, probed once by every query

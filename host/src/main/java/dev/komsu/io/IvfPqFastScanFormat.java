@@ -31,8 +31,10 @@ final class IvfPqFastScanFormat implements IndexFormat {
     public Index read(String fourcc, FaissInput in) throws IndexFormatException {
         IvfLayout.Header h = IvfLayout.readHeader(in);
         try {
-            if (h.index().metric() != dev.komsu.kernels.Metric.L2) {
-                throw in.error("IVF FastScan with metric " + h.index().metric() + " is not supported: komsu reads L2 only");
+            // komsu's IVF FastScan takes its metric from the coarse quantiser (faiss builds IxFI for inner product)
+            if (h.quantizer().metric() != h.index().metric()) {
+                throw in.error("IVF FastScan with metric " + h.index().metric() + " over a coarse quantiser of metric "
+                        + h.quantizer().metric() + " is not supported: komsu reads matching metrics only");
             }
             boolean byResidual = in.readBool("by_residual");
             long codeSizeAt = in.position();

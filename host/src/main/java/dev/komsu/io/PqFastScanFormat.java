@@ -4,7 +4,6 @@ import dev.komsu.Index;
 import dev.komsu.index.BlockInvertedLists;
 import dev.komsu.index.FastScanPacking;
 import dev.komsu.index.PqFastScanIndex;
-import dev.komsu.kernels.Metric;
 import dev.komsu.quant.ProductQuantizer;
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -16,7 +15,7 @@ import java.util.List;
  * faiss IndexPQFastScan, {@code IPfs}: the index header, the product quantiser, implem, bbs and
  * qbs (int32), ntotal2 (ntotal rounded up to bbs) and M2 (size_t), then the packed codes as a
  * byte vector of ntotal2*M2/2. The codes stay in the file mapping; the row-number ids the list
- * layout wants are generated. Only bbs = 32 and L2 are read.
+ * layout wants are generated. Only bbs = 32 is read; L2 and inner product.
  */
 final class PqFastScanFormat implements IndexFormat {
     @Override
@@ -27,9 +26,6 @@ final class PqFastScanFormat implements IndexFormat {
     @Override
     public Index read(String fourcc, FaissInput in) throws IndexFormatException {
         IndexHeader h = IndexHeader.read(in);
-        if (h.metric() != Metric.L2) {
-            throw in.error("PQ FastScan with metric " + h.metric() + " is not supported: komsu reads L2 only");
-        }
         ProductQuantizer pq = QuantizerFields.readProductQuantizer(in, h.d());
         if (pq.nbits() != 4) throw in.error("FastScan needs a 4-bit PQ, found nbits=" + pq.nbits());
         in.readInt("implem"); // faiss's choice of search implementation: komsu has one
@@ -67,7 +63,7 @@ final class PqFastScanFormat implements IndexFormat {
             };
             BlockInvertedLists lists = BlockInvertedLists.ofViews(pq.m(), new MemorySegment[] {codes},
                     new MemorySegment[] {ids}, new long[] {h.ntotal()}, owner);
-            return new PqFastScanIndex(pq, lists, Metric.L2, in.backend());
+            return new PqFastScanIndex(pq, lists, h.metric(), in.backend());
         } catch (RuntimeException e) {
             idArena.close();
             claim.close();

@@ -119,10 +119,12 @@ public final class LutQuantizer {
      * product: the table holds {@code <q, r>}, the biases the coarse inner products
      * {@code <q, c>}), faiss's 2-D case with bias: the spread of the biases joins the 16-bit
      * bound, {@code b} is the sum of the minima plus the smallest bias, and
-     * {@code biasOut[p] = round((bias[p] - smallest bias) * a)}.
+     * {@code biasOut[p] = round((bias[p] - smallest bias) * a)}. {@code out} receives
+     * {@code m2 * ksub} bytes from {@code outOffset}, the rows m..m2-1 zero. NaN biases (missing
+     * probes) are ignored, as faiss's table minimum and maximum ignore them.
      */
     public static Scale quantizeSharedWithBias(float[] lut, float[] bias, int nprobe, int m, int ksub, int m2,
-                                               byte[] out, int[] biasOut) {
+                                               byte[] out, int outOffset, int[] biasOut) {
         check(lut, m, ksub, m2);
         if (nprobe <= 0 || bias.length < nprobe || biasOut.length < nprobe) {
             throw new IllegalArgumentException("bias arrays hold " + Math.min(bias.length, biasOut.length)
@@ -142,8 +144,8 @@ public final class LutQuantizer {
         }
         float a = scale(maxSpanLut, maxSpanDis);
         b += biasMin;
-        for (int i = 0; i < m; i++) round(lut, i * ksub, ksub, a, mins[i], out, i * ksub);
-        java.util.Arrays.fill(out, m * ksub, m2 * ksub, (byte) 0);
+        for (int i = 0; i < m; i++) round(lut, i * ksub, ksub, a, mins[i], out, outOffset + i * ksub);
+        java.util.Arrays.fill(out, outOffset + m * ksub, outOffset + m2 * ksub, (byte) 0);
         for (int j = 0; j < nprobe; j++) biasOut[j] = (int) roundToInt(bias[j], biasMin, a) & 0xffff;
         return new Scale(a, b);
     }
