@@ -164,6 +164,16 @@ public final class OpenClBackend implements ComputeBackend {
         return HostFingerprint.of(vectors, ids, search.block());
     }
 
+    /**
+     * Lookup tables and IVF-PQ / IVF-SQ8 scans on the device (see {@link OpenClPqListScanner}),
+     * under this backend's lock, resident copies and failure policy.
+     */
+    @Override
+    public dev.komsu.kernels.PqListScanner pqLists() {
+        return new OpenClPqListScanner(new DeviceAccess(runtime, options, search, resident, lock, fallback, () -> failed,
+                this::deviceFailed, this::delegated, this::injectFailureIfAsked, this::checkOpen));
+    }
+
     /** Host-side per-query loops are CPU work: they run on the fallback CPU backend's threads. */
     @Override
     public void forEachQuery(int nq, java.util.function.IntConsumer body) {
