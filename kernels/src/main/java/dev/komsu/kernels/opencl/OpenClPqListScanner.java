@@ -36,7 +36,7 @@ final class OpenClPqListScanner implements PqListScanner {
     @Override
     public FloatMatrix lookupTables(FloatMatrix queries, float[] centroidsT, int m, int ksub, int dsub, Metric metric) {
         boolean valid = m > 0 && ksub > 0 && dsub > 0 && queries.cols() == (long) m * dsub
-                && centroidsT.length >= (long) m * ksub * dsub;
+                && centroidsT.length == (long) m * ksub * dsub;
         // Malformed shapes go to the CPU form, which rejects them with the canonical message.
         return device.run("lookupTables", valid && search.tablesFit(m, ksub, dsub),
                 uploads -> search.lookupTables(queries, centroidsT, m, ksub, dsub, metric),
