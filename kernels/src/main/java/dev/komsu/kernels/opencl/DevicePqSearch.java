@@ -21,6 +21,8 @@ final class DevicePqSearch {
     private static final List<String> SQ8 = List.of("topk.cl", "scan_sq8.cl");
     /** Queries per work-item of pq_tables: each centroid value loaded serves this many queries. */
     private static final int TABLE_QUERIES = 4;
+    /** Rows a per-work-item scan kernel sums at once, one float8 lane each (the kernels' vload8). */
+    private static final int ITEM_ROWS = 8;
     /** Query tables (or queries) uploaded per batch, and the per-item table scratch of the CPU-device PQ scan. */
     private static final long BATCH_BYTES = 64L << 20;
     // Work-items or groups per compute unit we aim for (as DeviceSearch).
@@ -48,8 +50,12 @@ final class DevicePqSearch {
         return s;
     }
 
+    /**
+     * Rows per block of the code store: the work-group kernels' block (coalesced bytes), or
+     * {@link #ITEM_ROWS} for the per-work-item kernels, which sum that many rows as one vector.
+     */
     int block() {
-        return search.block();
+        return search.workGroupShape() ? search.block() : ITEM_ROWS;
     }
 
     // ---- lookup tables --------------------------------------------------------------------------
@@ -124,7 +130,7 @@ final class DevicePqSearch {
         int ip = metric == Metric.INNER_PRODUCT ? 1 : 0;
         int hasLists = listTables == null ? 0 : 1;
         int kk = DeviceSearch.pow2AtLeast(k);
-        String defines = "-DBLOCK=" + search.block();
+        String defines = "-DBLOCK=" + block();
         if (search.workGroupShape()) {
             int wanted = options.listWorkGroupSize();
             boolean local = tableInLocal(k, tableSize, wanted);
@@ -192,7 +198,7 @@ final class DevicePqSearch {
         int ip = metric == Metric.INNER_PRODUCT ? 1 : 0;
         int hasCentroids = centroids == null ? 0 : 1;
         int kk = DeviceSearch.pow2AtLeast(k);
-        String defines = "-DBLOCK=" + search.block();
+        String defines = "-DBLOCK=" + block();
         boolean wgShape = search.workGroupShape();
         cl_kernel kernel = rt.kernel(SQ8, defines, wgShape ? "scan_sq8_wg" : "scan_sq8_item");
         int wg = wgShape ? search.groupSize(kernel, options.listWorkGroupSize()) : 0;

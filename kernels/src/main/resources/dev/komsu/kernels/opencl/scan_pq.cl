@@ -97,9 +97,12 @@ __kernel void scan_pq_wg(__global const uchar* codes, __global const long* ids,
     wg_topk_write(bk, bi, k, outKey + at, outId + at);
 }
 
-// CPU-device shape: one work-item per (query, probe chunk) for queries [q0, q0 + nqLaunch), row-major
-// codes (BLOCK = 1) and a private top-k in the output slot. With list tables, each work-item forms
-// its table per probed list in its own slice of `scratch` (T floats), then scans from it.
+// CPU-device shape: one work-item per (query, probe chunk) for queries [q0, q0 + nqLaunch), a
+// private top-k in the output slot. Codes are interleaved in blocks of BLOCK = 8 rows, and a
+// work-item sums the 8 rows of a block at once, one lane per row (each lane still adds in
+// sub-quantiser order, so the result stays bit-identical): PoCL maps the float8 to one AVX
+// register, and the 8 independent sums replace one serial chain of adds. With list tables, each
+// work-item forms its table per probed list in its own slice of `scratch` (T floats).
 __kernel void scan_pq_item(__global const uchar* codes, __global const long* ids,
                            __global const long* listOffset, __global const long* listSize, const int codeSize,
                            const int m, const int nbits,
@@ -136,24 +139,35 @@ __kernel void scan_pq_item(__global const uchar* codes, __global const long* ids
             table = own;
         }
         const float bias = hasBiases ? biases[(long) q * nprobe + p] : 0.0f;
-        for (long r = 0; r < size; r++) {
-            const long row = offset + r;
-            __global const uchar* code = codes + row * codeSize;
-            float d = bias;
+        for (long r0 = 0; r0 < size; r0 += BLOCK) {
+            // offset is a multiple of BLOCK: rows r0 .. r0+7 form one block; rows past size are padding
+            __global const uchar* blk = codes + (offset + r0) * codeSize;
+            float8 d = (float8) (bias);
             if (nbits == 8) {
-                for (int mi = 0; mi < m; mi++) d += table[(mi << 8) + code[mi]];
+                for (int mi = 0; mi < m; mi++) {
+                    const uchar8 c = vload8(mi, blk);
+                    __global const float* t = table + (mi << 8);
+                    d += (float8) (t[c.s0], t[c.s1], t[c.s2], t[c.s3], t[c.s4], t[c.s5], t[c.s6], t[c.s7]);
+                }
             } else {
                 for (int mi = 0; mi < m; mi++) {
-                    const uchar b = code[mi >> 1];
-                    d += table[(mi << 4) + ((mi & 1) ? (b >> 4) : (b & 15))];
+                    const uchar8 b = vload8(mi >> 1, blk);
+                    const uchar8 c = (mi & 1) ? (b >> (uchar8) (4)) : (b & (uchar8) (15));
+                    __global const float* t = table + (mi << 4);
+                    d += (float8) (t[c.s0], t[c.s1], t[c.s2], t[c.s3], t[c.s4], t[c.s5], t[c.s6], t[c.s7]);
                 }
             }
-            const float key = to_key(ip, d);
-            const long id = ids[row];
-            if (ranks_before(key, id, thresholdKey, thresholdId)) {
-                item_topk_insert(tk, ti, k, key, id);
-                thresholdKey = tk[k - 1];
-                thresholdId = ti[k - 1];
+            float dist[8];
+            vstore8(d, 0, dist);
+            const int rows = (int) min((long) BLOCK, size - r0);
+            for (int i = 0; i < rows; i++) {
+                const float key = to_key(ip, dist[i]);
+                const long id = ids[offset + r0 + i];
+                if (ranks_before(key, id, thresholdKey, thresholdId)) {
+                    item_topk_insert(tk, ti, k, key, id);
+                    thresholdKey = tk[k - 1];
+                    thresholdId = ti[k - 1];
+                }
             }
         }
     }

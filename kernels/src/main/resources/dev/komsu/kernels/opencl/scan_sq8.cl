@@ -83,8 +83,10 @@ __kernel void scan_sq8_wg(__global const uchar* codes, __global const long* ids,
     wg_topk_write(bk, bi, k, outKey + at, outId + at);
 }
 
-// CPU-device shape: one work-item per (query, probe chunk), row-major codes (BLOCK = 1), the
-// residual formed per component on the fly (the same rounded subtraction), private top-k.
+// CPU-device shape: one work-item per (query, probe chunk), private top-k. Codes are interleaved
+// in blocks of BLOCK = 8 rows and a work-item decodes and sums the 8 rows of a block at once, one
+// lane per row (each lane adds in component order: bit-identical, and 8 independent chains
+// instead of one). The residual is formed per component on the fly (the same rounded subtraction).
 __kernel void scan_sq8_item(__global const uchar* codes, __global const long* ids,
                             __global const long* listOffset, __global const long* listSize, const int d,
                             __global const float* queries, __global const float* centroids, const int hasCentroids,
@@ -112,26 +114,34 @@ __kernel void scan_sq8_item(__global const uchar* codes, __global const long* id
         if (size == 0) continue;
         const float bias = hasBiases ? biases[(long) q * nprobe + p] : 0.0f;
         __global const float* cent = centroids + (long) list * d;
-        for (long r = 0; r < size; r++) {
-            const long row = offset + r;
-            __global const uchar* code = codes + row * d;
-            float acc = 0.0f;
+        for (long r0 = 0; r0 < size; r0 += BLOCK) {
+            // offset is a multiple of BLOCK: rows r0 .. r0+7 form one block; rows past size are padding
+            __global const uchar* blk = codes + (offset + r0) * d;
+            float8 acc = (float8) (0.0f);
             for (int c = 0; c < d; c++) {
                 const float qc = hasCentroids ? qv[c] - cent[c] : qv[c];
-                const float x = vmin[c] + unit[code[c]] * vdiff[c];
+                const uchar8 b = vload8(c, blk);
+                const float8 u = (float8) (unit[b.s0], unit[b.s1], unit[b.s2], unit[b.s3],
+                                           unit[b.s4], unit[b.s5], unit[b.s6], unit[b.s7]);
+                const float8 x = vmin[c] + u * vdiff[c];
                 if (ip) {
                     acc += qc * x;
                 } else {
-                    const float diff = qc - x;
+                    const float8 diff = qc - x;
                     acc += diff * diff;
                 }
             }
-            const float key = to_key(ip, bias + acc);
-            const long id = ids[row];
-            if (ranks_before(key, id, thresholdKey, thresholdId)) {
-                item_topk_insert(tk, ti, k, key, id);
-                thresholdKey = tk[k - 1];
-                thresholdId = ti[k - 1];
+            float dist[8];
+            vstore8(bias + acc, 0, dist);
+            const int rows = (int) min((long) BLOCK, size - r0);
+            for (int i = 0; i < rows; i++) {
+                const float key = to_key(ip, dist[i]);
+                const long id = ids[offset + r0 + i];
+                if (ranks_before(key, id, thresholdKey, thresholdId)) {
+                    item_topk_insert(tk, ti, k, key, id);
+                    thresholdKey = tk[k - 1];
+                    thresholdId = ti[k - 1];
+                }
             }
         }
     }
