@@ -27,8 +27,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class OpenClPqListScannerTest {
-    /** Ragged list sizes: empty lists, one row, around the 32-wide test groups, a few hundred. */
-    private static final long[] SIZES = {0, 1, 31, 32, 33, 0, 100, 7, 250, 64, 0, 5};
+    /** Ragged list sizes: empty lists, one row, around the 32-wide test groups, below and above 256 rows. */
+    private static final long[] SIZES = {0, 1, 31, 32, 33, 0, 100, 7, 300, 64, 0, 5};
 
     private final ScalarPqBackend scalar = new ScalarPqBackend();
     private final PqListScanner reference = new CpuPqListScanner(scalar);
