@@ -34,7 +34,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * tables, per-probe bias: L2 by residual) and the IVF-SQ8 scan by residual, each probing
  * {@code nprobe} of {@code nlist} lists holding {@code n} random codes. Backends: {@code cpu}
  * (Vector API, one thread), {@code opencl} (first OpenCL device, the kernel shape chosen for it:
- * per work-item on PoCL), {@code opencl-wg} (GPU-shaped work-group kernels forced). Device lists
+ * per work-item on PoCL), {@code opencl-wg} (GPU-shaped work-group kernels forced, 32-wide groups). Device lists
  * and tables are resident (uploaded in the first warm-up call). Time per batch.
  */
 @BenchmarkMode(Mode.AverageTime)
@@ -70,7 +70,9 @@ public class PqListScanBenchmark {
                 case "opencl", "opencl-wg" -> {
                     OpenClDevices.Discovery found = OpenClDevices.discover();
                     OpenClOptions o = OpenClOptions.defaults().withResidentMinBytes(0);
-                    if (backend.equals("opencl-wg")) o = o.withShape(OpenClOptions.Shape.WORK_GROUP);
+                    // 32-wide list groups, as the OpenCL tests use: PoCL caches a work-group kernel per
+                    // group size, and a fresh build takes minutes on a loaded 2-core machine.
+                    if (backend.equals("opencl-wg")) o = o.withShape(OpenClOptions.Shape.WORK_GROUP).withWorkGroupSizes(64, 32);
                     yield OpenClBackend.open(found, new CpuBackend(1), true, o);
                 }
                 default -> throw new IllegalArgumentException("backend must be cpu, opencl or opencl-wg, got " + backend);

@@ -17,8 +17,12 @@ import org.jocl.cl_kernel;
  */
 final class DevicePqSearch {
     private static final List<String> TABLES = List.of("pq_tables.cl");
-    private static final List<String> PQ = List.of("topk.cl", "scan_pq.cl");
-    private static final List<String> SQ8 = List.of("topk.cl", "scan_sq8.cl");
+    // Work-group and per-item kernels live in separate programs: a PoCL build of a work-group
+    // kernel takes tens of seconds, which a CPU device that runs the per-item one never needs.
+    private static final List<String> PQ_WG = List.of("topk.cl", "scan_pq.cl");
+    private static final List<String> PQ_ITEM = List.of("topk.cl", "item_block.cl", "scan_pq_item.cl");
+    private static final List<String> SQ8_WG = List.of("topk.cl", "scan_sq8.cl");
+    private static final List<String> SQ8_ITEM = List.of("topk.cl", "item_block.cl", "scan_sq8_item.cl");
     /** Queries per work-item of pq_tables: each centroid value loaded serves this many queries. */
     private static final int TABLE_QUERIES = 4;
     /** Rows a per-work-item scan kernel sums at once, one float8 lane each (the kernels' vload8). */
@@ -124,9 +128,9 @@ final class DevicePqSearch {
         int tableSize = queryTables.cols();
         Neighbors out = Neighbors.empty(nq, k, metric);
         if (nq == 0) return out;
-        int chunks = probeChunks(nq, nprobe);
-        int perChunk = (int) DeviceSearch.ceilDiv(nprobe, chunks);
-        int nchunks = (int) DeviceSearch.ceilDiv(nprobe, perChunk);
+        ProbeChunks pc = probeChunks(nq, nprobe);
+        int perChunk = pc.perChunk();
+        int nchunks = pc.count();
         int ip = metric == Metric.INNER_PRODUCT ? 1 : 0;
         int hasLists = listTables == null ? 0 : 1;
         int kk = DeviceSearch.pow2AtLeast(k);
@@ -134,22 +138,22 @@ final class DevicePqSearch {
         if (search.workGroupShape()) {
             int wanted = options.listWorkGroupSize();
             boolean local = tableInLocal(k, tableSize, wanted);
-            cl_kernel kernel = rt.kernel(PQ, defines + (local ? "" : " -DTABLE_GLOBAL"), "scan_pq_wg");
+            cl_kernel kernel = rt.kernel(PQ_WG, defines, "scan_pq_wg");
             int wg = search.groupSize(kernel, wanted);
             int c = DeviceSearch.candidateCapacity(kk, wg);
             forQueryBatches(queryTables, probes, biases, nprobe, k, nchunks, out, metric, (cq, qbuf, pbuf, bbuf, pk, pi) -> {
                 ClRuntime.Args args = new ClRuntime.Args().buffer(lists.codes).buffer(lists.ids).buffer(lists.offsets)
                         .buffer(lists.sizes).i32(lists.codeSize).i32(m).i32(nbits).buffer(qbuf)
                         .buffer(listTables == null ? qbuf : listTables).i32(Float.floatToRawIntBits(tableScale)).i32(hasLists)
-                        .buffer(bbuf == null ? qbuf : bbuf).i32(bbuf == null ? 0 : 1).i32(cq).i32(ip).buffer(pbuf)
-                        .i32(nprobe).i32(perChunk).i32(nchunks).i32(k).i32(kk).i32(c).buffer(pk).buffer(pi)
+                        .buffer(bbuf == null ? qbuf : bbuf).i32(bbuf == null ? 0 : 1).i32(local ? 1 : 0).i32(cq).i32(ip)
+                        .buffer(pbuf).i32(nprobe).i32(perChunk).i32(nchunks).i32(k).i32(kk).i32(c).buffer(pk).buffer(pi)
                         .local(local ? (long) tableSize * Float.BYTES : Float.BYTES)
                         .local((long) kk * Float.BYTES).local((long) kk * Long.BYTES)
                         .local((long) c * Float.BYTES).local((long) c * Long.BYTES).local(Integer.BYTES);
                 rt.launch(kernel, args, (long) cq * nchunks * wg, wg);
             });
         } else {
-            cl_kernel kernel = rt.kernel(PQ, defines, "scan_pq_item");
+            cl_kernel kernel = rt.kernel(PQ_ITEM, defines, "scan_pq_item");
             forQueryBatches(queryTables, probes, biases, nprobe, k, nchunks, out, metric, (cq, qbuf, pbuf, bbuf, pk, pi) -> {
                 // Each work-item forms its (query, list) table in its own scratch slice: launches
                 // cover as many queries as the bounded scratch holds.
@@ -192,15 +196,15 @@ final class DevicePqSearch {
         int d = queries.cols();
         Neighbors out = Neighbors.empty(nq, k, metric);
         if (nq == 0) return out;
-        int chunks = probeChunks(nq, nprobe);
-        int perChunk = (int) DeviceSearch.ceilDiv(nprobe, chunks);
-        int nchunks = (int) DeviceSearch.ceilDiv(nprobe, perChunk);
+        ProbeChunks pc = probeChunks(nq, nprobe);
+        int perChunk = pc.perChunk();
+        int nchunks = pc.count();
         int ip = metric == Metric.INNER_PRODUCT ? 1 : 0;
         int hasCentroids = centroids == null ? 0 : 1;
         int kk = DeviceSearch.pow2AtLeast(k);
         String defines = "-DBLOCK=" + block();
         boolean wgShape = search.workGroupShape();
-        cl_kernel kernel = rt.kernel(SQ8, defines, wgShape ? "scan_sq8_wg" : "scan_sq8_item");
+        cl_kernel kernel = rt.kernel(wgShape ? SQ8_WG : SQ8_ITEM, defines, wgShape ? "scan_sq8_wg" : "scan_sq8_item");
         int wg = wgShape ? search.groupSize(kernel, options.listWorkGroupSize()) : 0;
         int c = DeviceSearch.candidateCapacity(kk, wg);
         try (ClBuffer minBuf = rt.allocate((long) d * Float.BYTES); ClBuffer diffBuf = rt.allocate((long) d * Float.BYTES);
@@ -230,10 +234,16 @@ final class DevicePqSearch {
 
     // ---- shared ----------------------------------------------------------------------------------
 
-    // Probe chunks per query: enough (query, chunk) groups to fill the device, as DeviceSearch.scanLists.
-    private int probeChunks(int nq, int nprobe) {
+    /** Each query's probes are split into {@code count} chunks of {@code perChunk} consecutive probes (the last may be shorter). */
+    private record ProbeChunks(int perChunk, int count) {
+    }
+
+    // Enough (query, chunk) slots to fill the device, as DeviceSearch.scanLists.
+    private ProbeChunks probeChunks(int nq, int nprobe) {
         int units = Math.max(1, rt.device().computeUnits());
-        return (int) DeviceSearch.clamp(DeviceSearch.ceilDiv((long) GROUPS_PER_UNIT * units, nq), nprobe);
+        int chunks = (int) DeviceSearch.clamp(DeviceSearch.ceilDiv((long) GROUPS_PER_UNIT * units, nq), nprobe);
+        int perChunk = (int) DeviceSearch.ceilDiv(nprobe, chunks);
+        return new ProbeChunks(perChunk, (int) DeviceSearch.ceilDiv(nprobe, perChunk));
     }
 
     /** Launches the partial top-k lists of {@code cq} queries whose rows, probes and biases are on the device. */
