@@ -24,8 +24,15 @@ public final class CpuPqListScanner implements PqListScanner {
 
     @Override
     public FloatMatrix lookupTables(FloatMatrix queries, float[] centroidsT, int m, int ksub, int dsub, Metric metric) {
+        if (m <= 0 || ksub <= 0 || dsub <= 0) {
+            throw new IllegalArgumentException("m, ksub and dsub must be > 0, got m=" + m + " ksub=" + ksub + " dsub=" + dsub);
+        }
         KernelChecks.checkSameDim("queries", m * dsub, queries.cols());
-        int nq = Math.toIntExact(queries.rows());
+        if ((long) m * ksub * dsub != centroidsT.length) {
+            throw new IllegalArgumentException("codebooks have " + centroidsT.length + " values, expected m*ksub*dsub = "
+                    + (long) m * ksub * dsub);
+        }
+        int nq = checkBatch(queries.rows());
         PqKernels kern = backend.pq();
         FloatMatrix out = FloatMatrix.allocate(nq, m * ksub);
         backend.forEachQuery(nq, q -> {
@@ -40,6 +47,13 @@ public final class CpuPqListScanner implements PqListScanner {
     public Neighbors scanPq(CodeLists lists, int m, int nbits, FloatMatrix queryTables, float[] listTables,
                             float tableScale, int[] probes, float[] biases, int nprobe, int k, Metric metric) {
         int nq = KernelChecks.checkProbes(probes, nprobe, lists.listCount(), biases == null ? -1 : biases.length, k);
+        if (nbits != 4 && nbits != 8) throw new IllegalArgumentException("nbits must be 4 or 8, got " + nbits);
+        if (m <= 0) throw new IllegalArgumentException("m must be > 0, got " + m);
+        // checked before any list is scanned: a batch whose probes are all empty must not pass bad input
+        if (lists.codeSize() != PqChecks.codeSize(m, nbits)) {
+            throw new IllegalArgumentException("lists hold codes of " + lists.codeSize() + " bytes, expected "
+                    + PqChecks.codeSize(m, nbits) + " for m=" + m + " nbits=" + nbits);
+        }
         int tableSize = m * (1 << nbits);
         KernelChecks.checkSameDim("query tables", tableSize, queryTables.cols());
         if (queryTables.rows() != nq) {
@@ -73,7 +87,17 @@ public final class CpuPqListScanner implements PqListScanner {
         int nq = KernelChecks.checkProbes(probes, nprobe, lists.listCount(), biases == null ? -1 : biases.length, k);
         int d = queries.cols();
         KernelChecks.checkSameDim("SQ8 codes", d, lists.codeSize());
-        if (residualCentroids != null) KernelChecks.checkSameDim("centroids", d, residualCentroids.cols());
+        if (vmin.length != d || vdiff.length != d) {
+            throw new IllegalArgumentException("vmin/vdiff have " + vmin.length + "/" + vdiff.length
+                    + " values, expected the dimension " + d);
+        }
+        if (residualCentroids != null) {
+            KernelChecks.checkSameDim("centroids", d, residualCentroids.cols());
+            if (residualCentroids.rows() < lists.listCount()) {
+                throw new IllegalArgumentException("centroids has " + residualCentroids.rows() + " rows, expected one per list: "
+                        + lists.listCount());
+            }
+        }
         if (queries.rows() != nq) {
             throw new IllegalArgumentException("queries has " + queries.rows() + " rows, probes are for nq = " + nq);
         }
@@ -98,5 +122,10 @@ public final class CpuPqListScanner implements PqListScanner {
             heap.drainTo(metric, out.distances(), out.labels(), q * k);
         });
         return out;
+    }
+
+    private static int checkBatch(long rows) {
+        if (rows > Integer.MAX_VALUE) throw new IllegalArgumentException("too many queries in one batch: " + rows);
+        return (int) rows;
     }
 }
