@@ -44,7 +44,7 @@ final class OpenClRefiner implements Refiner {
     @Override
     public Neighbors refine(FloatMatrix queries, FloatMatrix base, long[] candidates, int kIn, int k, Metric metric) {
         KernelChecks.checkK(k);
-        KernelChecks.checkK(kIn);
+        if (kIn <= 0) throw new IllegalArgumentException("kIn must be > 0, got " + kIn);
         KernelChecks.checkSameDim("queries", base.cols(), queries.cols());
         if (candidates.length != queries.rows() * kIn) {
             throw new IllegalArgumentException("candidates has " + candidates.length + " entries, expected nq*kIn = "
