@@ -1,5 +1,6 @@
 package dev.komsu.bench.kernels;
 
+import dev.komsu.index.BlockInvertedLists;
 import dev.komsu.kernels.ComputeBackend;
 import dev.komsu.kernels.FastScanKernels;
 import dev.komsu.kernels.FastScanListScanner;
@@ -22,10 +23,10 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * One batched FastScan list scan ({@link FastScanListScanner}) per call, CPU form vs the OpenCL
- * kernels: 100 000 random 4-bit codes of m2 = 64 in 1024 lists, 256 queries x nprobe 16 random
- * lists, random uint8 tables (one per query, or one per probe with random biases, as IVF
- * by-residual search has), k = 10. The CPU form runs on the calling thread (hosts run query
- * chunks in parallel); the device uses all its compute units.
+ * kernels: 100 000 random 4-bit codes of m = 64 in 1024 lists (the host's BlockInvertedLists),
+ * 256 queries x nprobe 16 random lists, random uint8 tables (one per query, or one per probe
+ * with random biases, as IVF by-residual search has), k = 10. The CPU form runs on the calling
+ * thread (hosts run query chunks in parallel); the device uses all its compute units.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -49,7 +50,7 @@ public class OpenClFastScanBenchmark {
 
     private ComputeBackend b;
     private FastScanListScanner scanner;
-    private RandomBlockLists lists;
+    private BlockInvertedLists lists;
     private byte[] luts;
     private int[] biases;
     private int[] probes;
@@ -60,8 +61,8 @@ public class OpenClFastScanBenchmark {
     public void setUp() {
         b = OpenClQuantizedBackends.open(backend);
         scanner = b.fastScanLists();
-        lists = new RandomBlockLists(N, NLIST, M2, 1);
         SplittableRandom r = new SplittableRandom(2);
+        lists = randomLists(r);
         luts = new byte[NQ * tables * M2 * FastScanKernels.KSUB];
         for (int i = 0; i < luts.length; i++) luts[i] = (byte) r.nextInt(256);
         probes = new int[NQ * NPROBE];
@@ -74,6 +75,20 @@ public class OpenClFastScanBenchmark {
         }
         keys = new int[NQ * K];
         ids = new long[NQ * K];
+    }
+
+    // Vectors dealt to random lists (sizes ~ Poisson(N/NLIST), like k-means lists of uniform
+    // data), random 4-bit codes, ids 0..N-1, packed by the host's own FastScan lists.
+    private static BlockInvertedLists randomLists(SplittableRandom r) {
+        BlockInvertedLists l = new BlockInvertedLists(NLIST, M2);
+        byte[] flat = new byte[N * M2 / 2];
+        r.nextBytes(flat);
+        long[] ids = new long[N];
+        for (int i = 0; i < N; i++) {
+            ids[i] = i;
+            l.append(r.nextInt(NLIST), flat, i, 1, ids, i);
+        }
+        return l;
     }
 
     @TearDown(Level.Trial)

@@ -49,7 +49,7 @@ final class OpenClFastScanListScanner implements FastScanListScanner {
         }
         int nq = KernelChecks.checkProbes(probes, nprobe, lists.listCount(), biases == null ? -1 : biases.length, k);
         int tableBytes = lists.m2() * FastScanKernels.KSUB;
-        checkArguments(luts, tables, nprobe, nq, tableBytes, k, outKeys, outIds);
+        KernelChecks.checkFastScanBatch(luts, tables, nprobe, nq, tableBytes, k, outKeys, outIds);
         if (nq == 0) return;
         long maxQueryKeys = 0;
         for (int q = 0; q < nq; q++) maxQueryKeys = Math.max(maxQueryKeys, FastScanSlots.keysOf(lists, probes, nprobe, q));
@@ -140,21 +140,5 @@ final class OpenClFastScanListScanner implements FastScanListScanner {
     // The requested group size, shrunk to what the compiled kernel allows.
     private static int groupSize(ClRuntime rt, cl_kernel kernel, int wanted) {
         return (int) Math.max(1, Math.min(wanted, rt.maxWorkGroup(kernel)));
-    }
-
-    private static void checkArguments(byte[] luts, int tables, int nprobe, int nq, int tableBytes, int k,
-                                       int[] outKeys, long[] outIds) {
-        if (tables != 1 && tables != nprobe) {
-            throw new IllegalArgumentException("tables per query must be 1 or nprobe (" + nprobe + "), got " + tables);
-        }
-        long need = (long) nq * tables * tableBytes;
-        if (luts.length != need) {
-            throw new IllegalArgumentException("lookup tables have " + luts.length + " bytes, expected nq*tables*m2*16 = "
-                    + need);
-        }
-        if (outKeys.length < (long) nq * k || outIds.length < (long) nq * k) {
-            throw new IllegalArgumentException("outputs hold " + Math.min(outKeys.length, outIds.length)
-                    + " entries, need nq*k = " + (long) nq * k);
-        }
     }
 }
