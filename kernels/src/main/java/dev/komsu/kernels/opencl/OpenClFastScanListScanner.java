@@ -31,8 +31,16 @@ final class OpenClFastScanListScanner implements FastScanListScanner {
     private final OpenClOptions options;
     private final boolean workGroupShape;
     private final FastScanListScanner cpu;
+    private final long maxKeyBytes;
 
     OpenClFastScanListScanner(OpenClBackend backend, OpenClOptions options, boolean workGroupShape, FastScanListScanner cpu) {
+        this(backend, options, workGroupShape, cpu, MAX_KEY_BYTES);
+    }
+
+    /** With a smaller {@code maxKeyBytes}, so tests can force batches into several chunks. */
+    OpenClFastScanListScanner(OpenClBackend backend, OpenClOptions options, boolean workGroupShape, FastScanListScanner cpu,
+                              long maxKeyBytes) {
+        this.maxKeyBytes = maxKeyBytes;
         this.backend = Objects.requireNonNull(backend, "backend");
         this.options = Objects.requireNonNull(options, "options");
         this.workGroupShape = workGroupShape;
@@ -56,7 +64,7 @@ final class OpenClFastScanListScanner implements FastScanListScanner {
         long maxAlloc = backend.device().maxAllocBytes();
         boolean fits = k <= options.maxDeviceK()
                 && DeviceBlockLists.largestBuffer(lists) <= maxAlloc
-                && maxQueryKeys * Short.BYTES <= Math.min(MAX_KEY_BYTES, maxAlloc)
+                && maxQueryKeys * Short.BYTES <= Math.min(maxKeyBytes, maxAlloc)
                 && (!workGroupShape || localBytes(tableBytes, options.listWorkGroupSize()) <= backend.device().localMemBytes());
         backend.onDevice("fastScanLists", fits, (rt, resident) -> {
             if (DeviceBlockLists.hostBytes(lists) < options.residentMinBytes()) {
@@ -82,7 +90,7 @@ final class OpenClFastScanListScanner implements FastScanListScanner {
         return Math.max(tableBytes, HIST_BINS * Integer.BYTES + (long) wg * (2 * Integer.BYTES + Long.BYTES) + 4 * Integer.BYTES);
     }
 
-    // Streams the queries in chunks whose keys fit MAX_KEY_BYTES.
+    // Streams the queries in chunks whose keys fit maxKeyBytes.
     private void search(ClRuntime rt, DeviceBlockLists dl, BlockCodeLists lists, byte[] luts, int tables, int[] biases,
                         int[] probes, int nprobe, int k, int nq, int[] outKeys, long[] outIds) {
         int tableBytes = lists.m2() * FastScanKernels.KSUB;
@@ -92,7 +100,7 @@ final class OpenClFastScanListScanner implements FastScanListScanner {
             long keys = 0;
             while (q1 < nq) {
                 long add = FastScanSlots.keysOf(lists, probes, nprobe, q1);
-                if (q1 > q0 && (keys + add) * Short.BYTES > MAX_KEY_BYTES) break;
+                if (q1 > q0 && (keys + add) * Short.BYTES > maxKeyBytes) break;
                 keys += add;
                 q1++;
             }

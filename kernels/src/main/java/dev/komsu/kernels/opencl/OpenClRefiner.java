@@ -31,9 +31,17 @@ final class OpenClRefiner implements Refiner {
     private final boolean workGroupShape;
     private final RefineSummation summation;
     private final Refiner cpu;
+    private final long maxChunkBytes;
 
     OpenClRefiner(OpenClBackend backend, OpenClOptions options, boolean workGroupShape, RefineSummation summation,
                   Refiner cpu) {
+        this(backend, options, workGroupShape, summation, cpu, MAX_CHUNK_BYTES);
+    }
+
+    /** With a smaller {@code maxChunkBytes}, so tests can force batches into several chunks. */
+    OpenClRefiner(OpenClBackend backend, OpenClOptions options, boolean workGroupShape, RefineSummation summation,
+                  Refiner cpu, long maxChunkBytes) {
+        this.maxChunkBytes = maxChunkBytes;
         this.backend = Objects.requireNonNull(backend, "backend");
         this.options = Objects.requireNonNull(options, "options");
         this.workGroupShape = workGroupShape;
@@ -80,7 +88,7 @@ final class OpenClRefiner implements Refiner {
         int d = base.cols;
         int ip = metric == Metric.INNER_PRODUCT ? 1 : 0;
         long perQuery = (long) d * Float.BYTES + (long) kIn * Long.BYTES + (long) k * (Float.BYTES + Long.BYTES);
-        int chunk = (int) Math.max(1, Math.min(nq, MAX_CHUNK_BYTES / perQuery));
+        int chunk = (int) Math.max(1, Math.min(nq, maxChunkBytes / perQuery));
         String defines = "-DLANES=" + summation.lanes() + " -DFUSED=" + (summation.fused() ? 1 : 0);
         float[] keys = new float[chunk * k];
         long[] ids = new long[chunk * k];

@@ -9,7 +9,9 @@ import dev.komsu.kernels.FastScanKernels;
 import dev.komsu.kernels.FastScanListScanner;
 import dev.komsu.kernels.Metric;
 import dev.komsu.kernels.QuantizedTopK;
+import dev.komsu.kernels.cpu.CpuFastScanListScanner;
 import dev.komsu.kernels.cpu.ScalarBackend;
+import dev.komsu.kernels.cpu.ScalarFastScan;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.Map;
@@ -37,9 +39,12 @@ class OpenClFastScanListScannerTest {
     void open() {
         device = OpenClTestDevices.requireDevice();
         for (OpenClOptions.Shape shape : new OpenClOptions.Shape[] {OpenClOptions.Shape.WORK_GROUP, OpenClOptions.Shape.PER_ITEM}) {
-            backends.put(shape, new OpenClBackend(device, new ScalarBackend(), true,
-                    OpenClOptions.defaults().withShape(shape).withWorkGroupSizes(64, 32).withResidentMinBytes(0)));
+            backends.put(shape, new OpenClBackend(device, new ScalarBackend(), true, options(shape)));
         }
+    }
+
+    private static OpenClOptions options(OpenClOptions.Shape shape) {
+        return OpenClOptions.defaults().withShape(shape).withWorkGroupSizes(64, 32).withResidentMinBytes(0);
     }
 
     @AfterAll
@@ -49,6 +54,11 @@ class OpenClFastScanListScannerTest {
 
     private void assertMatchesReference(OpenClOptions.Shape shape, FastScanFixture.Lists lists, byte[] luts, int tables,
                                         int[] biases, int[] probes, int nprobe, int k) {
+        assertMatchesReference(shape, backends.get(shape).fastScanLists(), lists, luts, tables, biases, probes, nprobe, k);
+    }
+
+    private void assertMatchesReference(OpenClOptions.Shape shape, FastScanListScanner scanner, FastScanFixture.Lists lists,
+                                        byte[] luts, int tables, int[] biases, int[] probes, int nprobe, int k) {
         OpenClBackend b = backends.get(shape);
         int fallbacks = b.stats().fallbacks();
         int nq = probes.length / nprobe;
@@ -57,7 +67,7 @@ class OpenClFastScanListScannerTest {
         FastScanFixture.reference(lists, luts, tables, biases, probes, nprobe, k, expectedKeys, expectedIds);
         int[] keys = new int[nq * k];
         long[] ids = new long[nq * k];
-        b.fastScanLists().scan(lists, luts, tables, biases, probes, nprobe, k, keys, ids, Metric.L2);
+        scanner.scan(lists, luts, tables, biases, probes, nprobe, k, keys, ids, Metric.L2);
         assertEquals(fallbacks, b.stats().fallbacks(), "the device answered, not the CPU");
         assertArrayEquals(expectedKeys, keys, "keys");
         assertArrayEquals(expectedIds, ids, "ids");
@@ -129,6 +139,21 @@ class OpenClFastScanListScannerTest {
             assertEquals(-1L, ids[43], "query 0 has 43 candidates");
             assertEquals(QuantizedTopK.EMPTY, keys[60]);
             assertTrue(Arrays.stream(ids, 60, 180).allMatch(id -> id == -1L), "queries 1 and 2 probe nothing");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(names = {"WORK_GROUP", "PER_ITEM"})
+    void batchesAboveTheKeyBufferRunInChunksWithTheSameResults(OpenClOptions.Shape shape) {
+        // a query scans at most 5 lists of 256 padded keys (2.5 KiB): 4 KiB chunks hold 1-3 queries
+        FastScanListScanner chunked = new OpenClFastScanListScanner(backends.get(shape), options(shape),
+                shape == OpenClOptions.Shape.WORK_GROUP, new CpuFastScanListScanner(ScalarFastScan.INSTANCE), 4 << 10);
+        try (FastScanFixture.Lists lists = FastScanFixture.lists(8, RAGGED, 91)) {
+            int nprobe = 5;
+            int nq = 11;
+            int[] probes = FastScanFixture.probes(nq, nprobe, RAGGED.length, 92);
+            byte[] luts = FastScanFixture.luts(nq * nprobe, 8, 256, 93);
+            assertMatchesReference(shape, chunked, lists, luts, nprobe, FastScanFixture.biases(nq * nprobe, 94), probes, nprobe, 6);
         }
     }
 

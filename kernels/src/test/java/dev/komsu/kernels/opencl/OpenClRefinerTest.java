@@ -10,6 +10,7 @@ import dev.komsu.kernels.FloatMatrix;
 import dev.komsu.kernels.Metric;
 import dev.komsu.kernels.Neighbors;
 import dev.komsu.kernels.PqKernels;
+import dev.komsu.kernels.Refiner;
 import dev.komsu.kernels.VectorLists;
 import dev.komsu.kernels.cpu.CpuBackend;
 import dev.komsu.kernels.cpu.ScalarBackend;
@@ -29,6 +30,9 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class OpenClRefinerTest {
+    private static final OpenClOptions WORK_GROUP = OpenClOptions.defaults().withShape(OpenClOptions.Shape.WORK_GROUP)
+            .withWorkGroupSizes(64, 32).withResidentMinBytes(0);
+    private static final OpenClOptions PER_ITEM = OpenClOptions.defaults().withShape(OpenClOptions.Shape.PER_ITEM);
     private OpenClDevice device;
     private CpuBackend cpu;
     private OpenClBackend workGroup;
@@ -63,9 +67,8 @@ class OpenClRefinerTest {
     void open() {
         device = OpenClTestDevices.requireDevice();
         cpu = new CpuBackend(1);
-        workGroup = new OpenClBackend(device, cpu, false, OpenClOptions.defaults()
-                .withShape(OpenClOptions.Shape.WORK_GROUP).withWorkGroupSizes(64, 32).withResidentMinBytes(0));
-        perItem = new OpenClBackend(device, cpu, false, OpenClOptions.defaults().withShape(OpenClOptions.Shape.PER_ITEM));
+        workGroup = new OpenClBackend(device, cpu, false, WORK_GROUP);
+        perItem = new OpenClBackend(device, cpu, false, PER_ITEM);
     }
 
     @AfterAll
@@ -99,10 +102,15 @@ class OpenClRefinerTest {
 
     private void assertMatchesCpu(ComputeBackend reference, OpenClBackend b, int d, int nq, int kIn, int k, Metric metric,
                                   long seed) {
+        assertMatchesCpu(reference, b, b.refiner(), d, nq, kIn, k, metric, seed);
+    }
+
+    private void assertMatchesCpu(ComputeBackend reference, OpenClBackend b, Refiner refiner, int d, int nq, int kIn, int k,
+                                  Metric metric, long seed) {
         try (FloatMatrix base = OpenClBackendTest.random(700, d, seed); FloatMatrix q = OpenClBackendTest.random(nq, d, seed + 1)) {
             long[] cand = candidates(nq, kIn, base.rows(), seed + 2);
             int fallbacks = b.stats().fallbacks();
-            Neighbors got = b.refiner().refine(q, base, cand, kIn, k, metric);
+            Neighbors got = refiner.refine(q, base, cand, kIn, k, metric);
             assertEquals(fallbacks, b.stats().fallbacks(), "the device answered, not the CPU");
             assertSame(reference.refiner().refine(q, base, cand, kIn, k, metric), got);
         }
@@ -127,6 +135,15 @@ class OpenClRefinerTest {
             assertArrayEquals(new long[] {-1, -1, -1, 3, -1, -1}, n.labels());
             assertEquals(Float.NEGATIVE_INFINITY, n.distances()[0]);
         }
+    }
+
+    @ParameterizedTest
+    @EnumSource(names = {"WORK_GROUP", "PER_ITEM"})
+    void batchesAboveTheChunkSizeRunInChunksWithTheSameResults(OpenClOptions.Shape shape) {
+        // d=33, kIn=40, k=8: 548 bytes of queries, candidates and results per query, 2 per chunk
+        Refiner chunked = new OpenClRefiner(backend(shape), shape == OpenClOptions.Shape.WORK_GROUP ? WORK_GROUP : PER_ITEM,
+                shape == OpenClOptions.Shape.WORK_GROUP, RefineSummation.of(cpu.pq()), cpu.refiner(), 1200);
+        assertMatchesCpu(cpu, backend(shape), chunked, 33, 7, 40, 8, Metric.INNER_PRODUCT, 44);
     }
 
     @Test
