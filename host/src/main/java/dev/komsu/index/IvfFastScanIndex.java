@@ -4,12 +4,10 @@ import dev.komsu.Index;
 import dev.komsu.ProgressListener;
 import dev.komsu.SearchParams;
 import dev.komsu.kernels.ComputeBackend;
-import dev.komsu.kernels.FastScanKernels;
 import dev.komsu.kernels.FloatMatrix;
 import dev.komsu.kernels.LutQuantizer;
 import dev.komsu.kernels.Metric;
 import dev.komsu.kernels.Neighbors;
-import dev.komsu.kernels.QuantizedTopK;
 import dev.komsu.quant.KMeans;
 import dev.komsu.quant.KMeansParams;
 import dev.komsu.quant.ProductQuantizer;
@@ -22,13 +20,14 @@ import java.util.Objects;
  * coarse quantiser, a 4-bit product quantiser, and block inverted lists in faiss's layout.
  *
  * <p>Search follows faiss: per query, the float PQ lookup table is quantised to uint8
- * ({@link LutQuantizer}), the probed lists are visited in increasing list number (faiss's
- * search_implem_12 order, which decides ties), 16-bit distances are kept by a
- * {@link QuantizedTopK}, and converted back to float as {@code key / a + b}. Without residuals
- * (faiss's default for this index) one table serves all lists; with residuals and L2, faiss's
- * precomputed tables give one table per probed list and the coarse distance is the bias.
- * Inner product is not supported yet. Search is thread-safe (queries of a batch run in parallel
- * on the common fork-join pool); add is not concurrent with search.
+ * ({@link LutQuantizer}); the backend's batched scan ({@link ComputeBackend#fastScanLists()})
+ * visits the probed lists in increasing list number (faiss's search_implem_12 order, which
+ * decides ties) and keeps 16-bit distances as a {@link dev.komsu.kernels.QuantizedTopK} does;
+ * they are converted back to float as {@code key / a + b}. Without residuals (faiss's default
+ * for this index) one table serves all lists; with residuals and L2, faiss's precomputed tables
+ * give one table per probed list and the coarse distance is the bias. Inner product is not
+ * supported yet. Search is thread-safe (chunks of a batch run in parallel on the backend's
+ * threads); add is not concurrent with search.
  */
 public final class IvfFastScanIndex implements Index {
     private final int dim;
@@ -209,108 +208,62 @@ public final class IvfFastScanIndex implements Index {
         Neighbors coarse = quantizer.search(queries, nprobe);
         int nq = coarse.nq();
         Neighbors out = Neighbors.empty(nq, k, metric);
-        int tablesPerQuery = byResidual ? nprobe : 1;
-        int batch = Math.max(1, MAX_TABLES_PER_BATCH / tablesPerQuery);
-        int batches = (nq + batch - 1) / batch;
-        // batches of queries run in parallel; each writes only its own result rows
-        backend.forEachQuery(batches, b -> new BatchSearch(queries, coarse, b * batch,
-                Math.min(nq, (b + 1) * batch), k, nprobe).run(out));
+        int chunk = FastScanChunks.size(nq, byResidual ? nprobe : 1);
+        // the batched FastScan scan runs on the caller's thread: chunks run in parallel, each
+        // writing only its own result rows
+        QueryChunks.parallel(backend, nq, chunk, (from, count) -> searchChunk(queries, coarse, from, count, k, out));
         return out;
     }
 
-    /** Lookup tables of one batch at most (256 x M2 x 16 bytes: 512 KB at M=128), so they stay in cache. */
-    private static final int MAX_TABLES_PER_BATCH = 256;
-
     /**
-     * One batch of queries, scanned list by list like faiss's search_implem_12: all (query,
-     * list) pairs sorted by list, so a list's codes are read from cache by every query of the
-     * batch that probes it, and each query still visits its lists in increasing list number
-     * (the order that decides faiss's ties).
+     * Queries {@code [from, from + count)}: uint8 tables as faiss builds them (one per query
+     * without residuals; with residuals and L2, one per probed list from the precomputed table
+     * with the coarse distances folded into uint16 biases), then the backend's batched scan,
+     * which visits each query's lists in increasing list number as faiss's search_implem_12.
      */
-    private final class BatchSearch {
-        private final int m = pq.m();
-        private final int m2 = FastScanPacking.m2(m);
-        private final int ks = pq.ksub();
-        private final int from;
-        private final int to;
-        private final int nprobe;
-        private final Neighbors coarse;
-        private final byte[][] lut8;
-        private final int[][] bias16;
-        private final LutQuantizer.Scale[] scales;
-        private final QuantizedTopK[] heaps;
-
-        BatchSearch(FloatMatrix queries, Neighbors coarse, int from, int to, int k, int nprobe) {
-            this.from = from;
-            this.to = to;
-            this.nprobe = nprobe;
-            this.coarse = coarse;
-            int n = to - from;
-            this.lut8 = new byte[n][];
-            this.bias16 = new int[n][];
-            this.scales = new LutQuantizer.Scale[n];
-            this.heaps = new QuantizedTopK[n];
-            float[] lut = new float[(byResidual ? nprobe : 1) * m * ks];
-            float[] ip = new float[m * ks];
-            float[] row = new float[m * ks];
+    private void searchChunk(FloatMatrix queries, Neighbors coarse, int from, int count, int k, Neighbors out) {
+        int m = pq.m();
+        int m2 = FastScanPacking.m2(m);
+        int ks = pq.ksub();
+        int nprobe = coarse.k();
+        int tables = byResidual ? nprobe : 1;
+        byte[] luts = new byte[count * tables * m2 * ks];
+        int[] biases = byResidual ? new int[count * nprobe] : null;
+        LutQuantizer.Scale[] scales = new LutQuantizer.Scale[count];
+        float[] lut = new float[tables * m * ks];
+        if (byResidual) {
+            int tab = m * ks;
+            float[] ip = new float[tab];
+            float[] row = new float[tab];
             float[] bias = new float[nprobe];
-            for (int b = 0; b < n; b++) {
-                float[] q = queries.row(from + b);
-                heaps[b] = new QuantizedTopK(k);
-                if (byResidual) {
-                    lut8[b] = new byte[nprobe * m2 * ks];
-                    bias16[b] = new int[nprobe];
-                    pq.lookupTable(q, Metric.INNER_PRODUCT, backend.pq(), ip);
-                    int tab = m * ks;
-                    for (int p = 0; p < nprobe; p++) {
-                        long list = coarse.label(from + b, p);
-                        if (list < 0) {
-                            Arrays.fill(lut, p * tab, (p + 1) * tab, Float.NaN); // ignored by the quantisation
-                            bias[p] = Float.NaN;
-                        } else {
-                            backend.pq().madd(tab, precomputed, (int) list * tab, -2.0f, ip, row);
-                            System.arraycopy(row, 0, lut, p * tab, tab);
-                            bias[p] = coarse.distance(from + b, p);
-                        }
-                    }
-                    scales[b] = LutQuantizer.quantizeWithBias(lut, bias, nprobe, m, ks, m2, lut8[b], bias16[b]);
-                } else {
-                    lut8[b] = new byte[m2 * ks];
-                    pq.lookupTable(q, Metric.L2, backend.pq(), lut);
-                    scales[b] = LutQuantizer.quantize(lut, m, ks, m2, lut8[b], 0);
-                }
-            }
-        }
-
-        void run(Neighbors out) {
-            int n = to - from;
-            long[] pairs = new long[n * nprobe];
-            int count = 0;
-            for (int b = 0; b < n; b++) {
+            byte[] lut8 = new byte[nprobe * m2 * ks];
+            int[] bias16 = new int[nprobe];
+            for (int b = 0; b < count; b++) {
+                int q = from + b;
+                pq.lookupTable(queries.row(q), Metric.INNER_PRODUCT, backend.pq(), ip);
                 for (int p = 0; p < nprobe; p++) {
-                    long list = coarse.label(from + b, p);
-                    if (list >= 0) pairs[count++] = list << 32 | ((long) b * nprobe + p);
+                    long list = coarse.label(q, p);
+                    if (list < 0) {
+                        Arrays.fill(lut, p * tab, (p + 1) * tab, Float.NaN); // ignored by the quantisation
+                        bias[p] = Float.NaN;
+                    } else {
+                        backend.pq().madd(tab, precomputed, (int) list * tab, -2.0f, ip, row);
+                        System.arraycopy(row, 0, lut, p * tab, tab);
+                        bias[p] = coarse.distance(q, p);
+                    }
                 }
+                scales[b] = LutQuantizer.quantizeWithBias(lut, bias, nprobe, m, ks, m2, lut8, bias16);
+                System.arraycopy(lut8, 0, luts, b * lut8.length, lut8.length);
+                System.arraycopy(bias16, 0, biases, b * nprobe, nprobe);
             }
-            Arrays.sort(pairs, 0, count);
-            FastScanKernels kernels = backend.fastScan();
-            byte[] table = byResidual ? new byte[m2 * ks] : null;
-            for (int i = 0; i < count; i++) {
-                int list = (int) (pairs[i] >>> 32);
-                long size = lists.size(list);
-                if (size == 0) continue;
-                int bp = (int) pairs[i];
-                int b = bp / nprobe;
-                int p = bp % nprobe;
-                if (byResidual) System.arraycopy(lut8[b], p * m2 * ks, table, 0, m2 * ks);
-                kernels.scan(lists.codes(list), 0, size, m2, byResidual ? table : lut8[b], byResidual ? bias16[b][p] : 0,
-                        lists.ids(list), 0, heaps[b]);
-            }
-            for (int b = 0; b < n; b++) {
-                heaps[b].drainTo(scales[b].a(), scales[b].b(), metric.emptyDistance(), out.distances(), out.labels(),
-                        (from + b) * out.k());
+        } else {
+            for (int b = 0; b < count; b++) {
+                pq.lookupTable(queries.row(from + b), Metric.L2, backend.pq(), lut);
+                scales[b] = LutQuantizer.quantize(lut, m, ks, m2, luts, b * m2 * ks);
             }
         }
+        FastScanChunks.scan(backend, lists, luts, tables, biases, QueryChunks.probes(coarse, from, count), nprobe, k,
+                scales, metric, out, from);
     }
 
     @Override

@@ -7,6 +7,7 @@ import dev.komsu.kernels.FloatMatrix;
 import dev.komsu.kernels.Metric;
 import dev.komsu.kernels.Neighbors;
 import dev.komsu.kernels.PqKernels;
+import dev.komsu.kernels.PqListScanner;
 import dev.komsu.kernels.TopK;
 import dev.komsu.quant.ProductQuantizer;
 import dev.komsu.quant.TrainingSample;
@@ -112,46 +113,71 @@ public final class PqCodec implements IvfCodec {
         return dev.komsu.kernels.Backends.defaultCpu().pq();
     }
 
+    /** Lookup tables of one chunk of queries at most (32 MiB: 512 queries at M=64, 8 bits). */
+    private static final long TABLE_BYTES_PER_CHUNK = 32L << 20;
+
     @Override
     public Neighbors scan(ComputeBackend backend, FloatMatrix queries, InvertedLists lists, FloatMatrix centroids,
                           Neighbors coarse, int k, Metric metric, SearchParams params) {
+        if (metric == Metric.L2 && byResidual) {
+            float[] pre = usePrecomputedTable ? precomputedTable(centroids, backend.pq()) : null;
+            if (pre == null) return scanResidualTables(backend, queries, lists, centroids, coarse, k);
+            // ||q-c-r||^2 = coarse distance + pre[list] - 2 <q, r>
+            return scanBatched(backend, queries, lists, coarse, k, metric, Metric.INNER_PRODUCT, pre, true);
+        }
+        // inner product by residual: <q, c> (the coarse distance) + <q, r>; no residual: one table per query
+        return scanBatched(backend, queries, lists, coarse, k, metric, metric, null, byResidual);
+    }
+
+    /**
+     * One table per query ({@code tableMetric}), combined with the list's row of
+     * {@code listTables} (when not null) as {@code listTables - 2 * table}, plus the coarse
+     * distance when {@code coarseBias}: the backend's batched scan, per chunk of queries.
+     */
+    private Neighbors scanBatched(ComputeBackend backend, FloatMatrix queries, InvertedLists lists, Neighbors coarse,
+                                  int k, Metric metric, Metric tableMetric, float[] listTables, boolean coarseBias) {
+        int nq = Math.toIntExact(queries.rows());
+        int nprobe = coarse.k();
+        PqListScanner scanner = backend.pqLists();
+        Neighbors out = Neighbors.empty(nq, k, metric);
+        int chunk = QueryChunks.size(nq, (long) pq.m() * pq.ksub() * Float.BYTES, TABLE_BYTES_PER_CHUNK);
+        // the batched scan is parallel inside: chunks run one after the other
+        QueryChunks.sequential(nq, chunk, (from, count) -> {
+            try (FloatMatrix tables = pq.lookupTables(queries.rowRange(from, count), tableMetric, scanner)) {
+                float[] biases = coarseBias ? QueryChunks.coarseDistances(coarse, from, count) : null;
+                Neighbors part = scanner.scanPq(lists, pq.m(), pq.nbits(), tables, listTables, -2f,
+                        QueryChunks.probes(coarse, from, count), biases, nprobe, k, metric);
+                QueryChunks.copyInto(part, out, from);
+            }
+        });
+        return out;
+    }
+
+    /**
+     * L2 by residual without precomputed tables (they would exceed 2 GiB, or are switched
+     * off): a table of the residual {@code q - c} per (query, list), on the host's threads.
+     */
+    private Neighbors scanResidualTables(ComputeBackend backend, FloatMatrix queries, InvertedLists lists,
+                                         FloatMatrix centroids, Neighbors coarse, int k) {
         PqKernels kern = backend.pq();
         int nq = Math.toIntExact(queries.rows());
         int nprobe = coarse.k();
-        int tableSize = pq.m() * pq.ksub();
-        boolean l2 = metric == Metric.L2;
-        float[] pre = l2 && byResidual && usePrecomputedTable ? precomputedTable(centroids, kern) : null;
-        Neighbors out = Neighbors.empty(nq, k, metric);
+        Neighbors out = Neighbors.empty(nq, k, Metric.L2);
         backend.forEachQuery(nq, i -> {
             float[] q = queries.row(i);
-            float[] lut = new float[tableSize];
-            float[] queryTable = null;
-            if (pre != null) {
-                queryTable = new float[tableSize];
-                pq.lookupTable(q, Metric.INNER_PRODUCT, kern, queryTable);
-            } else if (!(l2 && byResidual)) {
-                pq.lookupTable(q, metric, kern, lut);
-            }
-            float[] residual = l2 && byResidual && pre == null ? new float[q.length] : null;
+            float[] lut = new float[pq.m() * pq.ksub()];
+            float[] residual = new float[q.length];
             TopK heap = new TopK(k);
             for (int p = 0; p < nprobe; p++) {
                 int list = (int) coarse.label(i, p);
                 if (list < 0 || lists.size(list) == 0) continue;
-                float bias = 0f;
-                if (pre != null) {
-                    kern.madd(tableSize, pre, list * tableSize, -2f, queryTable, lut);
-                    bias = coarse.distance(i, p);
-                } else if (residual != null) {
-                    System.arraycopy(q, 0, residual, 0, q.length);
-                    Residuals.subtract(residual, centroids, list);
-                    pq.lookupTable(residual, Metric.L2, kern, lut);
-                } else if (byResidual) {
-                    bias = coarse.distance(i, p); // inner product: <q, c> + <q, r>
-                }
-                kern.scanCodes(lists.codes(list), lists.ids(list), lists.size(list), pq.m(), pq.nbits(), lut, bias,
-                        metric, heap);
+                System.arraycopy(q, 0, residual, 0, q.length);
+                Residuals.subtract(residual, centroids, list);
+                pq.lookupTable(residual, Metric.L2, kern, lut);
+                kern.scanCodes(lists.codes(list), lists.ids(list), lists.size(list), pq.m(), pq.nbits(), lut, 0f,
+                        Metric.L2, heap);
             }
-            heap.drainTo(metric, out.distances(), out.labels(), i * k);
+            heap.drainTo(Metric.L2, out.distances(), out.labels(), i * k);
         });
         return out;
     }

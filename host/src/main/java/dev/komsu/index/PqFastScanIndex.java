@@ -4,12 +4,10 @@ import dev.komsu.Index;
 import dev.komsu.ProgressListener;
 import dev.komsu.SearchParams;
 import dev.komsu.kernels.ComputeBackend;
-import dev.komsu.kernels.FastScanKernels;
 import dev.komsu.kernels.FloatMatrix;
 import dev.komsu.kernels.LutQuantizer;
 import dev.komsu.kernels.Metric;
 import dev.komsu.kernels.Neighbors;
-import dev.komsu.kernels.QuantizedTopK;
 import dev.komsu.quant.ProductQuantizer;
 import java.lang.foreign.MemorySegment;
 import java.util.Objects;
@@ -119,15 +117,17 @@ public final class PqFastScanIndex implements Index {
         int m = pq.m();
         int m2 = FastScanPacking.m2(m);
         int ks = pq.ksub();
-        FastScanKernels kernels = backend.fastScan();
-        backend.forEachQuery(nq, i -> {
+        // the batched FastScan scan runs on the caller's thread: chunks run in parallel
+        QueryChunks.parallel(backend, nq, FastScanChunks.size(nq, 1), (from, count) -> {
             float[] lut = new float[m * ks];
-            byte[] lut8 = new byte[m2 * ks];
-            pq.lookupTable(queries.row(i), Metric.L2, backend.pq(), lut);
-            LutQuantizer.Scale scale = LutQuantizer.quantizePerColumn(lut, m, ks, m2, lut8, 0);
-            QuantizedTopK heap = new QuantizedTopK(k);
-            kernels.scan(codes.codes(0), 0, codes.size(0), m2, lut8, 0, codes.ids(0), 0, heap);
-            heap.drainTo(scale.a(), scale.b(), metric.emptyDistance(), out.distances(), out.labels(), i * k);
+            byte[] luts = new byte[count * m2 * ks];
+            LutQuantizer.Scale[] scales = new LutQuantizer.Scale[count];
+            for (int b = 0; b < count; b++) {
+                pq.lookupTable(queries.row(from + b), Metric.L2, backend.pq(), lut);
+                scales[b] = LutQuantizer.quantizePerColumn(lut, m, ks, m2, luts, b * m2 * ks);
+            }
+            // one list, probed once by every query
+            FastScanChunks.scan(backend, codes, luts, 1, null, new int[count], 1, k, scales, metric, out, from);
         });
         return out;
     }

@@ -6,8 +6,8 @@ import dev.komsu.kernels.ComputeBackend;
 import dev.komsu.kernels.FloatMatrix;
 import dev.komsu.kernels.Metric;
 import dev.komsu.kernels.Neighbors;
-import dev.komsu.kernels.PqKernels;
-import dev.komsu.kernels.TopK;
+import dev.komsu.kernels.Refiner;
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -107,26 +107,22 @@ public final class RefineFlatIndex implements Index {
         int kBase = (int) Math.min(Math.max(kb, k), Integer.MAX_VALUE - 8);
         Neighbors candidates = base.search(queries, kBase, params);
         Metric metric = metric();
-        PqKernels kern = refine.backend().pq();
-        FloatMatrix vectors = refine.vectors();
         int nq = candidates.nq();
         Neighbors out = Neighbors.empty(nq, k, metric);
-        refine.backend().forEachQuery(nq, i -> {
-            float[] q = queries.row(i);
-            long[] rows = new long[kBase];
-            int n = 0;
-            for (int j = 0; j < kBase; j++) {
-                long id = candidates.label(i, j);
-                if (id >= 0) rows[n++] = id;
-            }
-            float[] exact = new float[n];
-            kern.gatherDistances(q, vectors, rows, n, metric, exact);
-            TopK heap = new TopK(k);
-            for (int j = 0; j < n; j++) heap.offer(metric.toKey(exact[j]), rows[j]);
-            heap.drainTo(metric, out.distances(), out.labels(), i * k);
+        Refiner refiner = refine.backend().refiner();
+        int chunk = QueryChunks.size(nq, (long) kBase * Long.BYTES, CANDIDATE_BYTES_PER_CHUNK);
+        // the batched refine is parallel inside: chunks run one after the other
+        QueryChunks.sequential(nq, chunk, (from, count) -> {
+            long[] rows = chunk >= nq ? candidates.labels()
+                    : Arrays.copyOfRange(candidates.labels(), from * kBase, (from + count) * kBase);
+            QueryChunks.copyInto(refiner.refine(queries.rowRange(from, count), refine.vectors(), rows, kBase, k, metric),
+                    out, from);
         });
         return out;
     }
+
+    /** Candidate ids of one refine call at most (16 MiB), so a huge kFactor does not double a batch's memory. */
+    private static final long CANDIDATE_BYTES_PER_CHUNK = 16L << 20;
 
     @Override
     public float[] reconstruct(long id) {

@@ -5,8 +5,7 @@ import dev.komsu.kernels.ComputeBackend;
 import dev.komsu.kernels.FloatMatrix;
 import dev.komsu.kernels.Metric;
 import dev.komsu.kernels.Neighbors;
-import dev.komsu.kernels.PqKernels;
-import dev.komsu.kernels.TopK;
+import dev.komsu.kernels.PqListScanner;
 import dev.komsu.quant.ScalarQuantizer;
 import dev.komsu.quant.TrainingSample;
 import java.lang.foreign.MemorySegment;
@@ -80,33 +79,25 @@ public final class Sq8Codec implements IvfCodec {
         }
     }
 
+    /** Queries per call of the batched scan: bounds the chunk's probes and results, not a cache size. */
+    private static final int QUERIES_PER_CHUNK = 4096;
+
     @Override
     public Neighbors scan(ComputeBackend backend, FloatMatrix queries, InvertedLists lists, FloatMatrix centroids,
                           Neighbors coarse, int k, Metric metric, SearchParams params) {
-        PqKernels kern = backend.pq();
         int nq = Math.toIntExact(queries.rows());
         int nprobe = coarse.k();
-        float[] vmin = sq.vmin();
-        float[] vdiff = sq.vdiff();
+        // L2 by residual compares q - c with the decoded residuals; inner product adds <q, c> instead
         boolean residualQuery = byResidual && metric == Metric.L2;
+        boolean coarseBias = byResidual && !residualQuery;
+        PqListScanner scanner = backend.pqLists();
         Neighbors out = Neighbors.empty(nq, k, metric);
-        backend.forEachQuery(nq, i -> {
-            float[] q = queries.row(i);
-            float[] r = residualQuery ? new float[q.length] : q;
-            TopK heap = new TopK(k);
-            for (int p = 0; p < nprobe; p++) {
-                int list = (int) coarse.label(i, p);
-                if (list < 0 || lists.size(list) == 0) continue;
-                float bias = 0f;
-                if (residualQuery) {
-                    System.arraycopy(q, 0, r, 0, q.length);
-                    Residuals.subtract(r, centroids, list);
-                } else if (byResidual) {
-                    bias = coarse.distance(i, p);
-                }
-                kern.scanSq8(lists.codes(list), lists.ids(list), lists.size(list), r, vmin, vdiff, bias, metric, heap);
-            }
-            heap.drainTo(metric, out.distances(), out.labels(), i * k);
+        // the batched scan is parallel inside: chunks run one after the other
+        QueryChunks.sequential(nq, QUERIES_PER_CHUNK, (from, count) -> {
+            float[] biases = coarseBias ? QueryChunks.coarseDistances(coarse, from, count) : null;
+            Neighbors part = scanner.scanSq8(lists, queries.rowRange(from, count), residualQuery ? centroids : null,
+                    sq.vmin(), sq.vdiff(), QueryChunks.probes(coarse, from, count), biases, nprobe, k, metric);
+            QueryChunks.copyInto(part, out, from);
         });
         return out;
     }

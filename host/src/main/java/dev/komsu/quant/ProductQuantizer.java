@@ -5,6 +5,7 @@ import dev.komsu.kernels.ComputeBackend;
 import dev.komsu.kernels.FloatMatrix;
 import dev.komsu.kernels.Metric;
 import dev.komsu.kernels.PqKernels;
+import dev.komsu.kernels.PqListScanner;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Objects;
@@ -146,6 +147,15 @@ public final class ProductQuantizer {
     public void lookupTable(float[] query, Metric metric, PqKernels kernels, float[] out) {
         checkTrained();
         kernels.lookupTable(query, centroidsT, m, ksub, dsub, metric, out);
+    }
+
+    /**
+     * The lookup tables of a batch of queries (row q: {@link #lookupTable} of query q) from the
+     * backend's batched form; the caller closes the result.
+     */
+    public FloatMatrix lookupTables(FloatMatrix queries, Metric metric, PqListScanner scanner) {
+        checkTrained();
+        return scanner.lookupTables(queries, centroidsT, m, ksub, dsub, metric);
     }
 
     /**

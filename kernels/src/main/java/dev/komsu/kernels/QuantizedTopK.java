@@ -61,13 +61,26 @@ public final class QuantizedTopK {
      */
     public void drainTo(float a, float b, float emptyDistance, float[] distances, long[] labels, int offset) {
         sortInPlace();
-        float oneA = 1f / a;
-        for (int j = 0; j < k; j++) {
-            boolean empty = ids[j] < 0;
-            labels[offset + j] = empty ? -1L : ids[j];
-            distances[offset + j] = empty ? emptyDistance : keys[j] * oneA + b;
-        }
+        toDistances(keys, ids, 0, k, a, b, emptyDistance, distances, labels, offset);
         clear();
+    }
+
+    /**
+     * Converts {@code count} raw entries ({@code keys}/{@code ids} from {@code from}, as
+     * {@link #drainRaw} or a batched FastScan writes them) to float distances with faiss's
+     * formula {@code key * (1/a) + b}; entries with a negative id become label -1 with
+     * {@code emptyDistance}. The one place this conversion is written, so every path that
+     * produces FastScan results gives the same bits.
+     */
+    public static void toDistances(int[] keys, long[] ids, int from, int count, float a, float b, float emptyDistance,
+                                   float[] distances, long[] labels, int offset) {
+        float oneA = 1f / a;
+        for (int j = 0; j < count; j++) {
+            long id = ids[from + j];
+            boolean empty = id < 0;
+            labels[offset + j] = empty ? -1L : id;
+            distances[offset + j] = empty ? emptyDistance : keys[from + j] * oneA + b;
+        }
     }
 
     /** The raw uint16 keys and ids best first (empty slots: 65535 and -1); empties the collector. */

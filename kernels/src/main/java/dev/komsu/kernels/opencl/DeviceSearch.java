@@ -46,6 +46,10 @@ final class DeviceSearch {
         return block;
     }
 
+    ClRuntime runtime() {
+        return rt;
+    }
+
     /** True for the GPU-shaped work-group kernels, false for the per-work-item CPU-device ones. */
     boolean workGroupShape() {
         return workGroupShape;
