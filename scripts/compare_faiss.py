@@ -34,6 +34,7 @@ import numpy as np
 def build_info():
     return {"faiss_version": faiss.__version__,
             "compile_options": faiss.get_compile_options().strip(),
+            "origin": os.path.dirname(os.path.abspath(faiss.__file__)),
             "numpy_version": np.__version__}
 
 

@@ -1,15 +1,11 @@
 package dev.komsu.index;
 
-import dev.komsu.Index;
-import dev.komsu.ProgressListener;
 import dev.komsu.SearchParams;
 import dev.komsu.kernels.ComputeBackend;
 import dev.komsu.kernels.FloatMatrix;
 import dev.komsu.kernels.LutQuantizer;
 import dev.komsu.kernels.Metric;
 import dev.komsu.kernels.Neighbors;
-import dev.komsu.quant.KMeans;
-import dev.komsu.quant.KMeansParams;
 import dev.komsu.quant.ProductQuantizer;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
@@ -32,19 +28,11 @@ import java.util.Objects;
  * k-means is spherical for inner product, as faiss's IVF. Search is thread-safe (chunks of a
  * batch run in parallel on the backend's threads); add is not concurrent with search.
  */
-public final class IvfFastScanIndex implements Index {
-    private final int dim;
-    private final int nlist;
-    private final Metric metric;
-    private final FlatIndex quantizer;
+public final class IvfFastScanIndex extends AbstractIvfIndex {
     private final ProductQuantizer pq;
     private final BlockInvertedLists lists;
     private final boolean byResidual;
-    private final ComputeBackend backend;
-    private KMeansParams kmeansParams;
-    private ProgressListener progress = ProgressListener.NONE;
     private float[] precomputed; // by-residual L2 only: nlist x M x 16, faiss's precomputed_table
-    private long ntotal;
 
     /** An empty, untrained index; {@code byResidual} false is faiss's default for this type. */
     public IvfFastScanIndex(int dim, int nlist, int m, Metric metric, boolean byResidual, ComputeBackend backend) {
@@ -55,55 +43,19 @@ public final class IvfFastScanIndex implements Index {
     /** An index from parts, e.g. read from a file. */
     public IvfFastScanIndex(FlatIndex quantizer, int nlist, ProductQuantizer pq, BlockInvertedLists lists,
                             boolean byResidual, long ntotal) {
-        this.quantizer = Objects.requireNonNull(quantizer, "quantizer");
+        // faiss's Level1Quantizer: 10 iterations (IndexIVFPQFastScan is an IndexIVF), spherical for inner product
+        super("IVF FastScan", quantizer, nlist, ntotal,
+                IvfIndex.IVF_KMEANS_DEFAULTS.withSpherical(quantizer.metric() == Metric.INNER_PRODUCT));
         this.pq = Objects.requireNonNull(pq, "pq");
         this.lists = Objects.requireNonNull(lists, "lists");
-        this.dim = quantizer.dim();
-        this.metric = quantizer.metric();
-        this.backend = quantizer.backend();
-        if (nlist <= 0) throw new IllegalArgumentException("nlist must be > 0, got " + nlist);
-        this.nlist = nlist;
         this.byResidual = byResidual;
-        this.ntotal = ntotal;
-        this.kmeansParams = IvfIndex.IVF_KMEANS_DEFAULTS.withSpherical(metric == Metric.INNER_PRODUCT);
         if (pq.nbits() != 4) throw new IllegalArgumentException("FastScan needs a 4-bit PQ, got nbits=" + pq.nbits());
-        if (pq.dim() != dim) throw new IllegalArgumentException("PQ dimension " + pq.dim() + " != index dimension " + dim);
+        if (pq.dim() != dim()) throw new IllegalArgumentException("PQ dimension " + pq.dim() + " != index dimension " + dim());
         if (lists.nlist() != nlist || lists.m() != pq.m()) {
             throw new IllegalArgumentException("lists (" + lists.nlist() + " lists, M=" + lists.m()
                     + ") do not match nlist=" + nlist + ", M=" + pq.m());
         }
         if (isTrained()) precompute();
-    }
-
-    public void setKMeansParams(KMeansParams params) {
-        this.kmeansParams = Objects.requireNonNull(params, "params");
-    }
-
-    public void setProgressListener(ProgressListener listener) {
-        this.progress = Objects.requireNonNull(listener, "listener");
-    }
-
-    @Override
-    public int dim() {
-        return dim;
-    }
-
-    @Override
-    public Metric metric() {
-        return metric;
-    }
-
-    @Override
-    public long ntotal() {
-        return ntotal;
-    }
-
-    public int nlist() {
-        return nlist;
-    }
-
-    public FlatIndex quantizer() {
-        return quantizer;
     }
 
     public ProductQuantizer pq() {
@@ -119,26 +71,14 @@ public final class IvfFastScanIndex implements Index {
     }
 
     @Override
-    public boolean isTrained() {
-        return quantizer.ntotal() == nlist && pq.isTrained();
+    boolean isCodecTrained() {
+        return pq.isTrained();
     }
 
     @Override
-    public void train(FloatMatrix xs) {
-        InputChecks.checkVectors("training vectors", xs, dim);
-        KMeans.Result result = new KMeans(nlist, kmeansParams, backend).train(xs, metric, progress);
-        try (FloatMatrix centroids = result.centroids()) {
-            quantizer.reset(centroids);
-        }
-        PqCodec.trainQuantizer(pq, byResidual, xs, this::assign, quantizer.vectors(), backend, progress);
+    void trainCodes(FloatMatrix xs) {
+        PqCodec.trainQuantizer(pq, byResidual, xs, this::assign, quantizer().vectors(), backend(), progress());
         precompute();
-    }
-
-    private int[] assign(FloatMatrix xs) {
-        Neighbors nearest = quantizer.search(xs, 1);
-        int[] out = new int[Math.toIntExact(xs.rows())];
-        for (int i = 0; i < out.length; i++) out[i] = (int) nearest.label(i, 0);
-        return out;
     }
 
     /**
@@ -147,31 +87,22 @@ public final class IvfFastScanIndex implements Index {
      * + table - 2 <x_m, r_mj>. faiss builds it for L2 only: by-residual inner product needs none.
      */
     private void precompute() {
-        if (perProbeTables()) this.precomputed = PqCodec.precomputedTable(pq, quantizer.vectors(), backend.pq());
+        if (perProbeTables()) this.precomputed = PqCodec.precomputedTable(pq, quantizer().vectors(), backend().pq());
     }
 
     @Override
-    public void add(FloatMatrix xs) {
-        addWithIds(xs, null);
-    }
-
-    @Override
-    public void addWithIds(FloatMatrix xs, long[] ids) {
-        InputChecks.checkVectors("added vectors", xs, dim);
-        if (ids != null) InputChecks.checkIds(xs, ids);
-        if (!isTrained()) throw new IllegalStateException("the IVF FastScan index must be trained before vectors are added");
-        int n = Math.toIntExact(xs.rows());
-        int[] assign = assign(xs);
+    void addAssigned(FloatMatrix xs, int[] assign, long[] ids, long firstId) {
+        int n = assign.length;
         int codeSize = pq.codeSize();
         byte[] codes = new byte[n * codeSize];
         MemorySegment codeSeg = MemorySegment.ofArray(codes);
-        float[] row = new float[dim];
+        float[] row = new float[dim()];
         float[] table = new float[pq.m() * pq.ksub()];
-        FloatMatrix centroids = quantizer.vectors();
+        FloatMatrix centroids = quantizer().vectors();
         for (int i = 0; i < n; i++) {
             xs.copyRow(i, row, 0);
             if (byResidual) Residuals.subtract(row, centroids, assign[i]);
-            pq.encode(row, backend.pq(), table, codeSeg, (long) i * codeSize);
+            pq.encode(row, backend().pq(), table, codeSeg, (long) i * codeSize);
         }
         // faiss adds list by list in input order (a stable sort by list number)
         Integer[] order = new Integer[n];
@@ -185,34 +116,28 @@ public final class IvfFastScanIndex implements Index {
             while (i1 < n && assign[order[i1]] == list) {
                 int src = order[i1];
                 System.arraycopy(codes, src * codeSize, listCodes, (i1 - i0) * codeSize, codeSize);
-                listIds[i1 - i0] = ids == null ? ntotal + src : ids[src];
+                listIds[i1 - i0] = ids == null ? firstId + src : ids[src];
                 i1++;
             }
             lists.append(list, listCodes, 0, i1 - i0, listIds, 0);
             i0 = i1;
         }
-        ntotal += n;
     }
 
     @Override
-    public Neighbors search(FloatMatrix queries, int k, SearchParams params) {
-        InputChecks.checkK(k);
-        InputChecks.checkVectors("queries", queries, dim);
-        if (!isTrained()) throw new IllegalStateException("the IVF FastScan index is not trained");
-        int nprobe = Math.min(params.nprobe(), nlist);
-        Neighbors coarse = quantizer.search(queries, nprobe);
+    Neighbors scan(FloatMatrix queries, Neighbors coarse, int k, SearchParams params) {
         int nq = coarse.nq();
-        Neighbors out = Neighbors.empty(nq, k, metric);
-        int chunk = FastScanChunks.size(nq, perProbeTables() ? nprobe : 1);
+        Neighbors out = Neighbors.empty(nq, k, metric());
+        int chunk = FastScanChunks.size(nq, perProbeTables() ? coarse.k() : 1);
         // the batched FastScan scan runs on the caller's thread: chunks run in parallel, each
         // writing only its own result rows
-        QueryChunks.parallel(backend, nq, chunk, (from, count) -> searchChunk(queries, coarse, from, count, k, out));
+        QueryChunks.parallel(backend(), nq, chunk, (from, count) -> searchChunk(queries, coarse, from, count, k, out));
         return out;
     }
 
     /** faiss's lut_is_3d: by residual with L2, one table per (query, probed list). */
     private boolean perProbeTables() {
-        return byResidual && metric == Metric.L2;
+        return byResidual && metric() == Metric.L2;
     }
 
     /**
@@ -242,14 +167,14 @@ public final class IvfFastScanIndex implements Index {
             int[] bias16 = new int[nprobe];
             for (int b = 0; b < count; b++) {
                 int q = from + b;
-                pq.lookupTable(queries.row(q), Metric.INNER_PRODUCT, backend.pq(), ip);
+                pq.lookupTable(queries.row(q), Metric.INNER_PRODUCT, backend().pq(), ip);
                 for (int p = 0; p < nprobe; p++) {
                     long list = coarse.label(q, p);
                     if (list < 0) {
                         Arrays.fill(lut, p * tab, (p + 1) * tab, Float.NaN); // ignored by the quantisation
                         bias[p] = Float.NaN;
                     } else {
-                        backend.pq().madd(tab, precomputed, (int) list * tab, -2.0f, ip, row);
+                        backend().pq().madd(tab, precomputed, (int) list * tab, -2.0f, ip, row);
                         System.arraycopy(row, 0, lut, p * tab, tab);
                         bias[p] = coarse.distance(q, p);
                     }
@@ -264,61 +189,47 @@ public final class IvfFastScanIndex implements Index {
             int[] bias16 = new int[nprobe];
             for (int b = 0; b < count; b++) {
                 int q = from + b;
-                pq.lookupTable(queries.row(q), metric, backend.pq(), lut);
+                pq.lookupTable(queries.row(q), metric(), backend().pq(), lut);
                 for (int p = 0; p < nprobe; p++) bias[p] = coarse.label(q, p) < 0 ? Float.NaN : coarse.distance(q, p);
                 scales[b] = LutQuantizer.quantizeSharedWithBias(lut, bias, nprobe, m, ks, m2, luts, b * m2 * ks, bias16);
                 System.arraycopy(bias16, 0, biases, b * nprobe, nprobe);
             }
         } else {
             for (int b = 0; b < count; b++) {
-                pq.lookupTable(queries.row(from + b), metric, backend.pq(), lut);
+                pq.lookupTable(queries.row(from + b), metric(), backend().pq(), lut);
                 scales[b] = LutQuantizer.quantize(lut, m, ks, m2, luts, b * m2 * ks);
             }
         }
-        FastScanChunks.scan(backend, lists, luts, tables, biases, QueryChunks.probes(coarse, from, count), nprobe, k,
-                scales, metric, out, from);
+        FastScanChunks.scan(backend(), lists, luts, tables, biases, QueryChunks.probes(coarse, from, count), nprobe, k,
+                scales, metric(), out, from);
     }
 
     @Override
-    public float[] reconstruct(long id) {
-        try (FloatMatrix one = reconstructN(id, 1)) {
-            return one.row(0);
-        }
+    long listSize(int list) {
+        return lists.size(list);
     }
 
-    /** Like faiss's IndexIVF::reconstruct_n without a direct map: one pass over all lists. */
     @Override
-    public FloatMatrix reconstructN(long from, long n) {
-        if (from < 0 || n < 0) throw new IllegalArgumentException("bad range: from=" + from + ", n=" + n);
-        FloatMatrix out = FloatMatrix.allocate(n, dim);
-        float[] row = new float[dim];
-        FloatMatrix centroids = quantizer.vectors();
-        for (int l = 0; l < nlist; l++) {
-            long size = lists.size(l);
-            for (long j = 0; j < size; j++) {
-                long id = lists.id(l, j);
-                if (id < from || id >= from + n) continue;
-                pq.decode(MemorySegment.ofArray(lists.flatCode(l, j)), 0, row, 0);
-                if (byResidual) Residuals.add(row, centroids, l);
-                out.setRow(id - from, row, 0);
-            }
-        }
-        return out;
+    long listId(int list, long offset) {
+        return lists.id(list, offset);
+    }
+
+    @Override
+    void decode(int list, long offset, FloatMatrix centroids, float[] row) {
+        pq.decode(MemorySegment.ofArray(lists.flatCode(list, offset)), 0, row, 0);
+        if (byResidual) Residuals.add(row, centroids, list);
     }
 
     @Override
     public String describe() {
-        long max = 0;
-        for (int l = 0; l < nlist; l++) max = Math.max(max, lists.size(l));
-        return "IVF" + nlist + ",PQ" + pq.m() + "x4fs d=" + dim + " metric=" + metric + " ntotal=" + ntotal
-                + " nlist=" + nlist + " by-residual=" + byResidual + " largest-list=" + max
-                + " kernel=" + backend.fastScan().name()
-                + " memory=" + (lists.memoryBytes() + (long) nlist * dim * Float.BYTES) + " bytes";
+        return "IVF" + nlist() + ",PQ" + pq.m() + "x4fs d=" + dim() + " metric=" + metric() + " ntotal=" + ntotal()
+                + " nlist=" + nlist() + " by-residual=" + byResidual + " largest-list=" + largestList()
+                + " kernel=" + backend().fastScan().name()
+                + " memory=" + (lists.memoryBytes() + centroidBytes()) + " bytes";
     }
 
     @Override
-    public void close() {
+    void closeLists() {
         lists.close();
-        quantizer.close();
     }
 }

@@ -118,8 +118,12 @@ public final class PqCodec implements IvfCodec {
         return dev.komsu.kernels.Backends.defaultCpu().pq();
     }
 
-    /** Lookup tables of one chunk of queries at most (32 MiB: 512 queries at M=64, 8 bits). */
-    private static final long TABLE_BYTES_PER_CHUNK = 32L << 20;
+    /**
+     * Lookup tables of one chunk of queries at most (4 MiB: 256 queries at M=16, 64 at M=64,
+     * 8 bits), chosen (not measured: this machine was too loaded to time it) so that the tables
+     * the batched lookup writes are likely still in cache when the scan reads them back.
+     */
+    private static final long TABLE_BYTES_PER_CHUNK = 4L << 20;
 
     @Override
     public Neighbors scan(ComputeBackend backend, FloatMatrix queries, InvertedLists lists, FloatMatrix centroids,

@@ -58,4 +58,44 @@ public final class KernelChecks {
         }
         return probes.length / nprobe;
     }
+
+    /**
+     * Checks the arguments of a batched refine ({@link Refiner#refine}) and returns the batch's
+     * query count.
+     */
+    public static int checkRefine(FloatMatrix queries, FloatMatrix base, long[] candidates, int kIn, int k) {
+        checkK(k);
+        if (kIn <= 0) throw new IllegalArgumentException("kIn must be > 0, got " + kIn);
+        checkSameDim("queries", base.cols(), queries.cols());
+        if (candidates.length != queries.rows() * kIn) {
+            throw new IllegalArgumentException("candidates has " + candidates.length + " entries, expected nq*kIn = "
+                    + queries.rows() + "*" + kIn);
+        }
+        for (long c : candidates) {
+            if (c < -1 || c >= base.rows()) {
+                throw new IllegalArgumentException("candidate row " + c + " out of range [0, " + base.rows() + ")");
+            }
+        }
+        return Math.toIntExact(queries.rows());
+    }
+
+    /**
+     * Checks the tables and outputs of a batched FastScan ({@link FastScanListScanner#scan}) of
+     * {@code nq} queries whose tables have {@code tableBytes} bytes each.
+     */
+    public static void checkFastScanBatch(byte[] luts, int tables, int nprobe, int nq, int tableBytes, int k,
+                                          int[] outKeys, long[] outIds) {
+        if (tables != 1 && tables != nprobe) {
+            throw new IllegalArgumentException("tables per query must be 1 or nprobe (" + nprobe + "), got " + tables);
+        }
+        long need = (long) nq * tables * tableBytes;
+        if (luts.length != need) {
+            throw new IllegalArgumentException("lookup tables have " + luts.length + " bytes, expected nq*tables*m2*16 = "
+                    + need);
+        }
+        if (outKeys.length < (long) nq * k || outIds.length < (long) nq * k) {
+            throw new IllegalArgumentException("outputs hold " + Math.min(outKeys.length, outIds.length)
+                    + " entries, need nq*k = " + (long) nq * k);
+        }
+    }
 }

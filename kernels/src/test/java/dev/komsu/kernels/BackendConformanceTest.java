@@ -158,7 +158,7 @@ public abstract class BackendConformanceTest {
     }
 
     /** Bit-for-bit equality of two results (labels and the bits of every distance). */
-    protected static void assertSame(Neighbors expected, Neighbors actual) {
+    public static void assertSame(Neighbors expected, Neighbors actual) {
         assertArrayEquals(expected.labels(), actual.labels(), "labels");
         int[] e = new int[expected.distances().length];
         int[] a = new int[actual.distances().length];
@@ -327,9 +327,13 @@ public abstract class BackendConformanceTest {
 
     /** Ids equal wherever the reference's neighbouring distances are distinct; distances close. */
     protected void assertMatches(Neighbors expected, Neighbors actual, Metric metric) {
+        assertMatches(expected, actual, metric, relativeTolerance());
+    }
+
+    /** {@link #assertMatches(Neighbors, Neighbors, Metric)} with relative tolerance {@code tol}. */
+    public static void assertMatches(Neighbors expected, Neighbors actual, Metric metric, double tol) {
         assertEquals(expected.nq(), actual.nq(), "nq");
         assertEquals(expected.k(), actual.k(), "k");
-        double tol = relativeTolerance();
         for (int i = 0; i < expected.nq(); i++) {
             for (int j = 0; j < expected.k(); j++) {
                 float e = expected.distance(i, j);

@@ -372,52 +372,53 @@ public abstract class QuantizedScanConformanceTest {
 
     // ---------------------------------------------------------------- references (per query)
 
-    private static Neighbors referencePq(PqKernels kern, CodeLists lists, int m, int nbits, FloatMatrix tables,
-                                         float[] listTables, float scale, int[] probes, float[] biases, int nprobe,
-                                         int k, Metric metric) {
+    /** One probed list of query q, scanned into that query's heap. */
+    @FunctionalInterface
+    private interface ProbeScan {
+        void scan(int q, int list, float bias, TopK heap);
+    }
+
+    /** The per-query loop of an IVF scan: one {@link TopK} per query over its probes (-1 skipped). */
+    private static Neighbors perQuery(int[] probes, float[] biases, int nprobe, int k, Metric metric, ProbeScan scan) {
         int nq = probes.length / nprobe;
-        int tableSize = m << nbits;
         Neighbors out = Neighbors.empty(nq, k, metric);
         for (int q = 0; q < nq; q++) {
             TopK heap = new TopK(k);
             for (int p = 0; p < nprobe; p++) {
                 int list = probes[q * nprobe + p];
-                if (list < 0) continue;
-                float[] table = tables.row(q);
-                if (listTables != null) {
-                    float[] combined = new float[tableSize];
-                    kern.madd(tableSize, listTables, list * tableSize, scale, table, combined);
-                    table = combined;
-                }
-                float bias = biases == null ? 0f : biases[q * nprobe + p];
-                kern.scanCodes(lists.codes(list), lists.ids(list), lists.size(list), m, nbits, table, bias, metric, heap);
+                if (list >= 0) scan.scan(q, list, biases == null ? 0f : biases[q * nprobe + p], heap);
             }
             heap.drainTo(metric, out.distances(), out.labels(), q * k);
         }
         return out;
     }
 
+    private static Neighbors referencePq(PqKernels kern, CodeLists lists, int m, int nbits, FloatMatrix tables,
+                                         float[] listTables, float scale, int[] probes, float[] biases, int nprobe,
+                                         int k, Metric metric) {
+        int tableSize = m << nbits;
+        return perQuery(probes, biases, nprobe, k, metric, (q, list, bias, heap) -> {
+            float[] table = tables.row(q);
+            if (listTables != null) {
+                float[] combined = new float[tableSize];
+                kern.madd(tableSize, listTables, list * tableSize, scale, table, combined);
+                table = combined;
+            }
+            kern.scanCodes(lists.codes(list), lists.ids(list), lists.size(list), m, nbits, table, bias, metric, heap);
+        });
+    }
+
     private static Neighbors referenceSq8(PqKernels kern, CodeLists lists, FloatMatrix queries, FloatMatrix centroids,
                                           float[] vmin, float[] vdiff, int[] probes, float[] biases, int nprobe, int k,
                                           Metric metric) {
-        int nq = probes.length / nprobe;
-        Neighbors out = Neighbors.empty(nq, k, metric);
-        for (int q = 0; q < nq; q++) {
-            TopK heap = new TopK(k);
-            for (int p = 0; p < nprobe; p++) {
-                int list = probes[q * nprobe + p];
-                if (list < 0) continue;
-                float[] query = queries.row(q);
-                if (centroids != null) {
-                    float[] c = centroids.row(list);
-                    for (int i = 0; i < query.length; i++) query[i] -= c[i];
-                }
-                float bias = biases == null ? 0f : biases[q * nprobe + p];
-                kern.scanSq8(lists.codes(list), lists.ids(list), lists.size(list), query, vmin, vdiff, bias, metric, heap);
+        return perQuery(probes, biases, nprobe, k, metric, (q, list, bias, heap) -> {
+            float[] query = queries.row(q);
+            if (centroids != null) {
+                float[] c = centroids.row(list);
+                for (int i = 0; i < query.length; i++) query[i] -= c[i];
             }
-            heap.drainTo(metric, out.distances(), out.labels(), q * k);
-        }
-        return out;
+            kern.scanSq8(lists.codes(list), lists.ids(list), lists.size(list), query, vmin, vdiff, bias, metric, heap);
+        });
     }
 
     private static Neighbors referenceRefine(PqKernels kern, FloatMatrix queries, FloatMatrix base, long[] candidates,
@@ -506,120 +507,30 @@ public abstract class QuantizedScanConformanceTest {
         }
     }
 
-    /** Bit-for-bit equality of two results (labels and the bits of every distance). */
-    protected static void assertSame(Neighbors expected, Neighbors actual) {
-        assertArrayEquals(expected.labels(), actual.labels(), "labels");
-        int[] e = new int[expected.distances().length];
-        int[] a = new int[actual.distances().length];
-        for (int i = 0; i < e.length; i++) e[i] = Float.floatToIntBits(expected.distances()[i]);
-        for (int i = 0; i < a.length; i++) a[i] = Float.floatToIntBits(actual.distances()[i]);
-        assertArrayEquals(e, a, "distance bits");
+    private void assertMatches(Neighbors expected, Neighbors actual, Metric metric) {
+        BackendConformanceTest.assertMatches(expected, actual, metric, relativeTolerance());
     }
 
-    /** Ids equal wherever the reference's neighbouring distances are distinct; distances close. */
-    protected void assertMatches(Neighbors expected, Neighbors actual, Metric metric) {
-        assertEquals(expected.nq(), actual.nq(), "nq");
-        assertEquals(expected.k(), actual.k(), "k");
-        double tol = relativeTolerance();
-        for (int i = 0; i < expected.nq(); i++) {
-            for (int j = 0; j < expected.k(); j++) {
-                float e = expected.distance(i, j);
-                float a = actual.distance(i, j);
-                String where = "q=" + i + " rank=" + j + " (" + metric + ")";
-                if (Float.isInfinite(e)) {
-                    assertEquals(e, a, "empty slot distance " + where);
-                    assertEquals(-1L, actual.label(i, j), "empty slot label " + where);
-                    continue;
-                }
-                assertClose(e, a, "distance " + where);
-                double scale = Math.max(1.0, Math.abs(e));
-                boolean distinct = (j == 0 || Math.abs(expected.distance(i, j - 1) - e) > 2 * tol * scale)
-                        && (j == expected.k() - 1 || Math.abs(expected.distance(i, j + 1) - e) > 2 * tol * scale);
-                if (distinct) assertEquals(expected.label(i, j), actual.label(i, j), "label " + where);
-            }
-        }
+    private static void assertSame(Neighbors expected, Neighbors actual) {
+        BackendConformanceTest.assertSame(expected, actual);
     }
 
-    /** Lists of random fixed-size codes with distinct ids; ragged sizes, every fourth list empty. */
-    public static final class TestCodeLists implements CodeLists, AutoCloseable {
+    /**
+     * Random lists for the batched scans: ragged sizes up to {@code maxSize} with every fourth
+     * list empty, or, with {@code copies}, every list holding the same {@code maxSize} codes (so
+     * equal distances appear in every list and the visiting order decides ties); random code
+     * bytes (any bytes are valid PQ, SQ8 and FastScan codes) and distinct ids
+     * {@code idBase + step * (list * 1000 + i)}.
+     */
+    private abstract static class RandomLists implements AutoCloseable {
         private final Arena arena = Arena.ofShared();
-        private final int codeSize;
         private final MemorySegment[] codes;
         private final MemorySegment[] ids;
         private final long[] sizes;
 
-        public TestCodeLists(int nlist, int codeSize, int maxSize, long seed) {
+        RandomLists(int nlist, int maxSize, long seed, boolean copies, long idBase, long step,
+                    java.util.function.LongUnaryOperator codeBytes) {
             SplittableRandom r = new SplittableRandom(seed);
-            this.codeSize = codeSize;
-            codes = new MemorySegment[nlist];
-            ids = new MemorySegment[nlist];
-            sizes = new long[nlist];
-            for (int l = 0; l < nlist; l++) {
-                int size = l % 4 == 2 ? 0 : r.nextInt(maxSize + 1);
-                sizes[l] = size;
-                codes[l] = arena.allocate((long) size * codeSize);
-                ids[l] = arena.allocate(size * 8L, 8);
-                for (long i = 0; i < (long) size * codeSize; i++) codes[l].set(ValueLayout.JAVA_BYTE, i, (byte) r.nextInt(256));
-                for (int i = 0; i < size; i++) ids[l].setAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, i, 5000 + 11L * (l * 1000 + i));
-            }
-        }
-
-        int firstEmptyList() {
-            for (int l = 0; l < sizes.length; l++) if (sizes[l] == 0) return l;
-            throw new IllegalStateException("no empty list");
-        }
-
-        @Override
-        public int listCount() {
-            return sizes.length;
-        }
-
-        @Override
-        public int codeSize() {
-            return codeSize;
-        }
-
-        @Override
-        public long size(int list) {
-            return sizes[list];
-        }
-
-        @Override
-        public MemorySegment codes(int list) {
-            return codes[list];
-        }
-
-        @Override
-        public MemorySegment ids(int list) {
-            return ids[list];
-        }
-
-        @Override
-        public void close() {
-            arena.close();
-        }
-    }
-
-    /** FastScan block lists of random codes (any bytes are valid codes), ragged sizes, every fourth list empty. */
-    public static final class TestBlockLists implements BlockCodeLists, AutoCloseable {
-        private final Arena arena = Arena.ofShared();
-        private final int m2;
-        private final MemorySegment[] codes;
-        private final MemorySegment[] ids;
-        private final long[] sizes;
-
-        public TestBlockLists(int nlist, int m2, int maxSize, long seed) {
-            this(nlist, m2, maxSize, seed, false);
-        }
-
-        /**
-         * With {@code copies}, every list holds the same {@code maxSize} codes (ids still
-         * distinct), so equal distances appear in every list and the visiting order decides
-         * which of them a {@link QuantizedTopK} keeps.
-         */
-        public TestBlockLists(int nlist, int m2, int maxSize, long seed, boolean copies) {
-            SplittableRandom r = new SplittableRandom(seed);
-            this.m2 = m2;
             codes = new MemorySegment[nlist];
             ids = new MemorySegment[nlist];
             sizes = new long[nlist];
@@ -627,11 +538,11 @@ public abstract class QuantizedScanConformanceTest {
                 int size = copies ? maxSize : l % 4 == 2 ? 0 : r.nextInt(maxSize + 1);
                 if (copies) r = new SplittableRandom(seed);
                 sizes[l] = size;
-                long bytes = (size + 31L) / 32 * 16L * m2;
+                long bytes = codeBytes.applyAsLong(size);
                 codes[l] = arena.allocate(bytes);
                 ids[l] = arena.allocate(size * 8L, 8);
                 for (long i = 0; i < bytes; i++) codes[l].set(ValueLayout.JAVA_BYTE, i, (byte) r.nextInt(256));
-                for (int i = 0; i < size; i++) ids[l].setAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, i, 9000 + 13L * (l * 1000 + i));
+                for (int i = 0; i < size; i++) ids[l].setAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, i, idBase + step * (l * 1000L + i));
             }
         }
 
@@ -640,27 +551,18 @@ public abstract class QuantizedScanConformanceTest {
             throw new IllegalStateException("no empty list");
         }
 
-        @Override
         public int listCount() {
             return sizes.length;
         }
 
-        @Override
-        public int m2() {
-            return m2;
-        }
-
-        @Override
         public long size(int list) {
             return sizes[list];
         }
 
-        @Override
         public MemorySegment codes(int list) {
             return codes[list];
         }
 
-        @Override
         public MemorySegment ids(int list) {
             return ids[list];
         }
@@ -668,6 +570,40 @@ public abstract class QuantizedScanConformanceTest {
         @Override
         public void close() {
             arena.close();
+        }
+    }
+
+    /** Lists of {@code codeSize}-byte codes (PQ, SQ8); ids 5000 + 11 * (list * 1000 + i). */
+    public static final class TestCodeLists extends RandomLists implements CodeLists {
+        private final int codeSize;
+
+        public TestCodeLists(int nlist, int codeSize, int maxSize, long seed) {
+            super(nlist, maxSize, seed, false, 5000, 11, size -> size * codeSize);
+            this.codeSize = codeSize;
+        }
+
+        @Override
+        public int codeSize() {
+            return codeSize;
+        }
+    }
+
+    /** FastScan block lists ({@code m2} sub-quantisers, 32-vector blocks); ids 9000 + 13 * (list * 1000 + i). */
+    public static final class TestBlockLists extends RandomLists implements BlockCodeLists {
+        private final int m2;
+
+        public TestBlockLists(int nlist, int m2, int maxSize, long seed) {
+            this(nlist, m2, maxSize, seed, false);
+        }
+
+        public TestBlockLists(int nlist, int m2, int maxSize, long seed, boolean copies) {
+            super(nlist, maxSize, seed, copies, 9000, 13, size -> (size + 31) / 32 * 16L * m2);
+            this.m2 = m2;
+        }
+
+        @Override
+        public int m2() {
+            return m2;
         }
     }
 }

@@ -70,7 +70,10 @@ public final class FaissRunner {
     }
 
     private static String build(Map<String, Object> m) {
-        return "faiss " + m.get("faiss_version") + " " + m.get("compile_options") + " (Debian python3-faiss)";
+        Object origin = m.get("origin");
+        String from = origin == null || origin.toString().startsWith("/usr/lib/python3/")
+                ? "Debian python3-faiss" : "built from source, " + origin;
+        return "faiss " + m.get("faiss_version") + " " + m.get("compile_options") + " (" + from + ")";
     }
 
     /** Runs {@code cmd}, passing its stderr through, and parses every stdout line as JSON. */

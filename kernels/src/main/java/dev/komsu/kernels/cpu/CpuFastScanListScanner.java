@@ -29,7 +29,7 @@ public final class CpuFastScanListScanner implements FastScanListScanner {
         Objects.requireNonNull(metric, "metric");
         int nq = KernelChecks.checkProbes(probes, nprobe, lists.listCount(), biases == null ? -1 : biases.length, k);
         int tableBytes = lists.m2() * FastScanKernels.KSUB;
-        checkArguments(luts, tables, nprobe, nq, tableBytes, k, outKeys, outIds);
+        KernelChecks.checkFastScanBatch(luts, tables, nprobe, nq, tableBytes, k, outKeys, outIds);
         long[] pairs = new long[probes.length];
         int count = 0;
         for (int i = 0; i < probes.length; i++) {
@@ -60,22 +60,6 @@ public final class CpuFastScanListScanner implements FastScanListScanner {
             heaps[q].drainRaw(keys, ids);
             System.arraycopy(keys, 0, outKeys, q * k, k);
             System.arraycopy(ids, 0, outIds, q * k, k);
-        }
-    }
-
-    private static void checkArguments(byte[] luts, int tables, int nprobe, int nq, int tableBytes, int k,
-                                       int[] outKeys, long[] outIds) {
-        if (tables != 1 && tables != nprobe) {
-            throw new IllegalArgumentException("tables per query must be 1 or nprobe (" + nprobe + "), got " + tables);
-        }
-        long need = (long) nq * tables * tableBytes;
-        if (luts.length != need) {
-            throw new IllegalArgumentException("lookup tables have " + luts.length + " bytes, expected nq*tables*m2*16 = "
-                    + need);
-        }
-        if (outKeys.length < (long) nq * k || outIds.length < (long) nq * k) {
-            throw new IllegalArgumentException("outputs hold " + Math.min(outKeys.length, outIds.length)
-                    + " entries, need nq*k = " + (long) nq * k);
         }
     }
 }

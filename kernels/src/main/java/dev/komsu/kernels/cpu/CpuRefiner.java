@@ -20,19 +20,7 @@ public final class CpuRefiner implements Refiner {
 
     @Override
     public Neighbors refine(FloatMatrix queries, FloatMatrix base, long[] candidates, int kIn, int k, Metric metric) {
-        KernelChecks.checkK(k);
-        if (kIn <= 0) throw new IllegalArgumentException("kIn must be > 0, got " + kIn);
-        KernelChecks.checkSameDim("queries", base.cols(), queries.cols());
-        if (candidates.length != queries.rows() * kIn) {
-            throw new IllegalArgumentException("candidates has " + candidates.length + " entries, expected nq*kIn = "
-                    + queries.rows() + "*" + kIn);
-        }
-        for (long c : candidates) {
-            if (c < -1 || c >= base.rows()) {
-                throw new IllegalArgumentException("candidate row " + c + " out of range [0, " + base.rows() + ")");
-            }
-        }
-        int nq = Math.toIntExact(queries.rows());
+        int nq = KernelChecks.checkRefine(queries, base, candidates, kIn, k);
         PqKernels kern = backend.pq();
         Neighbors out = Neighbors.empty(nq, k, metric);
         backend.forEachQuery(nq, q -> {

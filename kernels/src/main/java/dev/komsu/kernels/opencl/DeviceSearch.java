@@ -46,6 +46,15 @@ final class DeviceSearch {
         return block;
     }
 
+    ClRuntime runtime() {
+        return rt;
+    }
+
+    /** True for the GPU-shaped work-group kernels, false for the per-work-item CPU-device ones. */
+    boolean workGroupShape() {
+        return workGroupShape;
+    }
+
     static int pow2AtLeast(int v) {
         return v <= 1 ? 1 : Integer.highestOneBit(v - 1) << 1;
     }
@@ -166,13 +175,13 @@ final class DeviceSearch {
 
     /** Launches partial top-k lists for queries [q0, q0+cq) and returns how many per query. */
     @FunctionalInterface
-    private interface PartialLaunch {
+    interface PartialLaunch {
         int launch(int q0, int cq, ClBuffer queries, ClBuffer partialKeys, ClBuffer partialIds);
     }
 
     // Streams the queries in chunks: upload, launch (parts partial lists per query, queries in
     // groups of align), merge the partial lists on the device, read back nq x k.
-    private void forChunks(FloatMatrix queries, int k, int parts, int align, Neighbors out, Metric metric,
+    void forChunks(FloatMatrix queries, int k, int parts, int align, Neighbors out, Metric metric,
                            PartialLaunch launch) {
         int nq = (int) queries.rows();
         int d = queries.cols();
@@ -227,18 +236,18 @@ final class DeviceSearch {
     }
 
     // The requested group size, shrunk to what the compiled kernel allows, in whole blocks.
-    private int groupSize(cl_kernel kernel, int wanted) {
+    int groupSize(cl_kernel kernel, int wanted) {
         long max = rt.maxWorkGroup(kernel);
         long wg = Math.min(wanted, max);
         if (wg >= block) wg -= wg % block;
         return (int) Math.max(1, wg);
     }
 
-    private static long ceilDiv(long a, long b) {
+    static long ceilDiv(long a, long b) {
         return (a + b - 1) / b;
     }
 
-    private static long clamp(long v, long max) {
+    static long clamp(long v, long max) {
         return Math.max(1, Math.min(v, Math.max(1, max)));
     }
 }

@@ -1,10 +1,12 @@
 package dev.komsu.kernels.opencl;
 
 import dev.komsu.kernels.ComputeBackend;
+import dev.komsu.kernels.FastScanListScanner;
 import dev.komsu.kernels.FloatMatrix;
 import dev.komsu.kernels.KernelChecks;
 import dev.komsu.kernels.Metric;
 import dev.komsu.kernels.Neighbors;
+import dev.komsu.kernels.Refiner;
 import dev.komsu.kernels.VectorLists;
 import java.lang.foreign.MemorySegment;
 import java.util.Objects;
@@ -162,6 +164,54 @@ public final class OpenClBackend implements ComputeBackend {
             ids[l] = lists.ids(l);
         }
         return HostFingerprint.of(vectors, ids, search.block());
+    }
+
+    /**
+     * Lookup tables and IVF-PQ / IVF-SQ8 scans on the device ({@code pq_tables.cl}, {@code scan_pq*.cl},
+     * {@code scan_sq8*.cl}); the fallback's CPU form where the device cannot.
+     */
+    @Override
+    public dev.komsu.kernels.PqListScanner pqLists() {
+        return new OpenClPqListScanner(this, options, search, new dev.komsu.kernels.cpu.CpuPqListScanner(fallback));
+    }
+
+    /** FastScan list scans on the device ({@code fastscan.cl}); the fallback's CPU form where the device cannot. */
+    @Override
+    public FastScanListScanner fastScanLists() {
+        return new OpenClFastScanListScanner(this, options, search.block() > 1, fallback.fastScanLists());
+    }
+
+    /** Refine on the device ({@code refine.cl}), summed as the fallback's CPU kernels sum; their CPU form where the device cannot. */
+    @Override
+    public Refiner refiner() {
+        return new OpenClRefiner(this, options, search.block() > 1, RefineSummation.of(fallback.pq()), fallback.refiner());
+    }
+
+    /** Device work of this package's batched operations, run under the backend's lock. */
+    interface DeviceWork<T> {
+        T run(ClRuntime rt, ResidentCache resident);
+    }
+
+    /**
+     * Runs {@code work} on the device when it {@code fits} and the device has not failed, under
+     * knn's failure policy: a device failure is logged once and the call answered by {@code cpu},
+     * as is every later call and every call that does not fit (counted as a fallback).
+     */
+    <T> T onDevice(String operation, boolean fits, DeviceWork<T> work, java.util.function.Supplier<T> cpu) {
+        checkOpen();
+        if (!failed && fits) {
+            synchronized (lock) {
+                try {
+                    checkOpen();
+                    injectFailureIfAsked();
+                    return work.run(runtime, resident);
+                } catch (CLException | OpenClException e) {
+                    deviceFailed(operation, e);
+                }
+            }
+        }
+        delegated();
+        return cpu.get();
     }
 
     /** Host-side per-query loops are CPU work: they run on the fallback CPU backend's threads. */

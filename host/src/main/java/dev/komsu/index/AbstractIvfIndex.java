@@ -1,0 +1,205 @@
+package dev.komsu.index;
+
+import dev.komsu.Index;
+import dev.komsu.ProgressListener;
+import dev.komsu.SearchParams;
+import dev.komsu.kernels.ComputeBackend;
+import dev.komsu.kernels.FloatMatrix;
+import dev.komsu.kernels.Metric;
+import dev.komsu.kernels.Neighbors;
+import dev.komsu.quant.KMeans;
+import dev.komsu.quant.KMeansParams;
+import java.util.Objects;
+
+/**
+ * What every inverted-file index shares (faiss's IndexIVF with its Level1Quantizer): a Flat
+ * coarse quantiser over {@code nlist} centroids trained by k-means, assignment of vectors to
+ * their nearest list, the probe search (nprobe clamped to nlist, as faiss does), the id
+ * bookkeeping of add, and reconstruction by one pass over the lists. Subclasses own their lists
+ * and say how codes are trained, stored, scanned and decoded.
+ */
+public abstract sealed class AbstractIvfIndex implements Index permits IvfIndex, IvfFastScanIndex {
+    private final String kind;
+    private final int dim;
+    private final int nlist;
+    private final Metric metric;
+    private final FlatIndex quantizer;
+    private final ComputeBackend backend;
+    private KMeansParams kmeansParams;
+    private ProgressListener progress = ProgressListener.NONE;
+    private long ntotal;
+
+    /** {@code kind} names the index in messages ("IVF", "IVF FastScan"). */
+    AbstractIvfIndex(String kind, FlatIndex quantizer, int nlist, long ntotal, KMeansParams kmeansParams) {
+        this.kind = kind;
+        this.quantizer = Objects.requireNonNull(quantizer, "quantizer");
+        this.dim = quantizer.dim();
+        this.metric = quantizer.metric();
+        this.backend = quantizer.backend();
+        this.nlist = checkNlist(nlist);
+        this.ntotal = ntotal;
+        this.kmeansParams = kmeansParams;
+    }
+
+    static int checkNlist(int nlist) {
+        if (nlist <= 0) throw new IllegalArgumentException("nlist must be > 0, got " + nlist);
+        return nlist;
+    }
+
+    /** The k-means parameters of the coarse quantiser's training. */
+    public void setKMeansParams(KMeansParams params) {
+        this.kmeansParams = Objects.requireNonNull(params, "params");
+    }
+
+    public void setProgressListener(ProgressListener listener) {
+        this.progress = Objects.requireNonNull(listener, "listener");
+    }
+
+    protected ProgressListener progress() {
+        return progress;
+    }
+
+    protected ComputeBackend backend() {
+        return backend;
+    }
+
+    @Override
+    public int dim() {
+        return dim;
+    }
+
+    @Override
+    public Metric metric() {
+        return metric;
+    }
+
+    @Override
+    public long ntotal() {
+        return ntotal;
+    }
+
+    public int nlist() {
+        return nlist;
+    }
+
+    public FlatIndex quantizer() {
+        return quantizer;
+    }
+
+    abstract boolean isCodecTrained();
+
+    /** Trains the codes once the coarse centroids are in {@link #quantizer()}. */
+    abstract void trainCodes(FloatMatrix xs);
+
+    /** Stores {@code xs} whose nearest lists are {@code assign}, with ids {@code ids} or {@code firstId + row}. */
+    abstract void addAssigned(FloatMatrix xs, int[] assign, long[] ids, long firstId);
+
+    /** Scans the lists of {@code coarse} (nprobe per query) and returns the k best. */
+    abstract Neighbors scan(FloatMatrix queries, Neighbors coarse, int k, SearchParams params);
+
+    abstract long listSize(int list);
+
+    abstract long listId(int list, long offset);
+
+    /** Decodes entry {@code offset} of {@code list} (the list's row of {@code centroids} added back where codes are residuals). */
+    abstract void decode(int list, long offset, FloatMatrix centroids, float[] row);
+
+    abstract void closeLists();
+
+    @Override
+    public boolean isTrained() {
+        return quantizer.ntotal() == nlist && isCodecTrained();
+    }
+
+    @Override
+    public void train(FloatMatrix xs) {
+        InputChecks.checkVectors("training vectors", xs, dim);
+        KMeans.Result result = new KMeans(nlist, kmeansParams, backend).train(xs, metric, progress);
+        try (FloatMatrix centroids = result.centroids()) {
+            quantizer.reset(centroids);
+        }
+        trainCodes(xs);
+    }
+
+    /** The nearest list of each row. */
+    int[] assign(FloatMatrix xs) {
+        Neighbors nearest = quantizer.search(xs, 1);
+        int[] out = new int[Math.toIntExact(xs.rows())];
+        for (int i = 0; i < out.length; i++) out[i] = (int) nearest.label(i, 0);
+        return out;
+    }
+
+    @Override
+    public void add(FloatMatrix xs) {
+        addWithIds(xs, null);
+    }
+
+    @Override
+    public void addWithIds(FloatMatrix xs, long[] ids) {
+        InputChecks.checkVectors("added vectors", xs, dim);
+        if (ids != null) InputChecks.checkIds(xs, ids);
+        if (!isTrained()) throw new IllegalStateException("the " + kind + " index must be trained before vectors are added");
+        addAssigned(xs, assign(xs), ids, ntotal);
+        ntotal += xs.rows();
+    }
+
+    @Override
+    public Neighbors search(FloatMatrix queries, int k, SearchParams params) {
+        InputChecks.checkK(k);
+        InputChecks.checkVectors("queries", queries, dim);
+        if (!isTrained()) throw new IllegalStateException("the " + kind + " index is not trained");
+        int nprobe = Math.min(params.nprobe(), nlist);
+        return scan(queries, quantizer.search(queries, nprobe), k, params);
+    }
+
+    @Override
+    public float[] reconstruct(long id) {
+        try (FloatMatrix one = reconstructN(id, 1)) {
+            return one.row(0);
+        }
+    }
+
+    /**
+     * Like faiss's IndexIVF::reconstruct_n without a direct map: one pass over all lists,
+     * decoding the entries whose id falls in {@code [from, from+n)}. Rows for ids not present
+     * stay zero.
+     */
+    @Override
+    public FloatMatrix reconstructN(long from, long n) {
+        if (from < 0 || n < 0) throw new IllegalArgumentException("bad range: from=" + from + ", n=" + n);
+        FloatMatrix out = FloatMatrix.allocate(n, dim);
+        float[] row = new float[dim];
+        FloatMatrix centroids = quantizer.vectors();
+        for (int l = 0; l < nlist; l++) {
+            long size = listSize(l);
+            for (long j = 0; j < size; j++) {
+                long id = listId(l, j);
+                if (id < from || id >= from + n) continue;
+                decode(l, j, centroids, row);
+                out.setRow(id - from, row, 0);
+            }
+        }
+        return out;
+    }
+
+    /** Entries of the longest list (for {@link #describe()}). */
+    long largestList() {
+        long max = 0;
+        for (int l = 0; l < nlist; l++) max = Math.max(max, listSize(l));
+        return max;
+    }
+
+    /** Bytes of the centroids (for {@link #describe()}). */
+    long centroidBytes() {
+        return (long) nlist * dim * Float.BYTES;
+    }
+
+    @Override
+    public void close() {
+        try {
+            closeLists();
+        } finally {
+            quantizer.close();
+        }
+    }
+}

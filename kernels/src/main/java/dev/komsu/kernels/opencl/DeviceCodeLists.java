@@ -1,0 +1,129 @@
+package dev.komsu.kernels.opencl;
+
+import dev.komsu.kernels.CodeLists;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * Lists of fixed-size codes (PQ, SQ8) resident on a device as one concatenated store, like
+ * {@link DeviceLists} for float vectors: list l starts at row {@code offsets[l]}, a multiple of
+ * {@code block}; byte b of row r lives at {@code (r / block) * block * codeSize + b * block + r % block},
+ * so the work-items of a GPU group that read consecutive rows read consecutive bytes (block 1 is
+ * plain row-major, for CPU devices). Ids sit at the same row positions.
+ */
+final class DeviceCodeLists implements AutoCloseable {
+    /**
+     * Added to the block in the resident-cache key: a code store and a float store built from the
+     * same host memory must never be taken for one another.
+     */
+    private static final int LAYOUT_TAG = 1 << 20;
+
+    final ClBuffer codes;
+    final ClBuffer ids;
+    final ClBuffer offsets;
+    final ClBuffer sizes;
+    final int listCount;
+    final int codeSize;
+
+    private DeviceCodeLists(ClBuffer codes, ClBuffer ids, ClBuffer offsets, ClBuffer sizes, int listCount, int codeSize) {
+        this.codes = codes;
+        this.ids = ids;
+        this.offsets = offsets;
+        this.sizes = sizes;
+        this.listCount = listCount;
+        this.codeSize = codeSize;
+    }
+
+    /** Row offsets of each list in the store; entry listCount is the total row count. */
+    static long[] rowOffsets(CodeLists lists, int block) {
+        long[] off = new long[lists.listCount() + 1];
+        for (int l = 0; l < lists.listCount(); l++) off[l + 1] = off[l] + DeviceMatrix.roundUp(lists.size(l), block);
+        return off;
+    }
+
+    /** Bytes of the largest buffer of the store (codes or ids), to compare with the device's allocation limit. */
+    static long largestBuffer(CodeLists lists, int block) {
+        long rows = rowOffsets(lists, block)[lists.listCount()];
+        return rows * Math.max(lists.codeSize(), Long.BYTES);
+    }
+
+    static HostFingerprint fingerprint(CodeLists lists, int block) {
+        int n = lists.listCount();
+        MemorySegment[] codes = new MemorySegment[n];
+        MemorySegment[] ids = new MemorySegment[n];
+        for (int l = 0; l < n; l++) {
+            codes[l] = lists.codes(l);
+            ids[l] = lists.ids(l);
+        }
+        return HostFingerprint.of(codes, ids, LAYOUT_TAG + block);
+    }
+
+    static DeviceCodeLists upload(ClRuntime rt, CodeLists lists, int block) {
+        int nlist = lists.listCount();
+        int cs = lists.codeSize();
+        long[] off = rowOffsets(lists, block);
+        long total = off[nlist];
+        ClBuffer codes = null;
+        ClBuffer ids = null;
+        ClBuffer offsets = null;
+        ClBuffer sizes = null;
+        try {
+            codes = rt.allocate(total * cs);
+            ids = rt.allocate(total * Long.BYTES);
+            offsets = rt.allocate((long) nlist * Long.BYTES);
+            sizes = rt.allocate((long) nlist * Long.BYTES);
+            for (int l = 0; l < nlist; l++) {
+                long size = lists.size(l);
+                if (size == 0) continue;
+                MemorySegment src = lists.codes(l).asSlice(0, size * cs);
+                if (block == 1) {
+                    rt.write(codes, off[l] * cs, src);
+                } else {
+                    writeBlocked(rt, codes, off[l] * cs, src, size, cs, block);
+                }
+                rt.write(ids, off[l] * Long.BYTES, lists.ids(l).asSlice(0, size * Long.BYTES));
+            }
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment o = arena.allocate(ValueLayout.JAVA_LONG, Math.max(1, nlist));
+                MemorySegment s = arena.allocate(ValueLayout.JAVA_LONG, Math.max(1, nlist));
+                for (int l = 0; l < nlist; l++) {
+                    o.setAtIndex(ValueLayout.JAVA_LONG, l, off[l]);
+                    s.setAtIndex(ValueLayout.JAVA_LONG, l, lists.size(l));
+                }
+                rt.write(offsets, 0, o.asSlice(0, (long) nlist * Long.BYTES));
+                rt.write(sizes, 0, s.asSlice(0, (long) nlist * Long.BYTES));
+            }
+            return new DeviceCodeLists(codes, ids, offsets, sizes, nlist, cs);
+        } catch (RuntimeException e) {
+            for (ClBuffer b : new ClBuffer[] {codes, ids, offsets, sizes}) {
+                if (b != null) b.close();
+            }
+            throw e;
+        }
+    }
+
+    // Interleaves one list into blocks of `block` rows on the host (bytes have no device layout
+    // kernel; this runs once per upload) and writes it at byte `at` of the store.
+    private static void writeBlocked(ClRuntime rt, ClBuffer dst, long at, MemorySegment src, long size, int cs, int block) {
+        long padded = DeviceMatrix.roundUp(size, block);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment tmp = arena.allocate(padded * cs);
+            for (long r = 0; r < size; r++) {
+                long base = (r / block) * block * cs + r % block;
+                for (int b = 0; b < cs; b++) {
+                    tmp.set(ValueLayout.JAVA_BYTE, base + (long) b * block, src.get(ValueLayout.JAVA_BYTE, r * cs + b));
+                }
+            }
+            rt.write(dst, at, tmp);
+        }
+    }
+
+    @Override
+    public void close() {
+        codes.close();
+        ids.close();
+        offsets.close();
+        sizes.close();
+    }
+}
