@@ -218,10 +218,18 @@ class OpenClFastScanListScannerTest {
     void innerProductIsLeftToTheCpuForm() {
         OpenClBackend b = backends.get(OpenClOptions.Shape.PER_ITEM);
         try (FastScanFixture.Lists lists = FastScanFixture.lists(4, RAGGED, 71)) {
-            // the CPU form has no inner product yet: its refusal must come through, never an L2 answer
-            assertThrows(UnsupportedOperationException.class, () -> b.fastScanLists().scan(lists,
-                    FastScanFixture.luts(1, 4, 256, 1), 1, null, new int[] {0}, 1, 1, new int[1], new long[1],
-                    Metric.INNER_PRODUCT));
+            // the device kernels are L2 only: inner product must be the CPU form's answer, never an L2 one
+            byte[] luts = FastScanFixture.luts(3, 4, 256, 72);
+            int[] probes = FastScanFixture.probes(3, 4, RAGGED.length, 73);
+            int[] expectedKeys = new int[3 * 5];
+            long[] expectedIds = new long[3 * 5];
+            new CpuFastScanListScanner(ScalarFastScan.INSTANCE).scan(lists, luts, 1, null, probes, 4, 5, expectedKeys,
+                    expectedIds, Metric.INNER_PRODUCT);
+            int[] keys = new int[3 * 5];
+            long[] ids = new long[3 * 5];
+            b.fastScanLists().scan(lists, luts, 1, null, probes, 4, 5, keys, ids, Metric.INNER_PRODUCT);
+            assertArrayEquals(expectedKeys, keys);
+            assertArrayEquals(expectedIds, ids);
         }
     }
 
