@@ -37,9 +37,7 @@ final class DeviceCodeLists implements AutoCloseable {
 
     /** Row offsets of each list in the store; entry listCount is the total row count. */
     static long[] rowOffsets(CodeLists lists, int block) {
-        long[] off = new long[lists.listCount() + 1];
-        for (int l = 0; l < lists.listCount(); l++) off[l + 1] = off[l] + DeviceMatrix.roundUp(lists.size(l), block);
-        return off;
+        return DeviceMatrix.blockRowOffsets(lists.listCount(), lists::size, block);
     }
 
     /** Bytes of the largest buffer of the store (codes or ids), to compare with the device's allocation limit. */

@@ -31,9 +31,7 @@ final class DeviceLists implements AutoCloseable {
 
     /** Row offsets of each list in the concatenated store; entry listCount is the total row count. */
     static long[] rowOffsets(VectorLists lists, int block) {
-        long[] off = new long[lists.listCount() + 1];
-        for (int l = 0; l < lists.listCount(); l++) off[l + 1] = off[l] + DeviceMatrix.roundUp(lists.size(l), block);
-        return off;
+        return DeviceMatrix.blockRowOffsets(lists.listCount(), lists::size, block);
     }
 
     static DeviceLists upload(ClRuntime rt, VectorLists lists, int block) {

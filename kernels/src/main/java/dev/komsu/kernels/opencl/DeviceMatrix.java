@@ -58,6 +58,16 @@ final class DeviceMatrix implements AutoCloseable {
         return (v + multiple - 1) / multiple * multiple;
     }
 
+    /**
+     * Row offsets of {@code count} lists stored back to back, each starting at a multiple of
+     * {@code block} rows; entry {@code count} is the total row count.
+     */
+    static long[] blockRowOffsets(int count, java.util.function.IntToLongFunction size, int block) {
+        long[] off = new long[count + 1];
+        for (int l = 0; l < count; l++) off[l + 1] = off[l] + roundUp(size.applyAsLong(l), block);
+        return off;
+    }
+
     @Override
     public void close() {
         vectors.close();

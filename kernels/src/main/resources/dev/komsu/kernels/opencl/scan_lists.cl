@@ -47,17 +47,11 @@ __kernel void scan_lists_wg(__global const float* vectors, __global const long* 
                 }
                 wg_topk_offer(bk, bi, ck, ci, count, k, to_key(ip, acc), ids[row]);
             }
-            barrier(CLK_LOCAL_MEM_FENCE);
-            const int pending = *count;
-            barrier(CLK_LOCAL_MEM_FENCE);
-            if (pending > C - wg) wg_merge_candidates(bk, bi, ck, ci, count, pending, K, C);
+            wg_topk_end_round(bk, bi, ck, ci, count, K, C);
         }
     }
-    const int pending = *count;
-    barrier(CLK_LOCAL_MEM_FENCE);
-    if (pending > 0) wg_merge_candidates(bk, bi, ck, ci, count, pending, K, C);
     const long at = ((long) q * nchunks + chunk) * k;
-    wg_topk_write(bk, bi, k, outKey + at, outId + at);
+    wg_topk_finish(bk, bi, ck, ci, count, k, K, C, outKey + at, outId + at);
 }
 
 // CPU-device shape: one work-item per (query, probe chunk), row-major lists (BLOCK = 1),

@@ -109,6 +109,26 @@ void wg_topk_write(__local const float* bk, __local const long* bi, const int k,
     }
 }
 
+// Ends one round of offers (every work-item calls it): once fewer than one offer per work-item
+// of candidate room is left, the pending candidates are merged into best.
+void wg_topk_end_round(__local float* bk, __local long* bi, __local float* ck, __local long* ci,
+                       __local int* count, const int K, const int C) {
+    barrier(CLK_LOCAL_MEM_FENCE);
+    const int pending = *count;
+    barrier(CLK_LOCAL_MEM_FENCE);
+    if (pending > C - (int) get_local_size(0)) wg_merge_candidates(bk, bi, ck, ci, count, pending, K, C);
+}
+
+// Merges what is still pending and writes the k best (every work-item calls it).
+void wg_topk_finish(__local float* bk, __local long* bi, __local float* ck, __local long* ci,
+                    __local int* count, const int k, const int K, const int C,
+                    __global float* outKey, __global long* outId) {
+    const int pending = *count;
+    barrier(CLK_LOCAL_MEM_FENCE);
+    if (pending > 0) wg_merge_candidates(bk, bi, ck, ci, count, pending, K, C);
+    wg_topk_write(bk, bi, k, outKey, outId);
+}
+
 // ---- per-work-item top-k (CPU-device kernels) -----------------------------------------------
 // One work-item owns a sorted list of k entries in global memory and inserts by shifting: after
 // the first k rows few candidates beat the threshold, so the O(k) insertion is rare.
