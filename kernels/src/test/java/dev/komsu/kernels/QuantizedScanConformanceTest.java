@@ -546,6 +546,30 @@ public abstract class QuantizedScanConformanceTest {
             }
         }
 
+        /**
+         * Lists of exactly {@code listSizes}, code bytes drawn below {@code values} (few values make
+         * many equal codes and tied distances), and ids interleaved across lists and offset past
+         * 2^31 on odd lists, so they are neither row numbers nor ordered by list.
+         */
+        RandomLists(long[] listSizes, int values, long seed, java.util.function.LongUnaryOperator codeBytes) {
+            SplittableRandom r = new SplittableRandom(seed);
+            int nlist = listSizes.length;
+            codes = new MemorySegment[nlist];
+            ids = new MemorySegment[nlist];
+            sizes = listSizes.clone();
+            long next = 0;
+            for (int l = 0; l < nlist; l++) {
+                long bytes = codeBytes.applyAsLong(sizes[l]);
+                codes[l] = arena.allocate(bytes);
+                ids[l] = arena.allocate(sizes[l] * 8L, 8);
+                for (long i = 0; i < bytes; i++) codes[l].set(ValueLayout.JAVA_BYTE, i, (byte) r.nextInt(values));
+                for (long i = 0; i < sizes[l]; i++) {
+                    long id = (l % 2 == 1 ? 3_000_000_000L : 0) + (next++) * 7 + l;
+                    ids[l].setAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, i, id);
+                }
+            }
+        }
+
         int firstEmptyList() {
             for (int l = 0; l < sizes.length; l++) if (sizes[l] == 0) return l;
             throw new IllegalStateException("no empty list");
@@ -579,6 +603,12 @@ public abstract class QuantizedScanConformanceTest {
 
         public TestCodeLists(int nlist, int codeSize, int maxSize, long seed) {
             super(nlist, maxSize, seed, false, 5000, 11, size -> size * codeSize);
+            this.codeSize = codeSize;
+        }
+
+        /** Lists of exactly {@code sizes} (see {@link RandomLists#RandomLists(long[], int, long, java.util.function.LongUnaryOperator)}). */
+        public TestCodeLists(int codeSize, long[] sizes, int values, long seed) {
+            super(sizes, values, seed, size -> size * codeSize);
             this.codeSize = codeSize;
         }
 

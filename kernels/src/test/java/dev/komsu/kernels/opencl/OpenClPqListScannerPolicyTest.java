@@ -9,6 +9,7 @@ import dev.komsu.kernels.FloatMatrix;
 import dev.komsu.kernels.Metric;
 import dev.komsu.kernels.Neighbors;
 import dev.komsu.kernels.PqListScanner;
+import dev.komsu.kernels.QuantizedScanConformanceTest.TestCodeLists;
 import dev.komsu.kernels.cpu.CpuPqListScanner;
 import java.util.ArrayList;
 import java.util.List;
