@@ -4,16 +4,33 @@ import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * FastScan with 128-bit vectors: one sub-quantiser (16 code bytes, a 16-entry table) per step,
- * the table lookup is {@code selectFrom} (pshufb). faiss's accumulation trick: the looked-up
- * bytes read as 16-bit lanes are (vector v) + 256 * (vector v+8); adding them and, separately,
- * the lanes shifted right by 8 gives both sums modulo 2^16 without widening bytes.
- * The kernel for 128-bit hardware (SSE/NEON); on AVX2 the 256-bit kernel measured ~10% faster
- * (bench/RESULTS.md "FastScan").
+ * the table lookup is {@code selectFrom}, one {@code pshufb} on x86. The kernel for AVX2 as well
+ * as for 128-bit hardware: on AVX2 a 16-byte {@code pshufb} does a lookup in 2 instructions
+ * where the 32-byte {@code selectFrom} is a cross-lane permute that C2 emulates in 6, and this
+ * kernel measured 1.1-1.6x the 256-bit one (bench/RESULTS.md "FastScan kernel: what C2 makes
+ * of it").
+ *
+ * <p>Written for what C2 emits, each choice measured on the disassembly:
+ * <ul>
+ *   <li>The nibble masks are left to {@code selectFrom}, which wraps its indexes to 0..15 with
+ *       one {@code and} anyway; an explicit {@code and(0x0f)} came on top of it.
+ *   <li>Shifts are on 32-bit lanes: C2 has an immediate form for int shifts but rebuilds the
+ *       count of a 16-bit-lane shift in a general register on every use.
+ *   <li>Accumulation follows faiss's trick of adding looked-up bytes as 16-bit lanes without
+ *       widening, in a form that needs only those int shifts. Per 32-bit lane of looked-up bytes
+ *       {@code b0..b3} (bytes 0, 2 are vectors v, v+1; bytes 1, 3 are vectors v+8, v+9),
+ *       {@code sum} adds the lane as two 16-bit halves ({@code b0 + 256 b1}, {@code b2 + 256 b3})
+ *       and {@code shifted} adds it shifted right by 8 ({@code b1 + 256 b2}, {@code b3}). All
+ *       four per-vector sums come back exactly modulo 2^16 at the end of the block
+ *       ({@link FastScanSums}).
+ * </ul>
  */
 public final class VectorFastScan128 extends FastScanLoop {
     public static final VectorFastScan128 INSTANCE = new VectorFastScan128();
@@ -22,6 +39,8 @@ public final class VectorFastScan128 extends FastScanLoop {
     private static final VectorSpecies<Byte> BYTES = ByteVector.SPECIES_128;
     private static final VectorSpecies<Short> SHORTS = ShortVector.SPECIES_128;
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+    private static final VectorShuffle<Short> ODD_OVER_EVEN = FastScanSums.oddOverEven(SHORTS);
+    private static final VectorMask<Short> EVEN_LANES = FastScanSums.evenLanes(SHORTS);
 
     private VectorFastScan128() {
     }
@@ -34,29 +53,28 @@ public final class VectorFastScan128 extends FastScanLoop {
     @Override
     int blockPassing(MemorySegment codes, long offset, int m2, byte[] lut, int bias, int threshold, boolean larger,
                      short[] out) {
-        ByteVector nibble = ByteVector.broadcast(BYTES, (byte) 0x0f);
-        ShortVector lo = ShortVector.zero(SHORTS);     // vectors 0..7 (+256 * vectors 8..15)
-        ShortVector loHigh = ShortVector.zero(SHORTS); // vectors 8..15
-        ShortVector hi = ShortVector.zero(SHORTS);     // vectors 16..23 (+256 * vectors 24..31)
-        ShortVector hiHigh = ShortVector.zero(SHORTS); // vectors 24..31
+        ShortVector lo = ShortVector.zero(SHORTS);        // low nibbles: vectors 0..15
+        ShortVector loShifted = ShortVector.zero(SHORTS);
+        ShortVector hi = ShortVector.zero(SHORTS);        // high nibbles: vectors 16..31
+        ShortVector hiShifted = ShortVector.zero(SHORTS);
         for (int sq = 0; sq < m2; sq++) {
             ByteVector c = ByteVector.fromMemorySegment(BYTES, codes, offset + sq * 16L, LE);
             ByteVector table = ByteVector.fromArray(BYTES, lut, sq * 16);
-            ByteVector cLo = c.and(nibble);
-            // shift 16-bit lanes, then mask: measured faster than a byte shift
-            ByteVector cHi = c.reinterpretAsShorts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes().and(nibble);
-            ShortVector rLo = cLo.selectFrom(table).reinterpretAsShorts();
-            ShortVector rHi = cHi.selectFrom(table).reinterpretAsShorts();
-            lo = lo.add(rLo);
-            loHigh = loHigh.add(rLo.lanewise(VectorOperators.LSHR, 8));
-            hi = hi.add(rHi);
-            hiHigh = hiHigh.add(rHi.lanewise(VectorOperators.LSHR, 8));
+            // selectFrom keeps the low 4 bits of each index: the low nibble as is, the high one shifted down
+            ByteVector rLo = c.selectFrom(table);
+            ByteVector rHi = c.reinterpretAsInts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes().selectFrom(table);
+            lo = lo.add(rLo.reinterpretAsShorts());
+            loShifted = loShifted.add(rLo.reinterpretAsInts().lanewise(VectorOperators.LSHR, 8).reinterpretAsShorts());
+            hi = hi.add(rHi.reinterpretAsShorts());
+            hiShifted = hiShifted.add(rHi.reinterpretAsInts().lanewise(VectorOperators.LSHR, 8).reinterpretAsShorts());
         }
         ShortVector b = ShortVector.broadcast(SHORTS, (short) bias);
-        ShortVector d0 = lo.sub(loHigh.lanewise(VectorOperators.LSHL, 8)).add(b);
-        ShortVector d1 = loHigh.add(b);
-        ShortVector d2 = hi.sub(hiHigh.lanewise(VectorOperators.LSHL, 8)).add(b);
-        ShortVector d3 = hiHigh.add(b);
+        ShortVector loOdd = FastScanSums.oddBytes(lo, loShifted, ODD_OVER_EVEN, EVEN_LANES);
+        ShortVector hiOdd = FastScanSums.oddBytes(hi, hiShifted, ODD_OVER_EVEN, EVEN_LANES);
+        ShortVector d0 = FastScanSums.evenBytes(lo, loOdd).add(b);  // vectors 0..7
+        ShortVector d1 = loOdd.add(b);                              // vectors 8..15
+        ShortVector d2 = FastScanSums.evenBytes(hi, hiOdd).add(b);  // vectors 16..23
+        ShortVector d3 = hiOdd.add(b);                              // vectors 24..31
         int mask;
         if (larger ? threshold < 0 : threshold > 0xffff) {
             mask = -1;

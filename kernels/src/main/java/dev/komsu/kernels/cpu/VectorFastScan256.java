@@ -14,7 +14,11 @@ import jdk.incubator.vector.VectorSpecies;
  * bytes, two 16-entry tables side by side) per step. The upper 16 code bytes index the upper
  * table, so their nibbles get +16 before the 32-byte {@code selectFrom}. The two halves of
  * each accumulator (even and odd sub-quantisers) are added at the end of the block (faiss's
- * combine2x2).
+ * combine2x2). Shifts and accumulation as in {@link VectorFastScan128}.
+ *
+ * <p>Not chosen on AVX2: without AVX-512 VBMI's {@code vpermb} the 32-byte {@code selectFrom}
+ * is a cross-lane permute that C2 emulates with two {@code vpshufb}, a lane swap, an add and a
+ * blend, and the 128-bit kernel is faster ({@link FastScanSelection}).
  */
 public final class VectorFastScan256 extends FastScanLoop {
     public static final VectorFastScan256 INSTANCE = new VectorFastScan256();
@@ -26,6 +30,8 @@ public final class VectorFastScan256 extends FastScanLoop {
     private static final ByteVector UPPER_TABLE = ByteVector.fromArray(BYTES, upperOffsets(), 0);
     private static final VectorShuffle<Short> SWAP_HALVES = VectorShuffle.fromOp(SHORTS, i -> (i + 8) % 16);
     private static final VectorMask<Short> UPPER_HALF = VectorMask.fromLong(SHORTS, 0xff00L);
+    private static final VectorShuffle<Short> ODD_OVER_EVEN = FastScanSums.oddOverEven(SHORTS);
+    private static final VectorMask<Short> EVEN_LANES = FastScanSums.evenLanes(SHORTS);
 
     private VectorFastScan256() {
     }
@@ -46,25 +52,27 @@ public final class VectorFastScan256 extends FastScanLoop {
                      short[] out) {
         ByteVector nibble = ByteVector.broadcast(BYTES, (byte) 0x0f);
         ShortVector lo = ShortVector.zero(SHORTS);
-        ShortVector loHigh = ShortVector.zero(SHORTS);
+        ShortVector loShifted = ShortVector.zero(SHORTS);
         ShortVector hi = ShortVector.zero(SHORTS);
-        ShortVector hiHigh = ShortVector.zero(SHORTS);
+        ShortVector hiShifted = ShortVector.zero(SHORTS);
         for (int sq = 0; sq < m2; sq += 2) {
             ByteVector c = ByteVector.fromMemorySegment(BYTES, codes, offset + sq * 16L, LE);
             ByteVector table = ByteVector.fromArray(BYTES, lut, sq * 16);
             ByteVector cLo = c.and(nibble).or(UPPER_TABLE);
-            ByteVector cHi = c.reinterpretAsShorts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes()
+            ByteVector cHi = c.reinterpretAsInts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes()
                     .and(nibble).or(UPPER_TABLE);
-            ShortVector rLo = cLo.selectFrom(table).reinterpretAsShorts();
-            ShortVector rHi = cHi.selectFrom(table).reinterpretAsShorts();
-            lo = lo.add(rLo);
-            loHigh = loHigh.add(rLo.lanewise(VectorOperators.LSHR, 8));
-            hi = hi.add(rHi);
-            hiHigh = hiHigh.add(rHi.lanewise(VectorOperators.LSHR, 8));
+            ByteVector rLo = cLo.selectFrom(table);
+            ByteVector rHi = cHi.selectFrom(table);
+            lo = lo.add(rLo.reinterpretAsShorts());
+            loShifted = loShifted.add(rLo.reinterpretAsInts().lanewise(VectorOperators.LSHR, 8).reinterpretAsShorts());
+            hi = hi.add(rHi.reinterpretAsShorts());
+            hiShifted = hiShifted.add(rHi.reinterpretAsInts().lanewise(VectorOperators.LSHR, 8).reinterpretAsShorts());
         }
-        // lanes 0..7: even sub-quantisers, 8..15: odd ones, for vectors 0..7 (lo) / 8..15 (loHigh)
-        ShortVector a = lo.sub(loHigh.lanewise(VectorOperators.LSHL, 8));
-        ShortVector b = hi.sub(hiHigh.lanewise(VectorOperators.LSHL, 8));
+        ShortVector loHigh = FastScanSums.oddBytes(lo, loShifted, ODD_OVER_EVEN, EVEN_LANES);
+        ShortVector hiHigh = FastScanSums.oddBytes(hi, hiShifted, ODD_OVER_EVEN, EVEN_LANES);
+        // lanes 0..7: even sub-quantisers, 8..15: odd ones, for vectors 0..7 (a) / 8..15 (loHigh)
+        ShortVector a = FastScanSums.evenBytes(lo, loHigh);
+        ShortVector b = FastScanSums.evenBytes(hi, hiHigh);
         ShortVector bias16 = ShortVector.broadcast(SHORTS, (short) bias);
         ShortVector d0 = combine(a, loHigh).add(bias16);   // vectors 0..15
         ShortVector d1 = combine(b, hiHigh).add(bias16);   // vectors 16..31

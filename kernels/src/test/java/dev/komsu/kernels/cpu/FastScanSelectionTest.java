@@ -1,15 +1,33 @@
 package dev.komsu.kernels.cpu;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
 class FastScanSelectionTest {
     @Test
     void neverPicksAKernelWiderThanTheHardwareVectors() {
-        assertSame(VectorFastScan256.INSTANCE, FastScanSelection.choose(512));
-        assertSame(VectorFastScan256.INSTANCE, FastScanSelection.choose(256));
-        assertSame(VectorFastScan128.INSTANCE, FastScanSelection.choose(128));
-        assertSame(ScalarFastScan.INSTANCE, FastScanSelection.choose(64));
+        assertSame(VectorFastScan128.INSTANCE, FastScanSelection.choose(128, true));
+        assertSame(ScalarFastScan.INSTANCE, FastScanSelection.choose(64, true));
+        assertSame(ScalarFastScan.INSTANCE, FastScanSelection.choose(64, false));
+    }
+
+    @Test
+    void picksTheWideKernelOnlyWithAByteWidePermute() {
+        assertSame(VectorFastScan256.INSTANCE, FastScanSelection.choose(512, true));
+        assertSame(VectorFastScan256.INSTANCE, FastScanSelection.choose(256, true));
+        assertSame(VectorFastScan128.INSTANCE, FastScanSelection.choose(512, false));
+        assertSame(VectorFastScan128.INSTANCE, FastScanSelection.choose(256, false));
+    }
+
+    @Test
+    void readsTheVbmiFlagFromCpuinfo() {
+        String avx2 = "processor\t: 0\nflags\t\t: fpu sse2 avx avx2 bmi2 avx512f avx512bw avx512_vbmi2\n";
+        String vbmi = "processor\t: 0\nflags\t\t: fpu sse2 avx avx2 avx512f avx512bw avx512_vbmi avx512_vbmi2\n";
+        assertFalse(FastScanSelection.hasVbmiFlag(avx2));   // vbmi2 alone is not vbmi
+        assertTrue(FastScanSelection.hasVbmiFlag(vbmi));
+        assertFalse(FastScanSelection.hasVbmiFlag("bugs\t\t: avx512_vbmi\n"));
     }
 }
