@@ -166,25 +166,19 @@ public final class LutQuantizer {
         return Float.isFinite(a) ? a : 0.0f;
     }
 
-    // faiss skips NaN entries (tables of missing probes are NaN): comparisons with NaN are false.
     private static float min(float[] t, int from, int n) {
-        float v = Float.POSITIVE_INFINITY;
-        for (int i = from; i < from + n; i++) if (t[i] < v) v = t[i];
-        return v;
+        return LutRows.min(t, from, n);
     }
 
     private static float max(float[] t, int from, int n) {
-        float v = Float.NEGATIVE_INFINITY;
-        for (int i = from; i < from + n; i++) if (t[i] > v) v = t[i];
-        return v;
+        return LutRows.max(t, from, n);
     }
 
-    // floorf((t - min) * a + 0.5): float product, exact +0.5, as faiss's round_tab.
     private static float roundToInt(float t, float min, float a) {
-        return (float) Math.floor((t - min) * a + 0.5f);
+        return LutRows.roundToInt(t, min, a);
     }
 
     private static void round(float[] t, int from, int n, float a, float min, byte[] out, int outFrom) {
-        for (int i = 0; i < n; i++) out[outFrom + i] = (byte) (int) roundToInt(t[from + i], min, a);
+        LutRows.round(t, from, n, a, min, out, outFrom);
     }
 }

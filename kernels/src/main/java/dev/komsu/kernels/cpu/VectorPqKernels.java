@@ -230,7 +230,52 @@ public final class VectorPqKernels implements PqKernels {
     public void gatherDistances(float[] query, FloatMatrix base, long[] rows, int count, Metric metric, float[] out) {
         PqChecks.checkGather(query, base, rows, count, out);
         float[] lanes = new float[L];
-        for (int i = 0; i < count; i++) out[i] = distance(metric, query, base.segment(), base.rowOffset(rows[i]), lanes);
+        MemorySegment seg = base.segment();
+        int i = 0;
+        // Four rows at a time: four independent accumulator chains instead of one latency-bound
+        // chain, each summed in the same order as distance() (results unchanged, bit for bit).
+        for (; i + 4 <= count; i += 4) {
+            distances4(metric == Metric.L2, query, seg, base.rowOffset(rows[i]), base.rowOffset(rows[i + 1]),
+                    base.rowOffset(rows[i + 2]), base.rowOffset(rows[i + 3]), lanes, out, i);
+        }
+        for (; i < count; i++) out[i] = distance(metric, query, seg, base.rowOffset(rows[i]), lanes);
+    }
+
+    private static void distances4(boolean l2, float[] q, MemorySegment seg, long o0, long o1, long o2, long o3,
+                                   float[] lanes, float[] out, int at) {
+        int d = q.length;
+        int upper = F.loopBound(d);
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector a1 = FloatVector.zero(F);
+        FloatVector a2 = FloatVector.zero(F);
+        FloatVector a3 = FloatVector.zero(F);
+        for (int c = 0; c < upper; c += L) {
+            FloatVector x = FloatVector.fromArray(F, q, c);
+            long b = (long) c * Float.BYTES;
+            FloatVector y0 = FloatVector.fromMemorySegment(F, seg, o0 + b, ByteOrder.LITTLE_ENDIAN);
+            FloatVector y1 = FloatVector.fromMemorySegment(F, seg, o1 + b, ByteOrder.LITTLE_ENDIAN);
+            FloatVector y2 = FloatVector.fromMemorySegment(F, seg, o2 + b, ByteOrder.LITTLE_ENDIAN);
+            FloatVector y3 = FloatVector.fromMemorySegment(F, seg, o3 + b, ByteOrder.LITTLE_ENDIAN);
+            if (l2) {
+                FloatVector e0 = x.sub(y0);
+                FloatVector e1 = x.sub(y1);
+                FloatVector e2 = x.sub(y2);
+                FloatVector e3 = x.sub(y3);
+                a0 = e0.fma(e0, a0);
+                a1 = e1.fma(e1, a1);
+                a2 = e2.fma(e2, a2);
+                a3 = e3.fma(e3, a3);
+            } else {
+                a0 = x.fma(y0, a0);
+                a1 = x.fma(y1, a1);
+                a2 = x.fma(y2, a2);
+                a3 = x.fma(y3, a3);
+            }
+        }
+        out[at] = finish(l2, a0, q, seg, o0, upper, lanes);
+        out[at + 1] = finish(l2, a1, q, seg, o1, upper, lanes);
+        out[at + 2] = finish(l2, a2, q, seg, o2, upper, lanes);
+        out[at + 3] = finish(l2, a3, q, seg, o3, upper, lanes);
     }
 
     /** One exact distance; lanes summed in a fixed order (see {@link #scanSq8}) so refine results are reproducible. */
@@ -250,10 +295,16 @@ public final class VectorPqKernels implements PqKernels {
                 acc = x.fma(y, acc);
             }
         }
+        return finish(l2, acc, q, seg, offset, c, lanes);
+    }
+
+    // The lanes summed in order, then the tail columns from c on.
+    private static float finish(boolean l2, FloatVector acc, float[] q, MemorySegment seg, long offset, int c,
+                                float[] lanes) {
         acc.intoArray(lanes, 0);
         float s = 0f;
         for (float v : lanes) s += v;
-        for (; c < d; c++) {
+        for (; c < q.length; c++) {
             float y = seg.get(FloatMatrix.FLOAT, offset + (long) c * Float.BYTES);
             s += l2 ? (q[c] - y) * (q[c] - y) : q[c] * y;
         }

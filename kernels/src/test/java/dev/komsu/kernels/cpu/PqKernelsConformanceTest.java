@@ -168,6 +168,15 @@ class PqKernelsConformanceTest {
                 assertEquals(exact, a[i], 1e-4 * Math.max(1, Math.abs(exact)));
                 assertEquals(a[i], b[i], 1e-5 * Math.max(1, Math.abs(a[i])));
             }
+            // rows gathered several at a time sum exactly as rows gathered one by one
+            long[] many = {3, 49, 0, 7, 7, 12, 31, 5, 44};
+            float[] together = new float[many.length];
+            vector.gatherDistances(q, base, many, many.length, metric, together);
+            for (int i = 0; i < many.length; i++) {
+                float[] alone = new float[1];
+                vector.gatherDistances(q, base, new long[] {many[i]}, 1, metric, alone);
+                assertEquals(Float.floatToRawIntBits(alone[0]), Float.floatToRawIntBits(together[i]), "row " + many[i]);
+            }
             assertThrows(IllegalArgumentException.class,
                     () -> vector.gatherDistances(q, base, new long[] {50}, 1, metric, new float[1]));
         }
