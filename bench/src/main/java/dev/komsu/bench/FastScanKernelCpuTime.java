@@ -4,7 +4,9 @@ import dev.komsu.kernels.FastScanKernels;
 import dev.komsu.kernels.QuantizedTopK;
 import dev.komsu.kernels.cpu.ScalarFastScan;
 import dev.komsu.kernels.cpu.VectorFastScan128;
+import dev.komsu.kernels.cpu.FastScanSelection;
 import dev.komsu.kernels.cpu.VectorFastScan256;
+import dev.komsu.kernels.cpu.VectorFastScanWideSums;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -18,7 +20,10 @@ import java.util.Random;
  * as {@code jmh.FastScanBenchmark.scan} (4096 codes, k = 40). On a shared, oversubscribed
  * machine JMH's wall-clock scores swing by more than their size; CPU time still counts only
  * this thread's cycles (a busy sibling hyperthread still slows it), so kernels measured in
- * the same run compare fairly. Median of 7 rounds. Usage: FastScanKernelCpuTime [m2,...]
+ * the same run compare fairly. Median of 7 rounds. Usage: FastScanKernelCpuTime [m2,...] [kernel...]
+ * with kernels among scalar, vector128, vector128x256, vector256 (default: all four). Run one kernel per JVM
+ * to compare them as the product runs them: with several in one JVM the block call sites are
+ * megamorphic and C2 compiles the kernels out of context.
  */
 public final class FastScanKernelCpuTime {
     private static final int N = 4096;
@@ -29,7 +34,10 @@ public final class FastScanKernelCpuTime {
     public static void main(String[] args) {
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         String[] m2s = (args.length > 0 ? args[0] : "32,128").split(",");
-        FastScanKernels[] kernels = {ScalarFastScan.INSTANCE, VectorFastScan128.INSTANCE, VectorFastScan256.INSTANCE};
+        FastScanKernels[] kernels = args.length > 1
+                ? java.util.Arrays.stream(args, 1, args.length).map(FastScanSelection::named).toArray(FastScanKernels[]::new)
+                : new FastScanKernels[] {ScalarFastScan.INSTANCE, VectorFastScan128.INSTANCE,
+                    VectorFastScanWideSums.INSTANCE, VectorFastScan256.INSTANCE};
         for (String m2s1 : m2s) {
             int m2 = Integer.parseInt(m2s1.trim());
             try (Arena arena = Arena.ofShared()) {

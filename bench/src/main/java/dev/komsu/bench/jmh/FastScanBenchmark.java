@@ -2,9 +2,7 @@ package dev.komsu.bench.jmh;
 
 import dev.komsu.kernels.FastScanKernels;
 import dev.komsu.kernels.QuantizedTopK;
-import dev.komsu.kernels.cpu.ScalarFastScan;
-import dev.komsu.kernels.cpu.VectorFastScan128;
-import dev.komsu.kernels.cpu.VectorFastScan256;
+import dev.komsu.kernels.cpu.FastScanSelection;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -42,7 +40,7 @@ import org.openjdk.jmh.annotations.Warmup;
 public class FastScanBenchmark {
     static final int N = 4096;
 
-    @Param({"scalar", "vector128", "vector256"})
+    @Param({"scalar", "vector128", "vector128x256", "vector256"})
     public String kernel;
 
     @Param({"32", "128"})
@@ -58,12 +56,7 @@ public class FastScanBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        k = switch (kernel) {
-            case "scalar" -> ScalarFastScan.INSTANCE;
-            case "vector128" -> VectorFastScan128.INSTANCE;
-            case "vector256" -> VectorFastScan256.INSTANCE;
-            default -> throw new IllegalArgumentException("unknown kernel " + kernel);
-        };
+        k = FastScanSelection.named(kernel);
         Random r = new Random(42);
         arena = Arena.ofShared();
         codes = arena.allocate((long) N * m2 / 2, 64);

@@ -20,19 +20,35 @@ public final class FastScanSelection {
      * The fastest kernel the hardware runs natively. A species wider than the hardware runs
      * ~100x slower than scalar, so nothing wider than the preferred vector size is picked.
      * <ul>
-     *   <li>256 bits only with AVX-512 VBMI, where C2 turns the 32-byte {@code selectFrom} into
-     *       one {@code vpermb} (not measured: no such machine here).
-     *   <li>128 bits on everything else with 128-bit vectors or more, AVX2 included: there the
-     *       128-bit kernel measured 1.1-1.6x the 256-bit one (bench/RESULTS.md "FastScan
-     *       kernel: what C2 makes of it").
-     *   <li>Scalar below that.
+     *   <li>256-bit lookups only with AVX-512 VBMI, where C2 turns the 32-byte
+     *       {@code selectFrom} into one {@code vpermb} (not measured: no such machine here).
+     *   <li>128-bit lookups with 256-bit sums on other machines with 256-bit vectors, AVX2
+     *       included: on this AVX2 EPYC they measured 1.1-1.2x the 128-bit kernel, which
+     *       measured 1.1-1.6x the 256-bit one (bench/RESULTS.md "FastScan kernel: what C2 makes
+     *       of it").
+     *   <li>128 bits on 128-bit hardware, scalar below that.
      * </ul>
      */
     public static final FastScanKernels PREFERRED =
             choose(ByteVector.SPECIES_PREFERRED.vectorBitSize(), hasBytePermute());
 
+    /**
+     * A kernel by its short name, for benchmarks and tests that compare them: scalar,
+     * vector128, vector128x256 or vector256 (its {@code name()} without "fastscan-").
+     */
+    public static FastScanKernels named(String name) {
+        return switch (name) {
+            case "scalar" -> ScalarFastScan.INSTANCE;
+            case "vector128" -> VectorFastScan128.INSTANCE;
+            case "vector128x256" -> VectorFastScanWideSums.INSTANCE;
+            case "vector256" -> VectorFastScan256.INSTANCE;
+            default -> throw new IllegalArgumentException(
+                    "unknown FastScan kernel " + name + ": scalar, vector128, vector128x256 or vector256");
+        };
+    }
+
     static FastScanKernels choose(int preferredBits, boolean bytePermute) {
-        if (preferredBits >= 256 && bytePermute) return VectorFastScan256.INSTANCE;
+        if (preferredBits >= 256) return bytePermute ? VectorFastScan256.INSTANCE : VectorFastScanWideSums.INSTANCE;
         return preferredBits >= 128 ? VectorFastScan128.INSTANCE : ScalarFastScan.INSTANCE;
     }
 

@@ -16,13 +16,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class CpuFastScanListScannerInnerProductTest {
     @ParameterizedTest
-    @ValueSource(strings = {"scalar", "128", "256"})
+    @ValueSource(strings = {"scalar", "vector128", "vector128x256", "vector256"})
     void innerProductKeepsTheLargestKeysAsOneHeapPerQueryInListOrder(String kernelName) {
-        FastScanKernels kernel = switch (kernelName) {
-            case "scalar" -> ScalarFastScan.INSTANCE;
-            case "128" -> VectorFastScan128.INSTANCE;
-            default -> VectorFastScan256.INSTANCE;
-        };
+        FastScanKernels kernel = FastScanSelection.named(kernelName);
         int nq = 9, nlist = 10, m2 = 6, nprobe = 4, k = 12;
         SplittableRandom r = new SplittableRandom(17);
         try (TestBlockLists lists = new TestBlockLists(nlist, m2, 120, 23)) {

@@ -21,6 +21,13 @@ import org.junit.jupiter.api.Test;
  * and tables, sums that wrap past 65535, ragged list lengths) and the same top-k.
  */
 abstract class FastScanKernelsConformanceTest {
+    /** Skips a kernel wider than the hardware vectors: emulated, it runs ~100x slower. */
+    static void assumeHardwareVectorBits(int bits) {
+        org.junit.jupiter.api.Assumptions.assumeTrue(jdk.incubator.vector.ByteVector.SPECIES_PREFERRED.vectorBitSize() >= bits,
+                "hardware vectors are " + jdk.incubator.vector.ByteVector.SPECIES_PREFERRED.vectorBitSize()
+                        + " bits, the kernel needs " + bits);
+    }
+
     abstract FastScanKernels kernel();
 
     private static byte[] randomBytes(Random r, int n) {

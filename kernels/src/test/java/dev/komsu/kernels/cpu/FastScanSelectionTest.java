@@ -18,8 +18,8 @@ class FastScanSelectionTest {
     void picksTheWideKernelOnlyWithAByteWidePermute() {
         assertSame(VectorFastScan256.INSTANCE, FastScanSelection.choose(512, true));
         assertSame(VectorFastScan256.INSTANCE, FastScanSelection.choose(256, true));
-        assertSame(VectorFastScan128.INSTANCE, FastScanSelection.choose(512, false));
-        assertSame(VectorFastScan128.INSTANCE, FastScanSelection.choose(256, false));
+        assertSame(VectorFastScanWideSums.INSTANCE, FastScanSelection.choose(512, false));
+        assertSame(VectorFastScanWideSums.INSTANCE, FastScanSelection.choose(256, false));
     }
 
     @Test
