@@ -13,6 +13,12 @@ public final class FastScanSelection {
     private static final Path CPUINFO = Path.of("/proc/cpuinfo");
     private static final Pattern VBMI_FLAG = Pattern.compile("(?m)^flags\\s*:.*\\bavx512_vbmi\\b");
 
+    /**
+     * The system property that replaces the choice, read once at startup, for benchmarks that
+     * compare kernels end to end (values as for {@link #named}).
+     */
+    public static final String OVERRIDE = "komsu.fastscan.kernel";
+
     private FastScanSelection() {
     }
 
@@ -29,8 +35,12 @@ public final class FastScanSelection {
      *   <li>128 bits on 128-bit hardware, scalar below that.
      * </ul>
      */
-    public static final FastScanKernels PREFERRED =
-            choose(ByteVector.SPECIES_PREFERRED.vectorBitSize(), hasBytePermute());
+    public static final FastScanKernels PREFERRED = preferred(System.getProperty(OVERRIDE));
+
+    static FastScanKernels preferred(String override) {
+        if (override != null && !override.isBlank()) return named(override.strip());
+        return choose(ByteVector.SPECIES_PREFERRED.vectorBitSize(), hasBytePermute());
+    }
 
     /**
      * A kernel by its short name, for benchmarks and tests that compare them: scalar,

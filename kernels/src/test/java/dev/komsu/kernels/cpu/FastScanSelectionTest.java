@@ -2,6 +2,7 @@ package dev.komsu.kernels.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
@@ -20,6 +21,15 @@ class FastScanSelectionTest {
         assertSame(VectorFastScan256.INSTANCE, FastScanSelection.choose(256, true));
         assertSame(VectorFastScanWideSums.INSTANCE, FastScanSelection.choose(512, false));
         assertSame(VectorFastScanWideSums.INSTANCE, FastScanSelection.choose(256, false));
+    }
+
+    @Test
+    void theOverridePropertyNamesAKernelAndRejectsUnknownNames() {
+        assertSame(VectorFastScan128.INSTANCE, FastScanSelection.preferred("vector128"));
+        assertSame(ScalarFastScan.INSTANCE, FastScanSelection.preferred(" scalar "));
+        assertSame(FastScanSelection.preferred(null), FastScanSelection.preferred(""));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> FastScanSelection.preferred("avx9"));
+        assertTrue(e.getMessage().contains("avx9"), e.getMessage());
     }
 
     @Test
