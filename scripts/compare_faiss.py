@@ -16,10 +16,14 @@ harness computes it for komsu and faiss alike from those labels and komsu's grou
 --params uses FAISS_REFERENCE.md's spelling; "-" means faiss's defaults. nprobe is set with
 faiss.ParameterSpace (it reaches the IVF inside a refine wrapper); k_factor is the refine
 wrapper's k_factor_rf on an IndexRefine (RFlat), else faiss's own k_factor. Threads:
-faiss.omp_set_num_threads(T) before training, adding and searching. A configuration faiss
-rejects becomes a row with "error" set; the others still run.
+faiss.omp_set_num_threads(T) before training, adding and searching, and the same cap on
+OpenBLAS's own thread pool (Debian's default libopenblas is the pthread build, which ignores
+OpenMP's setting: without the cap faiss's sgemm, used for the coarse quantiser of query batches
+and for k-means, ran on every core in "T=1" rows). A configuration faiss rejects becomes a row
+with "error" set; the others still run.
 """
 import argparse
+import ctypes
 import json
 import os
 import re
@@ -82,6 +86,19 @@ def slug(text):
     return re.sub(r"[^A-Za-z0-9]+", "_", text).strip("_") or "default"
 
 
+def cap_blas_threads(threads):
+    """Caps OpenBLAS's thread pool; returns the library it reached, or None (another BLAS)."""
+    for name in ("libopenblas.so.0", "libopenblas.so"):
+        try:
+            lib = ctypes.CDLL(name)  # the copy faiss already loaded: dlopen returns the same one
+        except OSError:
+            continue
+        if hasattr(lib, "openblas_set_num_threads"):
+            lib.openblas_set_num_threads(int(threads))
+            return name
+    return None
+
+
 def emit(row):
     print(json.dumps(row), flush=True)
 
@@ -93,6 +110,8 @@ def log(msg):
 def run_factory(args, info, xb, xq, factory, threads, settings):
     base_row = dict(info, factory=factory, threads=threads, k=args.k)
     faiss.omp_set_num_threads(threads)
+    blas = cap_blas_threads(threads)
+    base_row["blas_threads"] = f"{blas}: openblas_set_num_threads({threads})" if blas else "not capped (no OpenBLAS found)"
     try:
         index = faiss.index_factory(xb.shape[1], factory, faiss.METRIC_L2)
         log(f"T={threads} {factory}: train")

@@ -76,7 +76,7 @@ public final class HarnessMain {
             if (faiss != null) {
                 // Fails here, before the long komsu runs, when Debian's faiss cannot be imported.
                 try {
-                    notes.add("faiss side: " + faiss.buildInfo() + " via scripts/compare-faiss, faiss.omp_set_num_threads(T)");
+                    notes.add("faiss side: " + faiss.buildInfo() + " via scripts/compare-faiss, faiss.omp_set_num_threads(T) and openblas_set_num_threads(T)");
                 } catch (IOException e) {
                     throw new IllegalStateException("--compare-faiss: " + e.getMessage()
                             + "; it needs Debian's python3-faiss and python3-numpy for /usr/bin/python3", e);

@@ -29,9 +29,8 @@ public final class FastScanSelection {
      *   <li>256-bit lookups only with AVX-512 VBMI, where C2 turns the 32-byte
      *       {@code selectFrom} into one {@code vpermb} (not measured: no such machine here).
      *   <li>128-bit lookups with 256-bit sums on other machines with 256-bit vectors, AVX2
-     *       included: on this AVX2 EPYC they measured 1.1-1.2x the 128-bit kernel, which
-     *       measured 1.1-1.6x the 256-bit one (bench/RESULTS.md "FastScan kernel: what C2 makes
-     *       of it").
+     *       included: on this AVX2 EPYC, end to end, 1.1-1.3x the 128-bit and the 256-bit
+     *       kernels (bench/RESULTS.md "FastScan kernel: what C2 makes of it").
      *   <li>128 bits on 128-bit hardware, scalar below that.
      * </ul>
      */

@@ -11,11 +11,9 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * FastScan with 128-bit vectors: one sub-quantiser (16 code bytes, a 16-entry table) per step,
- * the table lookup is {@code selectFrom}, one {@code pshufb} on x86. The kernel for AVX2 as well
- * as for 128-bit hardware: on AVX2 a 16-byte {@code pshufb} does a lookup in 2 instructions
- * where the 32-byte {@code selectFrom} is a cross-lane permute that C2 emulates in 6, and this
- * kernel measured 1.1-1.6x the 256-bit one (bench/RESULTS.md "FastScan kernel: what C2 makes
- * of it").
+ * the table lookup is {@code selectFrom}, one {@code pshufb} on x86. The kernel for 128-bit
+ * hardware; with 256-bit vectors {@link VectorFastScanWideSums} does the same lookups and sums
+ * them in 256-bit lanes.
  *
  * <p>Written for what C2 emits, each choice measured on the disassembly:
  * <ul>

@@ -18,7 +18,7 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Not chosen on AVX2: without AVX-512 VBMI's {@code vpermb} the 32-byte {@code selectFrom}
  * is a cross-lane permute that C2 emulates with two {@code vpshufb}, a lane swap, an add and a
- * blend, and the 128-bit kernel is faster ({@link FastScanSelection}).
+ * blend, and the kernels with 128-bit lookups are faster ({@link FastScanSelection}).
  */
 public final class VectorFastScan256 extends FastScanLoop {
     public static final VectorFastScan256 INSTANCE = new VectorFastScan256();
