@@ -21,7 +21,8 @@ import java.util.Random;
  * machine JMH's wall-clock scores swing by more than their size; CPU time still counts only
  * this thread's cycles (a busy sibling hyperthread still slows it), so kernels measured in
  * the same run compare fairly. Median of 7 rounds. Usage: FastScanKernelCpuTime [m2,...] [kernel...]
- * with kernels among scalar, vector128, vector128x256, vector256 (default: all four). Run one kernel per JVM
+ * with kernels among scalar, vector128, vector128x256, vector256, vector512 (default: the first four;
+ * vector512 is emulated, ~100x slower, without AVX-512). Run one kernel per JVM
  * to compare them as the product runs them: with several in one JVM the block call sites are
  * megamorphic and C2 compiles the kernels out of context.
  */

@@ -40,7 +40,7 @@ import org.openjdk.jmh.annotations.Warmup;
 public class FastScanBenchmark {
     static final int N = 4096;
 
-    @Param({"scalar", "vector128", "vector128x256", "vector256"})
+    @Param({"scalar", "vector128", "vector128x256", "vector256", "vector512"})
     public String kernel;
 
     @Param({"32", "128"})

@@ -12,7 +12,7 @@ import java.lang.foreign.ValueLayout;
  * arithmetic ({@link #blockPassing}).
  */
 abstract sealed class FastScanLoop implements FastScanKernels
-        permits ScalarFastScan, VectorFastScan128, VectorFastScan256, VectorFastScanWideSums {
+        permits ScalarFastScan, VectorFastScan128, VectorFastScan256, VectorFastScan512, VectorFastScanWideSums {
     private static final ValueLayout.OfLong ID = ValueLayout.JAVA_LONG_UNALIGNED;
 
     /**

@@ -26,8 +26,10 @@ public final class FastScanSelection {
      * The fastest kernel the hardware runs natively. A species wider than the hardware runs
      * ~100x slower than scalar, so nothing wider than the preferred vector size is picked.
      * <ul>
-     *   <li>256-bit lookups only with AVX-512 VBMI, where C2 turns the 32-byte
-     *       {@code selectFrom} into one {@code vpermb} (not measured: no such machine here).
+     *   <li>With AVX-512 VBMI, where C2 turns a full-width byte {@code selectFrom} into one
+     *       {@code vpermb}: 512-bit lookups (or 256-bit ones when the JVM's vectors are capped at
+     *       256 bits). Not measured: no such machine here; the issue's prototype found 512 bits
+     *       best there.
      *   <li>128-bit lookups with 256-bit sums on other machines with 256-bit vectors, AVX2
      *       included: on this AVX2 EPYC, end to end, 1.1-1.3x the 128-bit and the 256-bit
      *       kernels (bench/RESULTS.md "FastScan kernel: what C2 makes of it").
@@ -43,7 +45,7 @@ public final class FastScanSelection {
 
     /**
      * A kernel by its short name, for benchmarks and tests that compare them: scalar,
-     * vector128, vector128x256 or vector256 (its {@code name()} without "fastscan-").
+     * vector128, vector128x256, vector256 or vector512 (its {@code name()} without "fastscan-").
      */
     public static FastScanKernels named(String name) {
         return switch (name) {
@@ -51,12 +53,14 @@ public final class FastScanSelection {
             case "vector128" -> VectorFastScan128.INSTANCE;
             case "vector128x256" -> VectorFastScanWideSums.INSTANCE;
             case "vector256" -> VectorFastScan256.INSTANCE;
+            case "vector512" -> VectorFastScan512.INSTANCE;
             default -> throw new IllegalArgumentException(
-                    "unknown FastScan kernel " + name + ": scalar, vector128, vector128x256 or vector256");
+                    "unknown FastScan kernel " + name + ": scalar, vector128, vector128x256, vector256 or vector512");
         };
     }
 
     static FastScanKernels choose(int preferredBits, boolean bytePermute) {
+        if (preferredBits >= 512 && bytePermute) return VectorFastScan512.INSTANCE;
         if (preferredBits >= 256) return bytePermute ? VectorFastScan256.INSTANCE : VectorFastScanWideSums.INSTANCE;
         return preferredBits >= 128 ? VectorFastScan128.INSTANCE : ScalarFastScan.INSTANCE;
     }

@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class CpuFastScanListScannerInnerProductTest {
     @ParameterizedTest
-    @ValueSource(strings = {"scalar", "vector128", "vector128x256", "vector256"})
+    @ValueSource(strings = {"scalar", "vector128", "vector128x256", "vector256", "vector512"})
     void innerProductKeepsTheLargestKeysAsOneHeapPerQueryInListOrder(String kernelName) {
         FastScanKernels kernel = FastScanSelection.named(kernelName);
         int nq = 9, nlist = 10, m2 = 6, nprobe = 4, k = 12;
