@@ -4,6 +4,8 @@ import dev.komsu.kernels.FastScanKernels;
 import dev.komsu.kernels.QuantizedTopK;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
 
 /**
  * The part of a FastScan kernel that is the same for every implementation: walk the blocks,
@@ -25,6 +27,21 @@ abstract sealed class FastScanLoop implements FastScanKernels
      */
     abstract int blockPassing(MemorySegment codes, long offset, int m2, byte[] lut, int bias, int threshold,
                               boolean larger, short[] out);
+
+    /** Whether {@code threshold} passes every lane (outside [0, 65535] in the direction tested). */
+    static boolean passesAll(int threshold, boolean larger) {
+        return larger ? threshold < 0 : threshold > 0xffff;
+    }
+
+    /**
+     * The bit mask of the lanes of {@code d} strictly below {@code threshold} (unsigned), or
+     * strictly above it when {@code larger}. One constant comparison per branch: the Vector API
+     * intrinsics want a constant operator.
+     */
+    static long passing(ShortVector d, int threshold, boolean larger) {
+        ShortVector t = d.broadcast((short) threshold);
+        return larger ? d.compare(VectorOperators.UGT, t).toLong() : d.compare(VectorOperators.ULT, t).toLong();
+    }
 
     @Override
     public final void accumulate(MemorySegment codes, long offset, int nblocks, int m2, byte[] lut, short[] out) {

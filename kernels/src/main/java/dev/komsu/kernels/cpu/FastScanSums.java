@@ -1,5 +1,6 @@
 package dev.komsu.kernels.cpu;
 
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
@@ -17,6 +18,19 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class FastScanSums {
     private FastScanSums() {
+    }
+
+    /** The looked-up bytes as 16-bit lanes, added to {@code sum}. */
+    static ShortVector addBytes(ShortVector sum, ByteVector lookedUp) {
+        return sum.add(lookedUp.reinterpretAsShorts());
+    }
+
+    /**
+     * The looked-up bytes shifted right by 8 in 32-bit lanes (C2 has an immediate form for
+     * those, not for 16-bit lanes), added to {@code shifted} as 16-bit lanes.
+     */
+    static ShortVector addShiftedBytes(ShortVector shifted, ByteVector lookedUp) {
+        return shifted.add(lookedUp.reinterpretAsInts().lanewise(VectorOperators.LSHR, 8).reinterpretAsShorts());
     }
 
     /** The shuffle that copies each odd 16-bit lane over the even lane below it. */

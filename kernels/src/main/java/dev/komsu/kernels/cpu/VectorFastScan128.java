@@ -61,10 +61,10 @@ public final class VectorFastScan128 extends FastScanLoop {
             // selectFrom keeps the low 4 bits of each index: the low nibble as is, the high one shifted down
             ByteVector rLo = c.selectFrom(table);
             ByteVector rHi = c.reinterpretAsInts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes().selectFrom(table);
-            lo = lo.add(rLo.reinterpretAsShorts());
-            loShifted = loShifted.add(rLo.reinterpretAsInts().lanewise(VectorOperators.LSHR, 8).reinterpretAsShorts());
-            hi = hi.add(rHi.reinterpretAsShorts());
-            hiShifted = hiShifted.add(rHi.reinterpretAsInts().lanewise(VectorOperators.LSHR, 8).reinterpretAsShorts());
+            lo = FastScanSums.addBytes(lo, rLo);
+            loShifted = FastScanSums.addShiftedBytes(loShifted, rLo);
+            hi = FastScanSums.addBytes(hi, rHi);
+            hiShifted = FastScanSums.addShiftedBytes(hiShifted, rHi);
         }
         ShortVector b = ShortVector.broadcast(SHORTS, (short) bias);
         ShortVector loOdd = FastScanSums.oddBytes(lo, loShifted, ODD_OVER_EVEN, EVEN_LANES);
@@ -73,25 +73,10 @@ public final class VectorFastScan128 extends FastScanLoop {
         ShortVector d1 = loOdd.add(b);                              // vectors 8..15
         ShortVector d2 = FastScanSums.evenBytes(hi, hiOdd).add(b);  // vectors 16..23
         ShortVector d3 = hiOdd.add(b);                              // vectors 24..31
-        int mask;
-        if (larger ? threshold < 0 : threshold > 0xffff) {
-            mask = -1;
-        } else if (larger) {
-            // one constant comparison per branch: the Vector API intrinsics want a constant operator
-            ShortVector t = ShortVector.broadcast(SHORTS, (short) threshold);
-            mask = (int) d0.compare(VectorOperators.UGT, t).toLong()
-                    | (int) d1.compare(VectorOperators.UGT, t).toLong() << 8
-                    | (int) d2.compare(VectorOperators.UGT, t).toLong() << 16
-                    | (int) d3.compare(VectorOperators.UGT, t).toLong() << 24;
-            if (mask == 0) return 0;
-        } else {
-            ShortVector t = ShortVector.broadcast(SHORTS, (short) threshold);
-            mask = (int) d0.compare(VectorOperators.ULT, t).toLong()
-                    | (int) d1.compare(VectorOperators.ULT, t).toLong() << 8
-                    | (int) d2.compare(VectorOperators.ULT, t).toLong() << 16
-                    | (int) d3.compare(VectorOperators.ULT, t).toLong() << 24;
-            if (mask == 0) return 0;
-        }
+        int mask = passesAll(threshold, larger) ? -1
+                : (int) passing(d0, threshold, larger) | (int) passing(d1, threshold, larger) << 8
+                | (int) passing(d2, threshold, larger) << 16 | (int) passing(d3, threshold, larger) << 24;
+        if (mask == 0) return 0;
         d0.intoArray(out, 0);
         d1.intoArray(out, 8);
         d2.intoArray(out, 16);

@@ -63,10 +63,10 @@ public final class VectorFastScan256 extends FastScanLoop {
                     .and(nibble).or(UPPER_TABLE);
             ByteVector rLo = cLo.selectFrom(table);
             ByteVector rHi = cHi.selectFrom(table);
-            lo = lo.add(rLo.reinterpretAsShorts());
-            loShifted = loShifted.add(rLo.reinterpretAsInts().lanewise(VectorOperators.LSHR, 8).reinterpretAsShorts());
-            hi = hi.add(rHi.reinterpretAsShorts());
-            hiShifted = hiShifted.add(rHi.reinterpretAsInts().lanewise(VectorOperators.LSHR, 8).reinterpretAsShorts());
+            lo = FastScanSums.addBytes(lo, rLo);
+            loShifted = FastScanSums.addShiftedBytes(loShifted, rLo);
+            hi = FastScanSums.addBytes(hi, rHi);
+            hiShifted = FastScanSums.addShiftedBytes(hiShifted, rHi);
         }
         ShortVector loHigh = FastScanSums.oddBytes(lo, loShifted, ODD_OVER_EVEN, EVEN_LANES);
         ShortVector hiHigh = FastScanSums.oddBytes(hi, hiShifted, ODD_OVER_EVEN, EVEN_LANES);
@@ -76,21 +76,9 @@ public final class VectorFastScan256 extends FastScanLoop {
         ShortVector bias16 = ShortVector.broadcast(SHORTS, (short) bias);
         ShortVector d0 = combine(a, loHigh).add(bias16);   // vectors 0..15
         ShortVector d1 = combine(b, hiHigh).add(bias16);   // vectors 16..31
-        int mask;
-        if (larger ? threshold < 0 : threshold > 0xffff) {
-            mask = -1;
-        } else if (larger) {
-            // one constant comparison per branch: the Vector API intrinsics want a constant operator
-            ShortVector t = ShortVector.broadcast(SHORTS, (short) threshold);
-            mask = (int) d0.compare(VectorOperators.UGT, t).toLong()
-                    | (int) d1.compare(VectorOperators.UGT, t).toLong() << 16;
-            if (mask == 0) return 0;
-        } else {
-            ShortVector t = ShortVector.broadcast(SHORTS, (short) threshold);
-            mask = (int) d0.compare(VectorOperators.ULT, t).toLong()
-                    | (int) d1.compare(VectorOperators.ULT, t).toLong() << 16;
-            if (mask == 0) return 0;
-        }
+        int mask = passesAll(threshold, larger) ? -1
+                : (int) passing(d0, threshold, larger) | (int) passing(d1, threshold, larger) << 16;
+        if (mask == 0) return 0;
         d0.intoArray(out, 0);
         d1.intoArray(out, 16);
         return mask;

@@ -78,10 +78,10 @@ public final class VectorFastScan512 extends FastScanLoop {
             ByteVector rLo = c.and(nibble).or(TABLE_OFFSETS).selectFrom(table);
             ByteVector rHi = c.reinterpretAsInts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes()
                     .and(nibble).or(TABLE_OFFSETS).selectFrom(table);
-            lo = lo.add(rLo.reinterpretAsShorts());
-            loShifted = loShifted.add(rLo.reinterpretAsInts().lanewise(VectorOperators.LSHR, 8).reinterpretAsShorts());
-            hi = hi.add(rHi.reinterpretAsShorts());
-            hiShifted = hiShifted.add(rHi.reinterpretAsInts().lanewise(VectorOperators.LSHR, 8).reinterpretAsShorts());
+            lo = FastScanSums.addBytes(lo, rLo);
+            loShifted = FastScanSums.addShiftedBytes(loShifted, rLo);
+            hi = FastScanSums.addBytes(hi, rHi);
+            hiShifted = FastScanSums.addShiftedBytes(hiShifted, rHi);
         }
         // quarter q of each: sub-quantisers q mod 4, for vectors 0..7 (evenLo), 8..15 (oddLo),
         // 16..23 (evenHi), 24..31 (oddHi)
@@ -94,17 +94,8 @@ public final class VectorFastScan512 extends FastScanLoop {
                 .blend(fold(evenHi).rearrange(TO_QUARTER_2), QUARTER_2)
                 .blend(fold(oddHi).rearrange(TO_QUARTER_3), QUARTER_3)
                 .add(ShortVector.broadcast(SHORTS, (short) bias));   // vectors 0..31
-        int mask;
-        if (larger ? threshold < 0 : threshold > 0xffff) {
-            mask = -1;
-        } else if (larger) {
-            // one constant comparison per branch: the Vector API intrinsics want a constant operator
-            mask = (int) d.compare(VectorOperators.UGT, ShortVector.broadcast(SHORTS, (short) threshold)).toLong();
-            if (mask == 0) return 0;
-        } else {
-            mask = (int) d.compare(VectorOperators.ULT, ShortVector.broadcast(SHORTS, (short) threshold)).toLong();
-            if (mask == 0) return 0;
-        }
+        int mask = passesAll(threshold, larger) ? -1 : (int) passing(d, threshold, larger);
+        if (mask == 0) return 0;
         d.intoArray(out, 0);
         return mask;
     }

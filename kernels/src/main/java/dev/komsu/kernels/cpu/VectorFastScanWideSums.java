@@ -55,19 +55,9 @@ public final class VectorFastScanWideSums extends FastScanLoop {
         ShortVector b = ShortVector.broadcast(SUMS, (short) bias);
         ShortVector d0 = lo.rearrange(TO_VECTOR_ORDER).add(b);   // vectors 0..15
         ShortVector d1 = hi.rearrange(TO_VECTOR_ORDER).add(b);   // vectors 16..31
-        int mask;
-        if (larger ? threshold < 0 : threshold > 0xffff) {
-            mask = -1;
-        } else if (larger) {
-            // one constant comparison per branch: the Vector API intrinsics want a constant operator
-            ShortVector t = ShortVector.broadcast(SUMS, (short) threshold);
-            mask = (int) d0.compare(VectorOperators.UGT, t).toLong() | (int) d1.compare(VectorOperators.UGT, t).toLong() << 16;
-            if (mask == 0) return 0;
-        } else {
-            ShortVector t = ShortVector.broadcast(SUMS, (short) threshold);
-            mask = (int) d0.compare(VectorOperators.ULT, t).toLong() | (int) d1.compare(VectorOperators.ULT, t).toLong() << 16;
-            if (mask == 0) return 0;
-        }
+        int mask = passesAll(threshold, larger) ? -1
+                : (int) passing(d0, threshold, larger) | (int) passing(d1, threshold, larger) << 16;
+        if (mask == 0) return 0;
         d0.intoArray(out, 0);
         d1.intoArray(out, 16);
         return mask;
