@@ -3,6 +3,7 @@ package dev.komsu.bench.harness;
 import dev.komsu.bench.data.Dataset;
 import dev.komsu.bench.data.DatasetCatalog;
 import dev.komsu.kernels.Backends;
+import dev.komsu.kernels.cpu.FastScanSelection;
 import dev.komsu.kernels.opencl.OpenClDevices;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -67,6 +68,8 @@ public final class HarnessMain {
             Files.createDirectories(opts.out());
             notes.addAll(0, data.notes());
             data.notes().forEach(n -> System.err.println("[bench] " + n));
+            notes.add("komsu CPU FastScan kernel: " + FastScanSelection.PREFERRED.name()
+                    + " (-D" + FastScanSelection.OVERRIDE + " overrides)");
             SearchGrid grid = opts.grid();
             KomsuRunner komsu = new KomsuRunner(data, grid, opts.runs(), Recall.DEPTH,
                     new SerializedSize(opts.out().resolve("scratch")));
