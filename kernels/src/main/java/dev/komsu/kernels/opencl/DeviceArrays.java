@@ -21,6 +21,21 @@ final class DeviceArrays {
         return upload(rt, MemorySegment.ofArray(values).asSlice(from, count));
     }
 
+    /**
+     * A per-list table (list offsets or sizes): the first {@code nlist} entries of
+     * {@code perList}, at least one entry so that a store without lists still gets a buffer.
+     */
+    static ClBuffer uploadPerList(ClRuntime rt, long[] perList, int nlist) {
+        return upload(rt, java.util.Arrays.copyOf(perList, Math.max(1, nlist)));
+    }
+
+    /** The sizes of lists {@code 0 .. nlist-1}. */
+    static long[] listSizes(int nlist, java.util.function.IntToLongFunction size) {
+        long[] sizes = new long[nlist];
+        for (int l = 0; l < nlist; l++) sizes[l] = size.applyAsLong(l);
+        return sizes;
+    }
+
     static ClBuffer upload(ClRuntime rt, MemorySegment host) {
         ClBuffer b = rt.allocate(host.byteSize());
         try {

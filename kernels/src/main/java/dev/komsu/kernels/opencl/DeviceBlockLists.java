@@ -63,8 +63,7 @@ final class DeviceBlockLists implements AutoCloseable {
         int nlist = lists.listCount();
         long[] off = blockOffsets(lists);
         long blockBytes = (long) FastScanKernels.KSUB * lists.m2();
-        long[] sizes = new long[nlist];
-        for (int l = 0; l < nlist; l++) sizes[l] = lists.size(l);
+        long[] sizes = DeviceArrays.listSizes(nlist, lists::size);
         ClBuffer codes = null;
         ClBuffer ids = null;
         ClBuffer listBlock = null;
@@ -78,8 +77,8 @@ final class DeviceBlockLists implements AutoCloseable {
                 rt.write(codes, off[l] * blockBytes, lists.codes(l).asSlice(0, blocks(size) * blockBytes));
                 rt.write(ids, off[l] * FastScanKernels.BLOCK * Long.BYTES, lists.ids(l).asSlice(0, size * Long.BYTES));
             }
-            listBlock = DeviceArrays.upload(rt, java.util.Arrays.copyOf(off, Math.max(1, nlist)));
-            listSize = DeviceArrays.upload(rt, nlist == 0 ? new long[1] : sizes);
+            listBlock = DeviceArrays.uploadPerList(rt, off, nlist);
+            listSize = DeviceArrays.uploadPerList(rt, sizes, nlist);
             return new DeviceBlockLists(codes, ids, listBlock, listSize);
         } catch (RuntimeException e) {
             for (ClBuffer b : new ClBuffer[] {codes, ids, listBlock, listSize}) {

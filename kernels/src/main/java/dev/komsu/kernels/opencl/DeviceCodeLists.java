@@ -35,6 +35,11 @@ final class DeviceCodeLists implements AutoCloseable {
         this.codeSize = codeSize;
     }
 
+    /** Kernel arguments starting with the store, as every list-scan kernel takes it: codes, ids, offsets, sizes. */
+    ClRuntime.Args args() {
+        return new ClRuntime.Args().buffer(codes).buffer(ids).buffer(offsets).buffer(sizes);
+    }
+
     /** Row offsets of each list in the store; entry listCount is the total row count. */
     static long[] rowOffsets(CodeLists lists, int block) {
         return DeviceMatrix.blockRowOffsets(lists.listCount(), lists::size, block);
@@ -69,8 +74,6 @@ final class DeviceCodeLists implements AutoCloseable {
         try {
             codes = rt.allocate(total * cs);
             ids = rt.allocate(total * Long.BYTES);
-            offsets = rt.allocate((long) nlist * Long.BYTES);
-            sizes = rt.allocate((long) nlist * Long.BYTES);
             for (int l = 0; l < nlist; l++) {
                 long size = lists.size(l);
                 if (size == 0) continue;
@@ -82,16 +85,8 @@ final class DeviceCodeLists implements AutoCloseable {
                 }
                 rt.write(ids, off[l] * Long.BYTES, lists.ids(l).asSlice(0, size * Long.BYTES));
             }
-            try (Arena arena = Arena.ofConfined()) {
-                MemorySegment o = arena.allocate(ValueLayout.JAVA_LONG, Math.max(1, nlist));
-                MemorySegment s = arena.allocate(ValueLayout.JAVA_LONG, Math.max(1, nlist));
-                for (int l = 0; l < nlist; l++) {
-                    o.setAtIndex(ValueLayout.JAVA_LONG, l, off[l]);
-                    s.setAtIndex(ValueLayout.JAVA_LONG, l, lists.size(l));
-                }
-                rt.write(offsets, 0, o.asSlice(0, (long) nlist * Long.BYTES));
-                rt.write(sizes, 0, s.asSlice(0, (long) nlist * Long.BYTES));
-            }
+            offsets = DeviceArrays.uploadPerList(rt, off, nlist);
+            sizes = DeviceArrays.uploadPerList(rt, DeviceArrays.listSizes(nlist, lists::size), nlist);
             return new DeviceCodeLists(codes, ids, offsets, sizes, nlist, cs);
         } catch (RuntimeException e) {
             for (ClBuffer b : new ClBuffer[] {codes, ids, offsets, sizes}) {

@@ -1,9 +1,6 @@
 package dev.komsu.kernels.opencl;
 
 import dev.komsu.kernels.VectorLists;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 
 /**
  * Inverted lists resident on a device as one concatenated store (like faiss's GPU IVF): list l
@@ -47,24 +44,14 @@ final class DeviceLists implements AutoCloseable {
         try {
             rowMajor = rt.allocate(total * d * Float.BYTES);
             ids = rt.allocate(total * Long.BYTES);
-            offsets = rt.allocate((long) nlist * Long.BYTES);
-            sizes = rt.allocate((long) nlist * Long.BYTES);
             for (int l = 0; l < nlist; l++) {
                 long size = lists.size(l);
                 if (size == 0) continue;
                 rt.write(rowMajor, off[l] * d * Float.BYTES, lists.vectors(l).asSlice(0, size * d * Float.BYTES));
                 rt.write(ids, off[l] * Long.BYTES, lists.ids(l).asSlice(0, size * Long.BYTES));
             }
-            try (Arena arena = Arena.ofConfined()) {
-                MemorySegment o = arena.allocate(ValueLayout.JAVA_LONG, Math.max(1, nlist));
-                MemorySegment s = arena.allocate(ValueLayout.JAVA_LONG, Math.max(1, nlist));
-                for (int l = 0; l < nlist; l++) {
-                    o.setAtIndex(ValueLayout.JAVA_LONG, l, off[l]);
-                    s.setAtIndex(ValueLayout.JAVA_LONG, l, lists.size(l));
-                }
-                rt.write(offsets, 0, o.asSlice(0, (long) nlist * Long.BYTES));
-                rt.write(sizes, 0, s.asSlice(0, (long) nlist * Long.BYTES));
-            }
+            offsets = DeviceArrays.uploadPerList(rt, off, nlist);
+            sizes = DeviceArrays.uploadPerList(rt, DeviceArrays.listSizes(nlist, lists::size), nlist);
             if (block == 1) {
                 vectors = rowMajor;
                 rowMajor = null;

@@ -142,8 +142,7 @@ final class DevicePqSearch {
             int wg = search.groupSize(kernel, wanted);
             int c = DeviceSearch.candidateCapacity(kk, wg);
             forQueryBatches(queryTables, probes, biases, nprobe, k, nchunks, out, metric, (cq, qbuf, pbuf, bbuf, pk, pi) -> {
-                ClRuntime.Args args = new ClRuntime.Args().buffer(lists.codes).buffer(lists.ids).buffer(lists.offsets)
-                        .buffer(lists.sizes).i32(lists.codeSize).i32(m).i32(nbits).buffer(qbuf)
+                ClRuntime.Args args = lists.args().i32(lists.codeSize).i32(m).i32(nbits).buffer(qbuf)
                         .buffer(listTables == null ? qbuf : listTables).i32(Float.floatToRawIntBits(tableScale)).i32(hasLists)
                         .buffer(bbuf == null ? qbuf : bbuf).i32(bbuf == null ? 0 : 1).i32(local ? 1 : 0).i32(cq).i32(ip)
                         .buffer(pbuf).i32(nprobe).i32(perChunk).i32(nchunks).i32(k).i32(kk).i32(c).buffer(pk).buffer(pi)
@@ -163,8 +162,7 @@ final class DevicePqSearch {
                 try (ClBuffer scratch = rt.allocate(scratchBytes)) {
                     for (int q0 = 0; q0 < cq; q0 += perLaunch) {
                         int n = Math.min(perLaunch, cq - q0);
-                        ClRuntime.Args args = new ClRuntime.Args().buffer(lists.codes).buffer(lists.ids)
-                                .buffer(lists.offsets).buffer(lists.sizes).i32(lists.codeSize).i32(m).i32(nbits)
+                        ClRuntime.Args args = lists.args().i32(lists.codeSize).i32(m).i32(nbits)
                                 .buffer(qbuf).buffer(listTables == null ? qbuf : listTables).i32(Float.floatToRawIntBits(tableScale)).i32(hasLists)
                                 .buffer(bbuf == null ? qbuf : bbuf).i32(bbuf == null ? 0 : 1).i32(q0).i32(n).i32(ip)
                                 .buffer(pbuf).i32(nprobe).i32(perChunk).i32(nchunks).i32(k).buffer(pk).buffer(pi)
@@ -213,8 +211,7 @@ final class DevicePqSearch {
             rt.write(diffBuf, 0, MemorySegment.ofArray(vdiff));
             rt.write(unitBuf, 0, SQ8_UNIT);
             forQueryBatches(queries, probes, biases, nprobe, k, nchunks, out, metric, (cq, qbuf, pbuf, bbuf, pk, pi) -> {
-                ClRuntime.Args args = new ClRuntime.Args().buffer(lists.codes).buffer(lists.ids).buffer(lists.offsets)
-                        .buffer(lists.sizes).i32(d).buffer(qbuf).buffer(centroids == null ? qbuf : centroids)
+                ClRuntime.Args args = lists.args().i32(d).buffer(qbuf).buffer(centroids == null ? qbuf : centroids)
                         .i32(hasCentroids).buffer(minBuf).buffer(diffBuf).buffer(unitBuf)
                         .buffer(bbuf == null ? qbuf : bbuf).i32(bbuf == null ? 0 : 1).i32(cq).i32(ip).buffer(pbuf)
                         .i32(nprobe).i32(perChunk).i32(nchunks).i32(k);
