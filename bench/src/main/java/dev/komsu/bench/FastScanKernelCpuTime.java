@@ -1,8 +1,8 @@
 package dev.komsu.bench;
 
+import dev.komsu.kernels.scalar.ScalarFastScan;
 import dev.komsu.kernels.FastScanKernels;
 import dev.komsu.kernels.QuantizedTopK;
-import dev.komsu.kernels.cpu.ScalarFastScan;
 import dev.komsu.kernels.cpu.VectorFastScan128;
 import dev.komsu.kernels.cpu.FastScanSelection;
 import dev.komsu.kernels.cpu.VectorFastScan256;

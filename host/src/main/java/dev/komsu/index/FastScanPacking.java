@@ -11,7 +11,7 @@ import java.lang.foreign.ValueLayout;
  * byte m/2, the low nibble for even m. Packed codes come in blocks of 32 vectors; a block holds
  * {@code m2/2} groups of 32 bytes (m2 = M rounded up to even), one per pair of sub-quantisers
  * (2p, 2p+1): bytes 0..15 for 2p, 16..31 for 2p+1. Within those 16 bytes, vector v (0..15) sits
- * at position 2v for v < 8 and 2(v-8)+1 otherwise (faiss's perm0), in the low nibble, and
+ * at position 2v for {@code v < 8} and 2(v-8)+1 otherwise (faiss's perm0), in the low nibble, and
  * vector v+16 in the high nibble of the same byte.
  */
 public final class FastScanPacking {

@@ -157,6 +157,7 @@ public final class IvfFastScanIndex extends AbstractIvfIndex {
         byte[] luts = new byte[count * tables * m2 * ks];
         int[] biases = byResidual ? new int[count * nprobe] : null;
         LutQuantizer.Scale[] scales = new LutQuantizer.Scale[count];
+        LutQuantizer quantizer = backend().fastScan().lutQuantizer();
         float[] lut = new float[tables * m * ks];
         if (perProbeTables()) {
             int tab = m * ks;
@@ -179,7 +180,7 @@ public final class IvfFastScanIndex extends AbstractIvfIndex {
                         bias[p] = coarse.distance(q, p);
                     }
                 }
-                scales[b] = LutQuantizer.quantizeWithBias(lut, bias, nprobe, m, ks, m2, lut8, bias16);
+                scales[b] = quantizer.quantizeWithBias(lut, bias, nprobe, m, ks, m2, lut8, bias16);
                 System.arraycopy(lut8, 0, luts, b * lut8.length, lut8.length);
                 System.arraycopy(bias16, 0, biases, b * nprobe, nprobe);
             }
@@ -191,13 +192,13 @@ public final class IvfFastScanIndex extends AbstractIvfIndex {
                 int q = from + b;
                 pq.lookupTable(queries.row(q), metric(), backend().pq(), lut);
                 for (int p = 0; p < nprobe; p++) bias[p] = coarse.label(q, p) < 0 ? Float.NaN : coarse.distance(q, p);
-                scales[b] = LutQuantizer.quantizeSharedWithBias(lut, bias, nprobe, m, ks, m2, luts, b * m2 * ks, bias16);
+                scales[b] = quantizer.quantizeSharedWithBias(lut, bias, nprobe, m, ks, m2, luts, b * m2 * ks, bias16);
                 System.arraycopy(bias16, 0, biases, b * nprobe, nprobe);
             }
         } else {
             for (int b = 0; b < count; b++) {
                 pq.lookupTable(queries.row(from + b), metric(), backend().pq(), lut);
-                scales[b] = LutQuantizer.quantize(lut, m, ks, m2, luts, b * m2 * ks);
+                scales[b] = quantizer.quantize(lut, m, ks, m2, luts, b * m2 * ks);
             }
         }
         FastScanChunks.scan(backend(), lists, luts, tables, biases, QueryChunks.probes(coarse, from, count), nprobe, k,

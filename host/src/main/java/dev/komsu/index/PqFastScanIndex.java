@@ -122,9 +122,10 @@ public final class PqFastScanIndex implements Index {
             float[] lut = new float[m * ks];
             byte[] luts = new byte[count * m2 * ks];
             LutQuantizer.Scale[] scales = new LutQuantizer.Scale[count];
+            LutQuantizer quantizer = backend.fastScan().lutQuantizer();
             for (int b = 0; b < count; b++) {
                 pq.lookupTable(queries.row(from + b), metric, backend.pq(), lut);
-                scales[b] = LutQuantizer.quantizePerColumn(lut, m, ks, m2, luts, b * m2 * ks);
+                scales[b] = quantizer.quantizePerColumn(lut, m, ks, m2, luts, b * m2 * ks);
             }
             // one list, probed once by every query
             FastScanChunks.scan(backend, codes, luts, 1, null, new int[count], 1, k, scales, metric, out, from);

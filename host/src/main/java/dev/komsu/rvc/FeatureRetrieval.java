@@ -37,7 +37,7 @@ public final class FeatureRetrieval {
      * Frames with fewer than k neighbours use the ones found; a frame with none keeps its
      * features; an exact match (d = 0) takes all the weight instead of dividing by zero.
      *
-     * @throws IllegalArgumentException if k <= 0, indexRate is outside [0, 1], the widths differ,
+     * @throws IllegalArgumentException if {@code k <= 0}, indexRate is outside [0, 1], the widths differ,
      *                                  the features hold NaN or infinity, or the index is not L2
      */
     public static FloatMatrix blend(Index index, FloatMatrix features, int k, float indexRate, SearchParams params) {

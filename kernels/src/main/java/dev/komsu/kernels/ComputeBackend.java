@@ -1,5 +1,6 @@
 package dev.komsu.kernels;
 
+
 /**
  * The batched numeric operations every backend provides (scalar reference, Vector API CPU,
  * OpenCL). Implementations are thread-safe: many threads may call one backend at once.
@@ -27,35 +28,25 @@ public interface ComputeBackend extends AutoCloseable {
     Neighbors scanLists(FloatMatrix queries, VectorLists lists, int[] probes, int nprobe, int k, Metric metric);
 
     /**
-     * The 4-bit FastScan kernels this backend uses. Defaults to the CPU's best Vector API
-     * kernel, so backends without their own FastScan code still scan FastScan indexes.
+     * The 4-bit FastScan kernels this backend uses for per-list work on the host (a device
+     * backend without its own returns its CPU fallback's).
      */
-    default FastScanKernels fastScan() {
-        return dev.komsu.kernels.cpu.FastScanSelection.PREFERRED;
-    }
+    FastScanKernels fastScan();
+
+    /** Product/scalar quantisation kernels (lookup tables, PQ and SQ8 code scans) for per-list work on the host. */
+    PqKernels pq();
 
     /**
-     * Product/scalar quantisation kernels (lookup tables, PQ and SQ8 code scans). The Vector
-     * API implementation unless a backend offers its own.
+     * Batched IVF-PQ / IVF-SQ8 scans and lookup tables. CPU backends return the plain-Java batch
+     * form over their {@link #pq()} kernels ({@code scalar.CpuPqListScanner}).
      */
-    default PqKernels pq() {
-        return dev.komsu.kernels.cpu.VectorPqKernels.INSTANCE;
-    }
+    PqListScanner pqLists();
 
-    /** Batched IVF-PQ / IVF-SQ8 scans and lookup tables; the CPU form unless a backend offers its own. */
-    default PqListScanner pqLists() {
-        return new dev.komsu.kernels.cpu.CpuPqListScanner(this);
-    }
+    /** Batched FastScan list scans (CPU backends: the batch form over {@link #fastScan()}). */
+    FastScanListScanner fastScanLists();
 
-    /** Batched FastScan list scans; the CPU form over {@link #fastScan()} unless a backend offers its own. */
-    default FastScanListScanner fastScanLists() {
-        return new dev.komsu.kernels.cpu.CpuFastScanListScanner(fastScan());
-    }
-
-    /** The batched refine step (exact re-ranking); the CPU form unless a backend offers its own. */
-    default Refiner refiner() {
-        return new dev.komsu.kernels.cpu.CpuRefiner(this);
-    }
+    /** The batched refine step (exact re-ranking). */
+    Refiner refiner();
 
     /**
      * Runs {@code body(q)} for every query {@code q < nq}, on this backend's threads where it

@@ -52,4 +52,12 @@ public interface FastScanKernels {
                     + " from offset " + offset + " for " + n + " vectors of m2=" + m2);
         }
     }
+
+    /**
+     * The lookup-table quantiser that goes with these kernels (the same bits whichever form;
+     * the Vector API kernels hand out a vectorised one).
+     */
+    default LutQuantizer lutQuantizer() {
+        return LutQuantizer.SCALAR;
+    }
 }

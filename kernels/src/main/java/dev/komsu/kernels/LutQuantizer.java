@@ -13,7 +13,14 @@ package dev.komsu.kernels;
  * sums are larger inner products, and {@code key / a + b} converts back in both cases.
  */
 public final class LutQuantizer {
-    private LutQuantizer() {
+    /** The quantiser over {@link LutRows#SCALAR}. */
+    public static final LutQuantizer SCALAR = new LutQuantizer(LutRows.SCALAR);
+
+    private final LutRows rows;
+
+    /** A quantiser whose per-row steps are {@code rows} (they must return {@link LutRows#SCALAR}'s bits). */
+    public LutQuantizer(LutRows rows) {
+        this.rows = java.util.Objects.requireNonNull(rows, "rows");
     }
 
     /** The per-query scale and offset: float distance = uint16 distance / a + b. */
@@ -25,7 +32,7 @@ public final class LutQuantizer {
      * faiss's IVF rounding): {@code lut} holds {@code m * ksub} floats; {@code out} receives
      * {@code m2 * ksub} bytes, the rows m..m2-1 zero.
      */
-    public static Scale quantize(float[] lut, int m, int ksub, int m2, byte[] out, int outOffset) {
+    public Scale quantize(float[] lut, int m, int ksub, int m2, byte[] out, int outOffset) {
         check(lut, m, ksub, m2);
         float[] mins = new float[m];
         float maxSpanLut = Float.NEGATIVE_INFINITY;
@@ -49,7 +56,7 @@ public final class LutQuantizer {
      * shifted by its minimum and scaled by {@code a = 255 / widest span} (no 16-bit cap: the
      * M tables of a flat index stay far below 65535 for M up to 257).
      */
-    public static Scale quantizePerColumn(float[] lut, int m, int ksub, int m2, byte[] out, int outOffset) {
+    public Scale quantizePerColumn(float[] lut, int m, int ksub, int m2, byte[] out, int outOffset) {
         check(lut, m, ksub, m2);
         float[] mins = new float[m];
         float maxSpan = 0;
@@ -74,7 +81,7 @@ public final class LutQuantizer {
      * "3-D" case: one scale for all probes; each probe's minima and bias fold into its uint16
      * bias {@code biasOut[p]}, measured from the smallest such total {@code b}.
      */
-    public static Scale quantizeWithBias(float[] lut, float[] bias, int nprobe, int m, int ksub, int m2,
+    public Scale quantizeWithBias(float[] lut, float[] bias, int nprobe, int m, int ksub, int m2,
                                          byte[] out, int[] biasOut) {
         if (lut.length < nprobe * m * ksub) {
             throw new IllegalArgumentException("lookup tables hold " + lut.length + " floats, expected nprobe*m*ksub = "
@@ -123,7 +130,7 @@ public final class LutQuantizer {
      * {@code m2 * ksub} bytes from {@code outOffset}, the rows m..m2-1 zero. NaN biases (missing
      * probes) are ignored, as faiss's table minimum and maximum ignore them.
      */
-    public static Scale quantizeSharedWithBias(float[] lut, float[] bias, int nprobe, int m, int ksub, int m2,
+    public Scale quantizeSharedWithBias(float[] lut, float[] bias, int nprobe, int m, int ksub, int m2,
                                                byte[] out, int outOffset, int[] biasOut) {
         check(lut, m, ksub, m2);
         if (nprobe <= 0 || bias.length < nprobe || biasOut.length < nprobe) {
@@ -166,19 +173,19 @@ public final class LutQuantizer {
         return Float.isFinite(a) ? a : 0.0f;
     }
 
-    private static float min(float[] t, int from, int n) {
-        return LutRows.min(t, from, n);
+    private float min(float[] t, int from, int n) {
+        return rows.min(t, from, n);
     }
 
-    private static float max(float[] t, int from, int n) {
-        return LutRows.max(t, from, n);
+    private float max(float[] t, int from, int n) {
+        return rows.max(t, from, n);
     }
 
     private static float roundToInt(float t, float min, float a) {
         return LutRows.roundToInt(t, min, a);
     }
 
-    private static void round(float[] t, int from, int n, float a, float min, byte[] out, int outFrom) {
-        LutRows.round(t, from, n, a, min, out, outFrom);
+    private void round(float[] t, int from, int n, float a, float min, byte[] out, int outFrom) {
+        rows.round(t, from, n, a, min, out, outFrom);
     }
 }

@@ -48,4 +48,10 @@ public interface PqKernels {
      * refine index (faiss IndexRefineFlat).
      */
     void gatherDistances(float[] query, FloatMatrix base, long[] rows, int count, Metric metric, float[] out);
+
+    /**
+     * How {@link #gatherDistances} sums, for a device backend that reproduces it bit for bit
+     * (the OpenCL refine).
+     */
+    GatherSummation gatherSummation();
 }

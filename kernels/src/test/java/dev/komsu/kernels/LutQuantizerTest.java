@@ -18,7 +18,7 @@ class LutQuantizerTest {
         for (int j = 0; j < nprobe; j++) bias[j] = (float) r.nextGaussian() * 20;
         byte[] q = new byte[m2 * ksub];
         int[] biasQ = new int[nprobe];
-        LutQuantizer.Scale s = LutQuantizer.quantizeSharedWithBias(lut.clone(), bias, nprobe, m, ksub, m2, q, 0, biasQ);
+        LutQuantizer.Scale s = LutQuantizer.SCALAR.quantizeSharedWithBias(lut.clone(), bias, nprobe, m, ksub, m2, q, 0, biasQ);
         int maxSum = 0;
         for (int trial = 0; trial < 200; trial++) {
             int p = r.nextInt(nprobe);
@@ -38,7 +38,7 @@ class LutQuantizerTest {
 
     @Test
     void sharedTableWithBiasesRejectsShortBiasArrays() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> LutQuantizer.quantizeSharedWithBias(
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> LutQuantizer.SCALAR.quantizeSharedWithBias(
                 new float[32], new float[1], 2, 2, 16, 2, new byte[32], 0, new int[2]));
         assertTrue(e.getMessage().contains("nprobe = 2"), e.getMessage());
     }

@@ -1,12 +1,12 @@
 package dev.komsu.kernels;
 
+import dev.komsu.kernels.scalar.ScalarFastScan;
+import dev.komsu.kernels.scalar.ScalarPqKernels;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.komsu.kernels.cpu.ScalarFastScan;
-import dev.komsu.kernels.cpu.ScalarPqKernels;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;

@@ -1,12 +1,14 @@
 package dev.komsu.kernels.cpu;
 
-import dev.komsu.kernels.ComputeBackend;
+import dev.komsu.kernels.FastScanKernels;
 import dev.komsu.kernels.FloatMatrix;
 import dev.komsu.kernels.KernelChecks;
 import dev.komsu.kernels.Metric;
 import dev.komsu.kernels.Neighbors;
+import dev.komsu.kernels.PqKernels;
 import dev.komsu.kernels.TopK;
 import dev.komsu.kernels.VectorLists;
+import dev.komsu.kernels.scalar.CpuBatchedOperations;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ForkJoinPool;
@@ -26,7 +28,7 @@ import java.util.stream.IntStream;
  * from the lane kernels' in the last bits (like faiss, whose Flat search switches code path at
  * 20 queries); the choice depends on the pass size only.
  */
-public final class CpuBackend implements ComputeBackend {
+public final class CpuBackend implements CpuBatchedOperations {
     /** Queries handled per pass at most: bounds the packed copy of the queries. */
     private static final int QUERY_CHUNK = 4096;
     /** Top-k entries kept per pass at most (12 bytes each), so a large k shrinks the pass. */
@@ -58,6 +60,16 @@ public final class CpuBackend implements ComputeBackend {
 
     public int threads() {
         return threads;
+    }
+
+    @Override
+    public FastScanKernels fastScan() {
+        return FastScanSelection.PREFERRED;
+    }
+
+    @Override
+    public PqKernels pq() {
+        return VectorPqKernels.INSTANCE;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.komsu.kernels.cpu;
 
+import dev.komsu.kernels.scalar.ScalarFastScan;
 import dev.komsu.kernels.FastScanKernels;
 import java.io.IOException;
 import java.io.UncheckedIOException;

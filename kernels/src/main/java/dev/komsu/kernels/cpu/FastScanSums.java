@@ -20,6 +20,16 @@ final class FastScanSums {
     private FastScanSums() {
     }
 
+    /**
+     * The bit mask of the lanes of {@code d} strictly below {@code threshold} (unsigned), or
+     * strictly above it when {@code larger}. One constant comparison per branch: the Vector API
+     * intrinsics want a constant operator.
+     */
+    static long passing(ShortVector d, int threshold, boolean larger) {
+        ShortVector t = d.broadcast((short) threshold);
+        return larger ? d.compare(VectorOperators.UGT, t).toLong() : d.compare(VectorOperators.ULT, t).toLong();
+    }
+
     /** The looked-up bytes as 16-bit lanes, added to {@code sum}. */
     static ShortVector addBytes(ShortVector sum, ByteVector lookedUp) {
         return sum.add(lookedUp.reinterpretAsShorts());

@@ -1,5 +1,6 @@
 package dev.komsu.kernels.cpu;
 
+import dev.komsu.kernels.scalar.FastScanLoop;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
@@ -41,6 +42,7 @@ public final class VectorFastScan128 extends FastScanLoop {
     private static final VectorMask<Short> EVEN_LANES = FastScanSums.evenLanes(SHORTS);
 
     private VectorFastScan128() {
+        super(VectorLutRows.QUANTIZER);
     }
 
     @Override
@@ -49,7 +51,7 @@ public final class VectorFastScan128 extends FastScanLoop {
     }
 
     @Override
-    int blockPassing(MemorySegment codes, long offset, int m2, byte[] lut, int bias, int threshold, boolean larger,
+    protected int blockPassing(MemorySegment codes, long offset, int m2, byte[] lut, int bias, int threshold, boolean larger,
                      short[] out) {
         ShortVector lo = ShortVector.zero(SHORTS);        // low nibbles: vectors 0..15
         ShortVector loShifted = ShortVector.zero(SHORTS);
@@ -74,8 +76,8 @@ public final class VectorFastScan128 extends FastScanLoop {
         ShortVector d2 = FastScanSums.evenBytes(hi, hiOdd).add(b);  // vectors 16..23
         ShortVector d3 = hiOdd.add(b);                              // vectors 24..31
         int mask = passesAll(threshold, larger) ? -1
-                : (int) passing(d0, threshold, larger) | (int) passing(d1, threshold, larger) << 8
-                | (int) passing(d2, threshold, larger) << 16 | (int) passing(d3, threshold, larger) << 24;
+                : (int) FastScanSums.passing(d0, threshold, larger) | (int) FastScanSums.passing(d1, threshold, larger) << 8
+                | (int) FastScanSums.passing(d2, threshold, larger) << 16 | (int) FastScanSums.passing(d3, threshold, larger) << 24;
         if (mask == 0) return 0;
         d0.intoArray(out, 0);
         d1.intoArray(out, 8);

@@ -1,5 +1,6 @@
 package dev.komsu.kernels.cpu;
 
+import dev.komsu.kernels.scalar.FastScanLoop;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
@@ -34,6 +35,7 @@ public final class VectorFastScan256 extends FastScanLoop {
     private static final VectorMask<Short> EVEN_LANES = FastScanSums.evenLanes(SHORTS);
 
     private VectorFastScan256() {
+        super(VectorLutRows.QUANTIZER);
     }
 
     private static byte[] upperOffsets() {
@@ -48,7 +50,7 @@ public final class VectorFastScan256 extends FastScanLoop {
     }
 
     @Override
-    int blockPassing(MemorySegment codes, long offset, int m2, byte[] lut, int bias, int threshold, boolean larger,
+    protected int blockPassing(MemorySegment codes, long offset, int m2, byte[] lut, int bias, int threshold, boolean larger,
                      short[] out) {
         ByteVector nibble = ByteVector.broadcast(BYTES, (byte) 0x0f);
         ShortVector lo = ShortVector.zero(SHORTS);
@@ -77,7 +79,7 @@ public final class VectorFastScan256 extends FastScanLoop {
         ShortVector d0 = combine(a, loHigh).add(bias16);   // vectors 0..15
         ShortVector d1 = combine(b, hiHigh).add(bias16);   // vectors 16..31
         int mask = passesAll(threshold, larger) ? -1
-                : (int) passing(d0, threshold, larger) | (int) passing(d1, threshold, larger) << 16;
+                : (int) FastScanSums.passing(d0, threshold, larger) | (int) FastScanSums.passing(d1, threshold, larger) << 16;
         if (mask == 0) return 0;
         d0.intoArray(out, 0);
         d1.intoArray(out, 16);

@@ -1,5 +1,6 @@
 package dev.komsu.kernels.cpu;
 
+import dev.komsu.kernels.scalar.FastScanLoop;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
@@ -43,6 +44,7 @@ public final class VectorFastScan512 extends FastScanLoop {
     private static final VectorMask<Short> QUARTER_3 = VectorMask.fromLong(SHORTS, 0xff000000L);
 
     private VectorFastScan512() {
+        super(VectorLutRows.QUANTIZER);
     }
 
     private static byte[] tableOffsets() {
@@ -57,7 +59,7 @@ public final class VectorFastScan512 extends FastScanLoop {
     }
 
     @Override
-    int blockPassing(MemorySegment codes, long offset, int m2, byte[] lut, int bias, int threshold, boolean larger,
+    protected int blockPassing(MemorySegment codes, long offset, int m2, byte[] lut, int bias, int threshold, boolean larger,
                      short[] out) {
         ByteVector nibble = ByteVector.broadcast(BYTES, (byte) 0x0f);
         ShortVector lo = ShortVector.zero(SHORTS);
@@ -94,7 +96,7 @@ public final class VectorFastScan512 extends FastScanLoop {
                 .blend(fold(evenHi).rearrange(TO_QUARTER_2), QUARTER_2)
                 .blend(fold(oddHi).rearrange(TO_QUARTER_3), QUARTER_3)
                 .add(ShortVector.broadcast(SHORTS, (short) bias));   // vectors 0..31
-        int mask = passesAll(threshold, larger) ? -1 : (int) passing(d, threshold, larger);
+        int mask = passesAll(threshold, larger) ? -1 : (int) FastScanSums.passing(d, threshold, larger);
         if (mask == 0) return 0;
         d.intoArray(out, 0);
         return mask;

@@ -1,5 +1,6 @@
 package dev.komsu.kernels.cpu;
 
+import dev.komsu.kernels.scalar.FastScanLoop;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
@@ -30,6 +31,7 @@ public final class VectorFastScanWideSums extends FastScanLoop {
             VectorShuffle.fromOp(SUMS, j -> j < 8 ? 2 * j : 2 * (j - 8) + 1);
 
     private VectorFastScanWideSums() {
+        super(VectorLutRows.QUANTIZER);
     }
 
     @Override
@@ -38,7 +40,7 @@ public final class VectorFastScanWideSums extends FastScanLoop {
     }
 
     @Override
-    int blockPassing(MemorySegment codes, long offset, int m2, byte[] lut, int bias, int threshold, boolean larger,
+    protected int blockPassing(MemorySegment codes, long offset, int m2, byte[] lut, int bias, int threshold, boolean larger,
                      short[] out) {
         ShortVector lo = ShortVector.zero(SUMS);   // low nibbles: vectors 0..15, in code byte order
         ShortVector hi = ShortVector.zero(SUMS);   // high nibbles: vectors 16..31
@@ -56,7 +58,7 @@ public final class VectorFastScanWideSums extends FastScanLoop {
         ShortVector d0 = lo.rearrange(TO_VECTOR_ORDER).add(b);   // vectors 0..15
         ShortVector d1 = hi.rearrange(TO_VECTOR_ORDER).add(b);   // vectors 16..31
         int mask = passesAll(threshold, larger) ? -1
-                : (int) passing(d0, threshold, larger) | (int) passing(d1, threshold, larger) << 16;
+                : (int) FastScanSums.passing(d0, threshold, larger) | (int) FastScanSums.passing(d1, threshold, larger) << 16;
         if (mask == 0) return 0;
         d0.intoArray(out, 0);
         d1.intoArray(out, 16);

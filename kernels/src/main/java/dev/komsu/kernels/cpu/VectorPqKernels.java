@@ -1,6 +1,9 @@
 package dev.komsu.kernels.cpu;
 
+import dev.komsu.kernels.scalar.ScalarPqKernels;
+import dev.komsu.kernels.scalar.PqChecks;
 import dev.komsu.kernels.FloatMatrix;
+import dev.komsu.kernels.GatherSummation;
 import dev.komsu.kernels.Metric;
 import dev.komsu.kernels.PqKernels;
 import dev.komsu.kernels.TopK;
@@ -309,5 +312,10 @@ public final class VectorPqKernels implements PqKernels {
             s += l2 ? (q[c] - y) * (q[c] - y) : q[c] * y;
         }
         return s;
+    }
+
+    @Override
+    public GatherSummation gatherSummation() {
+        return new GatherSummation(F.length(), true);
     }
 }

@@ -1,5 +1,6 @@
 package dev.komsu.kernels.cpu;
 
+import dev.komsu.kernels.scalar.ScalarBackend;
 import dev.komsu.kernels.BackendConformanceTest;
 import dev.komsu.kernels.ComputeBackend;
 import dev.komsu.kernels.FloatMatrix;

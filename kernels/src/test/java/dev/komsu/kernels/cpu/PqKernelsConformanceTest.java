@@ -1,5 +1,6 @@
 package dev.komsu.kernels.cpu;
 
+import dev.komsu.kernels.scalar.ScalarPqKernels;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

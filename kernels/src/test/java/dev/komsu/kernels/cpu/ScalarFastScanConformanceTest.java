@@ -1,5 +1,6 @@
 package dev.komsu.kernels.cpu;
 
+import dev.komsu.kernels.scalar.ScalarFastScan;
 import dev.komsu.kernels.FastScanKernels;
 
 class ScalarFastScanConformanceTest extends FastScanKernelsConformanceTest {

@@ -1,0 +1,30 @@
+package dev.komsu.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code komsu}: build, search, blend and inspect faiss-format indexes from the command line.
+ * Exit codes: 0 success, 2 bad arguments or bad input (message on stderr, nothing written),
+ * 1 internal failure. The flags are stable (DESIGN §3) so that scripts can rely on them.
+ */
+@Command(name = "komsu", mixinStandardHelpOptions = true, version = "komsu 0.2.0",
+        description = "Nearest-neighbour search over dense float vectors, faiss-compatible.",
+        subcommands = {BuildCommand.class, SearchCommand.class, BlendCommand.class, InfoCommand.class,
+                DevicesCommand.class, CommandLine.HelpCommand.class})
+public final class KomsuCli implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(),
+                "missing command: one of build, search, blend, info, devices");
+    }
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new KomsuCli()).execute(args));
+    }
+}

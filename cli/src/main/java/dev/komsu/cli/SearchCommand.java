@@ -1,0 +1,124 @@
+package dev.komsu.cli;
+
+import dev.komsu.Index;
+import dev.komsu.ProgressListener;
+import dev.komsu.SearchParams;
+import dev.komsu.index.InputChecks;
+import dev.komsu.io.FaissIndexes;
+import dev.komsu.io.LoadedIndex;
+import dev.komsu.io.Npy;
+import dev.komsu.io.NpyDtype;
+import dev.komsu.io.NpyWriter;
+import dev.komsu.kernels.ComputeBackend;
+import dev.komsu.kernels.FloatMatrix;
+import dev.komsu.kernels.Neighbors;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code komsu search}: k nearest neighbours of every query row, written as faiss's D and I
+ * arrays (float32 and int64 .npy, nq x k). The queries file is mapped, searched in batches and
+ * the results streamed to disk, so millions of queries need memory for one batch only; both
+ * outputs appear atomically when the last batch is done.
+ */
+@Command(name = "search", mixinStandardHelpOptions = true,
+        description = "Search an index for the k nearest neighbours of every query row.")
+final class SearchCommand extends CliCommand {
+    @Option(names = "--index", required = true, paramLabel = "F.index", description = "faiss-format index file")
+    Path indexFile;
+
+    @Option(names = "--queries", required = true, paramLabel = "Q.npy", description = "float32/float16 .npy matrix of queries")
+    Path queries;
+
+    @Option(names = "--k", required = true, paramLabel = "K", description = "neighbours per query")
+    int k;
+
+    @Option(names = "--nprobe", paramLabel = "P", description = "IVF lists visited per query (default: the index file's, as faiss)")
+    Integer nprobe;
+
+    @Option(names = "--k-factor", paramLabel = "R", description = "refine: candidates = k * R (default: the index file's, as faiss)")
+    Float kFactor;
+
+    @Option(names = "--backend", defaultValue = "auto", paramLabel = "auto|cpu|opencl", description = "compute backend (default: ${DEFAULT-VALUE})")
+    String backend;
+
+    @Option(names = "--threads", paramLabel = "T", description = "threads (default: all processors)")
+    Integer threads;
+
+    @Option(names = "--batch", defaultValue = "4096", paramLabel = "B", description = "queries per batch (default: ${DEFAULT-VALUE})")
+    int batch;
+
+    @Option(names = "--out-distances", required = true, paramLabel = "D.npy", description = "distances, float32 nq x k")
+    Path outDistances;
+
+    @Option(names = "--out-labels", required = true, paramLabel = "I.npy", description = "labels (ids, -1 = none), int64 nq x k")
+    Path outLabels;
+
+    @Override
+    void execute() throws Exception {
+        InputChecks.checkK(k);
+        InputErrors.checkPositive("--batch", batch);
+        if ((long) batch * k > Integer.MAX_VALUE - 8) { // one batch's result lives in Java arrays
+            throw new IllegalArgumentException("--batch " + batch + " times --k " + k + " must stay below 2^31 results per batch");
+        }
+        // Checked before the index is read; the file's stored values (faiss searches with its
+        // stored nprobe) fill in what is not given.
+        SearchParams.Builder asked = SearchParams.builder();
+        if (nprobe != null) asked.nprobe(nprobe);
+        if (kFactor != null) asked.kFactor(kFactor);
+        int t = CliArgs.threads(threads);
+        InputErrors.checkInputFile("--index", indexFile);
+        InputErrors.checkInputFile("--queries", queries);
+        InputErrors.checkOutputFile("--out-distances", outDistances);
+        InputErrors.checkOutputFile("--out-labels", outLabels);
+        InputErrors.checkDistinct("--out-distances", outDistances, "--out-labels", outLabels);
+        for (Path out : new Path[] {outDistances, outLabels}) {
+            InputErrors.checkDistinct("--index", indexFile, "an output", out);
+            InputErrors.checkDistinct("--queries", queries, "an output", out);
+        }
+
+        ProgressListener progress = TerminalProgress.forThisProcess();
+        try (ComputeBackend compute = CliArgs.backend(backend, t);
+             LoadedIndex loaded = FaissIndexes.load(indexFile, compute);
+             FloatMatrix qs = Npy.readMatrix(queries)) {
+            Index index = loaded.index();
+            if (nprobe == null) asked.nprobe(loaded.storedParams().nprobe());
+            if (kFactor == null) asked.kFactor(loaded.storedParams().kFactor());
+            SearchParams params = asked.build();
+            // One pass over the mapped queries before any output exists: a NaN in the last
+            // row must not cost a whole run and leave nothing but an error.
+            InputChecks.checkVectors("--queries", qs, index.dim());
+            long nq = qs.rows();
+            long start = System.nanoTime();
+            try (NpyWriter distances = NpyWriter.create(outDistances, NpyDtype.FLOAT32, nq, k);
+                 NpyWriter labels = NpyWriter.create(outLabels, NpyDtype.INT64, nq, k)) {
+                for (long from = 0; from < nq; from += batch) {
+                    int n = (int) Math.min(batch, nq - from);
+                    Neighbors r = index.search(qs.rowRange(from, n), k, params);
+                    distances.writeFloats(r.distances(), 0, r.distances().length);
+                    labels.writeLongs(r.labels(), 0, r.labels().length);
+                    progress.onProgress("search", from + n, nq);
+                }
+                distances.commit();
+                try {
+                    labels.commit();
+                } catch (Exception e) { // keep the pair consistent: no distances without labels
+                    Files.deleteIfExists(outDistances);
+                    throw e;
+                }
+            }
+            TerminalProgress.finish(progress);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            // The timed loop is every batch's search plus writing its results; not the JVM start,
+            // the index load or the query check. The first batches run before the JIT has
+            // compiled the kernels, so short runs understate the steady rate (bench/ measures that).
+            out().printf("searched %d queries, k=%d, %s, backend %s: %.3f s (%.0f QPS; search and writing results,"
+                            + " first batches JIT-compiling the kernels) -> %s, %s%n", nq, k, params,
+                    compute.name(), seconds, nq / Math.max(seconds, 1e-9), outDistances, outLabels);
+        } finally {
+            TerminalProgress.finish(progress);
+        }
+    }
+}

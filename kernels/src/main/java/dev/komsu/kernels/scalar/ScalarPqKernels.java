@@ -1,0 +1,108 @@
+package dev.komsu.kernels.scalar;
+
+import dev.komsu.kernels.FloatMatrix;
+import dev.komsu.kernels.GatherSummation;
+import dev.komsu.kernels.Metric;
+import dev.komsu.kernels.PqKernels;
+import dev.komsu.kernels.TopK;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/** The plain-loop reference of {@link PqKernels}; the Vector API version must match it. */
+public final class ScalarPqKernels implements PqKernels {
+    public static final ScalarPqKernels INSTANCE = new ScalarPqKernels();
+    private static final ValueLayout.OfLong ID = ValueLayout.JAVA_LONG_UNALIGNED;
+
+    private ScalarPqKernels() {
+    }
+
+    @Override
+    public void lookupTable(float[] query, float[] centroidsT, int m, int ksub, int dsub, Metric metric, float[] out) {
+        PqChecks.checkLookupTable(query, centroidsT, m, ksub, dsub, out);
+        for (int mi = 0; mi < m; mi++) {
+            int row = mi * ksub;
+            for (int j = 0; j < ksub; j++) out[row + j] = 0f;
+            for (int t = 0; t < dsub; t++) {
+                float q = query[mi * dsub + t];
+                int base = (mi * dsub + t) * ksub;
+                for (int j = 0; j < ksub; j++) {
+                    float c = centroidsT[base + j];
+                    if (metric == Metric.L2) {
+                        float diff = q - c;
+                        out[row + j] += diff * diff;
+                    } else {
+                        out[row + j] += q * c;
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public void madd(int n, float[] a, int aOffset, float scale, float[] b, float[] out) {
+        for (int i = 0; i < n; i++) out[i] = a[aOffset + i] + scale * b[i];
+    }
+
+    @Override
+    public void distances(MemorySegment codes, long n, int m, int nbits, float[] lut, float bias, float[] out) {
+        PqChecks.checkCodes(codes, n, m, nbits, lut);
+        int codeSize = PqChecks.codeSize(m, nbits);
+        for (long i = 0; i < n; i++) out[(int) i] = distance(codes, i * codeSize, m, nbits, lut, bias);
+    }
+
+    @Override
+    public void scanCodes(MemorySegment codes, MemorySegment ids, long n, int m, int nbits, float[] lut, float bias,
+                          Metric metric, TopK heap) {
+        PqChecks.checkCodes(codes, n, m, nbits, lut);
+        int codeSize = PqChecks.codeSize(m, nbits);
+        for (long i = 0; i < n; i++) {
+            float d = distance(codes, i * codeSize, m, nbits, lut, bias);
+            heap.offer(metric.toKey(d), ids.getAtIndex(ID, i));
+        }
+    }
+
+    static float distance(MemorySegment codes, long offset, int m, int nbits, float[] lut, float bias) {
+        float d = bias;
+        if (nbits == 8) {
+            for (int mi = 0; mi < m; mi++) d += lut[mi * 256 + (codes.get(ValueLayout.JAVA_BYTE, offset + mi) & 0xff)];
+        } else {
+            for (int mi = 0; mi < m; mi++) {
+                int b = codes.get(ValueLayout.JAVA_BYTE, offset + (mi >> 1)) & 0xff;
+                d += lut[mi * 16 + ((mi & 1) == 0 ? b & 15 : b >>> 4)];
+            }
+        }
+        return d;
+    }
+
+    @Override
+    public void scanSq8(MemorySegment codes, MemorySegment ids, long n, float[] query, float[] vmin, float[] vdiff,
+                        float bias, Metric metric, TopK heap) {
+        int d = query.length;
+        PqChecks.checkSq8(codes, n, query, vmin, vdiff);
+        for (long i = 0; i < n; i++) {
+            long off = i * d;
+            float acc = 0f;
+            for (int c = 0; c < d; c++) {
+                float x = vmin[c] + (((codes.get(ValueLayout.JAVA_BYTE, off + c) & 0xff) + 0.5f) / 255f) * vdiff[c];
+                if (metric == Metric.L2) {
+                    float diff = query[c] - x;
+                    acc += diff * diff;
+                } else {
+                    acc += query[c] * x;
+                }
+            }
+            heap.offer(metric.toKey(bias + acc), ids.getAtIndex(ID, i));
+        }
+    }
+
+    @Override
+    public void gatherDistances(float[] query, FloatMatrix base, long[] rows, int count, Metric metric, float[] out) {
+        PqChecks.checkGather(query, base, rows, count, out);
+        for (int i = 0; i < count; i++) out[i] = ScalarBackend.distance(metric, query, base.segment(), base.rowOffset(rows[i]));
+    }
+
+    @Override
+    public GatherSummation gatherSummation() {
+        return GatherSummation.SEQUENTIAL;
+    }
+}
