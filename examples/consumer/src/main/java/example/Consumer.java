@@ -37,7 +37,7 @@ public final class Consumer {
             index.train(xs);
             index.add(xs);
             exact.add(xs);
-            SearchParams params = SearchParams.builder().nprobe(8).build();
+            SearchParams params = SearchParams.builder().nprobe(2).build();
             Neighbors found = index.search(qs, K, params);
 
             Path file = dir.resolve("consumer.index");
@@ -49,7 +49,7 @@ public final class Consumer {
                 }
             }
             Neighbors truth = exact.search(qs, K, SearchParams.builder().build());
-            System.out.printf("backend %s: IVF64,Flat nprobe 8 over %d x %d, recall@%d = %.4f (faiss file round trip ok)%n",
+            System.out.printf("backend %s: IVF64,Flat nprobe 2 over %d x %d, recall@%d = %.4f (faiss file round trip ok)%n",
                     Backends.defaultCpu().name(), ROWS, DIM, K, recall(found, truth));
             Npy.writeLongs(Path.of(args[1]), found.labels(), QUERIES, K);
         }

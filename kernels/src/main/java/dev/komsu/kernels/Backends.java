@@ -53,8 +53,8 @@ public final class Backends {
     // backend has to be the scalar one, and never again.
     private static final class ScalarCpuWarning {
         static {
-            LOG.log(System.Logger.Level.WARNING, "the Vector API is not available (" + cpuProbe().reason()
-                    + "): komsu runs on the scalar backend, several times slower; start java with " + VECTOR_FLAG);
+            LOG.log(System.Logger.Level.WARNING, "komsu runs on the scalar backend, several times slower: "
+                    + cpuProbe().reason());
         }
 
         static void logged() {
