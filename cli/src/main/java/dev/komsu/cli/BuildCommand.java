@@ -11,6 +11,7 @@ import dev.komsu.kernels.ComputeBackend;
 import dev.komsu.kernels.FloatMatrix;
 import dev.komsu.kernels.Metric;
 import dev.komsu.rvc.RvcIndexBuilder;
+import dev.komsu.rvc.RvcReduction;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
@@ -48,6 +49,10 @@ final class BuildCommand extends CliCommand {
     @Option(names = "--save-total", paramLabel = "PATH", description = "also write the (shuffled) concatenated features, RVC's total_fea.npy")
     Path saveTotal;
 
+    @Option(names = "--no-reduce", description = "RVC mode (no --factory): keep every row; by default, as RVC's train_index,"
+            + " more than 200000 rows are replaced by 10000 mini-batch k-means centres first")
+    boolean noReduce;
+
     @Option(names = "--output", required = true, paramLabel = "F.index", description = "index file to write")
     Path output;
 
@@ -74,21 +79,29 @@ final class BuildCommand extends CliCommand {
             InputChecks.checkVectors("--input vectors", features, features.cols());
             if (shuffleSeed != null) RvcIndexBuilder.shuffleRows(features, shuffleSeed);
             RvcIndexBuilder builder = new RvcIndexBuilder(factory, m, trainRows, backend, progress);
-            try (Index index = builder.create(features)) { // a bad factory string fails here, before any work
-                builder.train(index, features);
-                builder.add(index, features);
+            boolean reduce = factory == null && !noReduce && RvcReduction.applies(features.rows());
+            try (FloatMatrix reduced = reduce ? RvcReduction.reduce(features, t, backend) : null;
+                 Index index = builder.create(reduce ? reduced : features)) { // a bad factory string fails here, before any work
+                if (reduce) {
+                    out().println("reduced " + features.rows() + " rows to " + reduced.rows()
+                            + " mini-batch k-means centres, as RVC does above " + RvcReduction.THRESHOLD_ROWS
+                            + " rows (--no-reduce keeps them all)");
+                }
+                FloatMatrix indexed = reduce ? reduced : features;
+                builder.train(index, indexed);
+                builder.add(index, indexed);
                 TerminalProgress.finish(progress);
                 FaissIndexes.write(index, output); // first: it rejects index types faiss's format cannot hold
                 if (saveTotal != null) {
                     try {
-                        Npy.write(saveTotal, features);
+                        Npy.write(saveTotal, indexed); // RVC saves big_npy after reducing it
                     } catch (Exception e) { // both outputs or neither
                         Files.deleteIfExists(output);
                         throw e;
                     }
                 }
-                out().println("built " + builder.factoryFor(features.rows()) + " over " + features.rows() + " x "
-                        + features.cols() + " vectors -> " + output);
+                out().println("built " + builder.factoryFor(indexed.rows()) + " over " + indexed.rows() + " x "
+                        + indexed.cols() + " vectors -> " + output);
             }
         } finally {
             TerminalProgress.finish(progress);

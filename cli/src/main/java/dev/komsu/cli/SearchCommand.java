@@ -114,9 +114,11 @@ final class SearchCommand extends CliCommand {
             // The timed loop is every batch's search plus writing its results; not the JVM start,
             // the index load or the query check. The first batches run before the JIT has
             // compiled the kernels, so short runs understate the steady rate (bench/ measures that).
-            out().printf("searched %d queries, k=%d, %s, backend %s: %.3f s (%.0f QPS; search and writing results,"
+            // The FastScan kernel is picked per CPU (FastScanSelection); naming it makes figures
+            // from different machines comparable. A device backend names its host kernel.
+            out().printf("searched %d queries, k=%d, %s, backend %s (%s): %.3f s (%.0f QPS; search and writing results,"
                             + " first batches JIT-compiling the kernels) -> %s, %s%n", nq, k, params,
-                    compute.name(), seconds, nq / Math.max(seconds, 1e-9), outDistances, outLabels);
+                    compute.name(), compute.fastScan().name(), seconds, nq / Math.max(seconds, 1e-9), outDistances, outLabels);
         } finally {
             TerminalProgress.finish(progress);
         }

@@ -68,8 +68,13 @@ class KomsuCliTest {
         Path d = dir.resolve("D.npy");
         Path i = dir.resolve("I.npy");
         // nprobe = nlist visits every list: the result must equal exact search.
-        ok("search", "--index", index, "--queries", q, "--k", 5, "--nprobe", 16, "--backend", "cpu", "--threads", 2,
-                "--out-distances", d, "--out-labels", i);
+        CliRun searched = ok("search", "--index", index, "--queries", q, "--k", 5, "--nprobe", 16, "--backend", "cpu",
+                "--threads", 2, "--out-distances", d, "--out-labels", i);
+        try (var cpu = Backends.select("cpu", 1)) { // the line names the backend and its FastScan kernel
+            assertTrue(searched.out().contains("backend " + cpu.name() + " (" + cpu.fastScan().name() + "): "),
+                    searched::toString);
+            assertTrue(cpu.fastScan().name().startsWith("fastscan-"), cpu.fastScan().name());
+        }
         NpyHeader dh = Npy.readHeader(d);
         assertArrayEquals(new long[] {100, 5}, dh.shape());
         Neighbors truth = exact(base, queries, 5);

@@ -15,8 +15,8 @@ import java.util.Objects;
  * What every inverted-file index shares (faiss's IndexIVF with its Level1Quantizer): a Flat
  * coarse quantiser over {@code nlist} centroids trained by k-means, assignment of vectors to
  * their nearest list, the probe search (nprobe clamped to nlist, as faiss does), the id
- * bookkeeping of add, and reconstruction by one pass over the lists. Subclasses own their lists
- * and say how codes are trained, stored, scanned and decoded.
+ * bookkeeping of add, and reconstruction by id through a {@link DirectMap} built on first use.
+ * Subclasses own their lists and say how codes are trained, stored, scanned and decoded.
  */
 public abstract sealed class AbstractIvfIndex implements Index permits IvfIndex, IvfFastScanIndex {
     private final String kind;
@@ -28,6 +28,12 @@ public abstract sealed class AbstractIvfIndex implements Index permits IvfIndex,
     private KMeansParams kmeansParams;
     private ProgressListener progress = ProgressListener.NONE;
     private long ntotal;
+    /**
+     * Built by the first reconstruct (one pass over the lists), then kept up to date by add.
+     * Volatile for the lazy build: concurrent blends may all ask for it first.
+     */
+    private volatile DirectMap directMap;
+    private final Object directMapLock = new Object();
 
     /** {@code kind} names the index in messages ("IVF", "IVF FastScan"). */
     AbstractIvfIndex(String kind, FlatIndex quantizer, int nlist, long ntotal, KMeansParams kmeansParams) {
@@ -139,8 +145,40 @@ public abstract sealed class AbstractIvfIndex implements Index permits IvfIndex,
         InputChecks.checkVectors("added vectors", xs, dim);
         if (ids != null) InputChecks.checkIds(xs, ids);
         if (!isTrained()) throw new IllegalStateException("the " + kind + " index must be trained before vectors are added");
-        addAssigned(xs, assign(xs), ids, ntotal);
-        ntotal += xs.rows();
+        synchronized (directMapLock) {
+            long[] sizesBefore = directMap == null ? null : listSizes();
+            addAssigned(xs, assign(xs), ids, ntotal);
+            ntotal += xs.rows();
+            if (sizesBefore != null) mapEntriesFrom(directMap, sizesBefore);
+        }
+    }
+
+    private long[] listSizes() {
+        long[] sizes = new long[nlist];
+        for (int l = 0; l < nlist; l++) sizes[l] = listSize(l);
+        return sizes;
+    }
+
+    /** Maps every entry at or after {@code from[l]} in each list l (appends keep earlier offsets). */
+    private void mapEntriesFrom(DirectMap map, long[] from) {
+        for (int l = 0; l < nlist; l++) {
+            long size = listSize(l);
+            for (long j = from[l]; j < size; j++) map.put(listId(l, j), l, j);
+        }
+    }
+
+    /** The direct map, built once (one pass over the lists) by whichever thread asks first. */
+    private DirectMap directMap() {
+        DirectMap map = directMap;
+        if (map != null) return map;
+        synchronized (directMapLock) {
+            if (directMap == null) {
+                DirectMap built = new DirectMap(ntotal);
+                mapEntriesFrom(built, new long[nlist]);
+                directMap = built;
+            }
+            return directMap;
+        }
     }
 
     @Override
@@ -152,32 +190,48 @@ public abstract sealed class AbstractIvfIndex implements Index permits IvfIndex,
         return scan(queries, quantizer.search(queries, nprobe), k, params);
     }
 
+    /**
+     * The stored vector of {@code id}, in O(d) once the direct map exists (the first call
+     * builds it, O(ntotal)), as faiss's IndexIVF::reconstruct after {@code make_direct_map}.
+     *
+     * @throws IllegalArgumentException if the index holds no vector with this id
+     */
     @Override
     public float[] reconstruct(long id) {
-        try (FloatMatrix one = reconstructN(id, 1)) {
-            return one.row(0);
-        }
+        float[] row = new float[dim];
+        reconstruct(id, row);
+        return row;
     }
 
     /**
-     * Like faiss's IndexIVF::reconstruct_n without a direct map: one pass over all lists,
-     * decoding the entries whose id falls in {@code [from, from+n)}. Rows for ids not present
-     * stay zero.
+     * {@link #reconstruct(long)} into {@code row} ({@code dim} floats), for callers that fetch
+     * many ids (RVC's blend) without a new array each. Thread-safe, like search.
+     */
+    public void reconstruct(long id, float[] row) {
+        if (!tryReconstruct(id, row)) {
+            throw new IllegalArgumentException("the index holds no vector with id " + id + " (ntotal " + ntotal + ")");
+        }
+    }
+
+    private boolean tryReconstruct(long id, float[] row) {
+        if (row.length != dim) throw new IllegalArgumentException("row has " + row.length + " floats, the index has d=" + dim);
+        long at = directMap().get(id);
+        if (at == DirectMap.ABSENT) return false;
+        decode(DirectMap.list(at), DirectMap.offset(at), quantizer.vectors(), row);
+        return true;
+    }
+
+    /**
+     * Stored vectors of ids {@code [from, from+n)} through the direct map, like faiss's
+     * IndexIVF::reconstruct_n. Rows for ids not present stay zero.
      */
     @Override
     public FloatMatrix reconstructN(long from, long n) {
         if (from < 0 || n < 0) throw new IllegalArgumentException("bad range: from=" + from + ", n=" + n);
         FloatMatrix out = FloatMatrix.allocate(n, dim);
         float[] row = new float[dim];
-        FloatMatrix centroids = quantizer.vectors();
-        for (int l = 0; l < nlist; l++) {
-            long size = listSize(l);
-            for (long j = 0; j < size; j++) {
-                long id = listId(l, j);
-                if (id < from || id >= from + n) continue;
-                decode(l, j, centroids, row);
-                out.setRow(id - from, row, 0);
-            }
+        for (long i = 0; i < n; i++) {
+            if (tryReconstruct(from + i, row)) out.setRow(i, row, 0);
         }
         return out;
     }

@@ -1,10 +1,8 @@
 package dev.komsu.rvc;
 
 import dev.komsu.Index;
+import dev.komsu.index.AbstractIvfIndex;
 import dev.komsu.index.IdMapIndex;
-import dev.komsu.index.IvfCodec;
-import dev.komsu.index.InvertedLists;
-import dev.komsu.index.IvfIndex;
 import dev.komsu.index.L2NormIndex;
 import dev.komsu.kernels.FloatMatrix;
 import java.lang.foreign.MemorySegment;
@@ -13,10 +11,9 @@ import java.util.Arrays;
 /**
  * Fetches the stored vectors of a set of ids, the part of RVC's {@code big_npy[ix]} a blend
  * actually needs. RVC reconstructs the whole index once (ntotal x 768 floats, ~3 GB for 1M
- * frames); an IVF index without a direct map can only find an id by scanning every list, so
- * reconstructing ids one by one would cost O(ntotal) each. Here an IVF index is scanned once,
- * decoding only the requested ids; IDMap wrappers translate ids and gather from their inner
- * index; other indexes (Flat, ...) reconstruct by id, which they do directly.
+ * frames); here IVF indexes decode just the requested ids through their in-memory direct map
+ * (built on first use, O(1) per id after that); IDMap wrappers translate ids and gather from
+ * their inner index; other indexes (Flat, ...) reconstruct by id, which they do directly.
  */
 final class StoredVectors {
     private StoredVectors() {
@@ -36,7 +33,7 @@ final class StoredVectors {
             } else if (index instanceof IdMapIndex mapped) {
                 out.close();
                 return gatherMapped(mapped, sortedIds);
-            } else if (index instanceof IvfIndex ivf) {
+            } else if (index instanceof AbstractIvfIndex ivf) {
                 gatherIvf(ivf, sortedIds, out);
             } else {
                 for (int i = 0; i < sortedIds.length; i++) out.setRow(i, index.reconstruct(sortedIds[i]), 0);
@@ -78,26 +75,12 @@ final class StoredVectors {
         }
     }
 
-    private static void gatherIvf(IvfIndex ivf, long[] sortedIds, FloatMatrix out) {
-        InvertedLists lists = ivf.invertedLists();
-        IvfCodec codec = ivf.codec();
-        FloatMatrix centroids = ivf.quantizer().vectors();
-        boolean[] seen = new boolean[sortedIds.length];
+    /** O(d) per id through the index's direct map, so a blend costs O(frames * k * d). */
+    private static void gatherIvf(AbstractIvfIndex ivf, long[] sortedIds, FloatMatrix out) {
         float[] row = new float[ivf.dim()];
-        for (int l = 0; l < ivf.nlist(); l++) {
-            long size = lists.size(l);
-            if (size == 0) continue;
-            MemorySegment codes = lists.codes(l);
-            for (long j = 0; j < size; j++) {
-                int at = Arrays.binarySearch(sortedIds, lists.id(l, j));
-                if (at < 0 || seen[at]) continue;
-                codec.decode(codes, j * codec.codeSize(), l, centroids, row);
-                out.setRow(at, row, 0);
-                seen[at] = true;
-            }
-        }
-        for (int i = 0; i < seen.length; i++) {
-            if (!seen[i]) throw new IllegalArgumentException("the index holds no vector with id " + sortedIds[i]);
+        for (int i = 0; i < sortedIds.length; i++) {
+            ivf.reconstruct(sortedIds[i], row);
+            out.setRow(i, row, 0);
         }
     }
 }

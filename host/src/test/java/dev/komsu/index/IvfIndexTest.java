@@ -99,6 +99,60 @@ class IvfIndexTest {
     }
 
     @Test
+    void reconstructAfterAddSeesTheNewVectorsOnceTheDirectMapIsBuilt() {
+        try (IvfIndex ivf = new IvfIndex(8, 4, Metric.L2, new FlatCodec(8), backend);
+             FloatMatrix xs = TestData.uniform(600, 8, 21)) {
+            ivf.setKMeansParams(KMeansParams.FAISS_DEFAULTS.withNiter(5));
+            ivf.train(xs);
+            ivf.add(xs.rowRange(0, 200));
+            assertArrayEquals(xs.row(150), ivf.reconstruct(150)); // builds the direct map
+            assertThrows(IllegalArgumentException.class, () -> ivf.reconstruct(250));
+            ivf.add(xs.rowRange(200, 200)); // ids 200..399 after the map exists
+            long[] ids = new long[200];
+            for (int i = 0; i < ids.length; i++) ids[i] = 7_000_000_000L + 5L * i; // sparse ids beyond int
+            ivf.addWithIds(xs.rowRange(400, 200), ids);
+            for (int i = 0; i < 400; i++) assertArrayEquals(xs.row(i), ivf.reconstruct(i), "id " + i);
+            for (int i = 0; i < 200; i++) assertArrayEquals(xs.row(400 + i), ivf.reconstruct(ids[i]), "id " + ids[i]);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ivf.reconstruct(400));
+            assertTrue(e.getMessage().contains("400"), e.getMessage());
+            try (FloatMatrix first = ivf.reconstructN(0, 401)) { // id 400 is absent: a zero row
+                for (int i = 0; i < 400; i++) assertArrayEquals(xs.row(i), first.row(i), "row " + i);
+                assertArrayEquals(new float[8], first.row(400));
+            }
+        }
+    }
+
+    @Test
+    void theDirectMapStaysOutOfTheFaissFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        try (Index ivf = IndexFactory.create(8, "IVF4,Flat", Metric.L2, backend);
+             FloatMatrix xs = TestData.uniform(300, 8, 23)) {
+            ivf.train(xs);
+            ivf.add(xs);
+            java.nio.file.Path before = dir.resolve("before.index");
+            java.nio.file.Path after = dir.resolve("after.index");
+            dev.komsu.io.FaissIndexes.write(ivf, before);
+            assertArrayEquals(xs.row(7), ivf.reconstruct(7)); // builds the direct map
+            dev.komsu.io.FaissIndexes.write(ivf, after);
+            assertArrayEquals(java.nio.file.Files.readAllBytes(before), java.nio.file.Files.readAllBytes(after));
+            try (Index back = dev.komsu.io.FaissIndexes.read(after)) {
+                assertArrayEquals(xs.row(299), back.reconstruct(299));
+            }
+        }
+    }
+
+    @Test
+    void fastScanIvfReconstructsByIdThroughTheDirectMapToo() {
+        try (Index ivf = IndexFactory.create(16, "IVF4,PQ8x4fs", Metric.L2, backend);
+             FloatMatrix xs = TestData.uniform(1000, 16, 22)) {
+            ivf.train(xs);
+            ivf.add(xs);
+            try (FloatMatrix all = ivf.reconstructN(0, 1000)) {
+                for (int i = 0; i < 1000; i += 97) assertArrayEquals(all.row(i), ivf.reconstruct(i), "id " + i);
+            }
+        }
+    }
+
+    @Test
     void manyListsGrowAndCompactWithoutLosingEntries() {
         // 60k 64-d rows into 3 lists: the lists grow well past the 64 MiB compaction threshold.
         int d = 64;

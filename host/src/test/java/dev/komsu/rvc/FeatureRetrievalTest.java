@@ -159,6 +159,52 @@ class FeatureRetrievalTest {
     }
 
     @Test
+    void concurrentBlendsOnAFreshIvfIndexGiveTheSequentialResult() throws Exception {
+        float[][] stored = RvcReference.random(3000, 16, 31);
+        int threads = 8;
+        float[][][] chunks = new float[threads][][];
+        for (int t = 0; t < threads; t++) chunks[t] = RvcReference.random(50, 16, 40 + t);
+        float[][][] sequential = new float[threads][][];
+        try (Index reference = IndexFactory.create(16, "IVF8,Flat", Metric.L2, Backends.scalar());
+             Index fresh = IndexFactory.create(16, "IVF8,Flat", Metric.L2, Backends.scalar());
+             FloatMatrix s = FloatMatrix.of(stored)) {
+            for (Index index : new Index[] {reference, fresh}) {
+                index.train(s);
+                index.add(s);
+            }
+            for (int t = 0; t < threads; t++) sequential[t] = blendRows(reference, chunks[t]);
+            // Every thread's first blend races to build the fresh index's direct map.
+            java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(threads);
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+            try {
+                java.util.List<java.util.concurrent.Future<float[][]>> results = new java.util.ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    float[][] chunk = chunks[t];
+                    results.add(pool.submit(() -> {
+                        start.await();
+                        float[][] last = null;
+                        for (int rep = 0; rep < 5; rep++) last = blendRows(fresh, chunk);
+                        return last;
+                    }));
+                }
+                for (int t = 0; t < threads; t++) {
+                    assertArrayEquals(sequential[t], results.get(t).get(), "chunk " + t);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    private static float[][] blendRows(Index index, float[][] features) {
+        try (FloatMatrix f = FloatMatrix.of(features); FloatMatrix out = FeatureRetrieval.blend(index, f, 8, 0.75f)) {
+            float[][] rows = new float[features.length][];
+            for (int r = 0; r < rows.length; r++) rows[r] = out.row(r);
+            return rows;
+        }
+    }
+
+    @Test
     void indexRateZeroReturnsTheFeaturesUnchanged() {
         float[][] stored = RvcReference.random(30, 4, 12);
         float[][] features = RvcReference.random(3, 4, 13);

@@ -17,7 +17,8 @@ import jdk.incubator.vector.VectorSpecies;
  * each accumulator (even and odd sub-quantisers) are added at the end of the block (faiss's
  * combine2x2). Shifts and accumulation as in {@link VectorFastScan128}.
  *
- * <p>Chosen with AVX-512 VBMI when the JVM's vectors are capped at 256 bits. Not chosen on AVX2: without AVX-512 VBMI's {@code vpermb} the 32-byte {@code selectFrom}
+ * <p>Chosen with AVX-512 VBMI, whatever the JVM's vector size (measured fastest there end to
+ * end, {@link FastScanSelection#PREFERRED}). Not chosen on AVX2: without AVX-512 VBMI's {@code vpermb} the 32-byte {@code selectFrom}
  * is a cross-lane permute that C2 emulates with two {@code vpshufb}, a lane swap, an add and a
  * blend, and the kernels with 128-bit lookups are faster ({@link FastScanSelection}).
  */

@@ -19,8 +19,9 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link VectorFastScan128}; at the end of the block the four quarters of each accumulator (the
  * sub-quantisers 0, 1, 2, 3 mod 4) are added up.
  *
- * <p>Not measured: this machine has no AVX-512, where the kernel is emulated (and only tested,
- * bit for bit, by its conformance test). Chosen only when the CPU reports VBMI.
+ * <p>Not chosen automatically: on an AVX-512 VBMI Xeon it ran slower end to end than
+ * {@link VectorFastScan256} (issue 13: 0.71-0.72x against 0.78-0.83x faiss-AVX2); it is there
+ * for {@code -Dkomsu.fastscan.kernel=vector512} and the measurements that compare kernels.
  */
 public final class VectorFastScan512 extends FastScanLoop {
     public static final VectorFastScan512 INSTANCE = new VectorFastScan512();
