@@ -9,6 +9,10 @@
 # the container runtime) but no ocl-icd loader and no /etc/OpenCL/vendors entry, and nothing can
 # be installed there. ocl-icd reads every *.icd file of the folder OCL_ICD_VENDORS names.
 
+# The machine's own ICD files (the fall-through); a variable so the no-platform path can be tried
+# on a machine that has one (KOMSU_SYSTEM_VENDORS=/nonexistent .gpu/run.sh --smoke).
+KOMSU_SYSTEM_VENDORS=${KOMSU_SYSTEM_VENDORS:-/etc/OpenCL/vendors}
+
 # Driver folders, in the order NVIDIA's container runtime and distribution packages put them.
 KOMSU_NVIDIA_DIRS=(/usr/local/nvidia/lib64 /usr/local/nvidia/lib /usr/lib/x86_64-linux-gnu /usr/lib64 /usr/lib
   /lib/x86_64-linux-gnu /lib64 /usr/local/cuda/lib64 /usr/local/cuda/targets/x86_64-linux/lib
@@ -35,7 +39,7 @@ komsu_opencl_env() {
     found=$(ls -d "$dir"/libnvidia-opencl* "$dir"/libcuda.so* "$dir"/libOpenCL.so* 2>/dev/null | tr '\n' ' ')
     [ -n "$found" ] && KOMSU_OPENCL_SEARCHED+=$'\n'"  $dir: $found"
   done
-  KOMSU_OPENCL_SEARCHED+=$'\n'"  /etc/OpenCL/vendors: $(ls /etc/OpenCL/vendors 2>/dev/null | tr '\n' ' ')"
+  KOMSU_OPENCL_SEARCHED+=$'\n'"  $KOMSU_SYSTEM_VENDORS: $(ls "$KOMSU_SYSTEM_VENDORS" 2>/dev/null | tr '\n' ' ')"
   KOMSU_OPENCL_SEARCHED+=$'\n'"  nvidia device nodes: $(ls /dev/nvidia* 2>/dev/null | tr '\n' ' ')"
   nvidia=$(komsu_find_nvidia_opencl)
   # The bundle's loader first: JOCL dlopens the unversioned libOpenCL.so.
@@ -49,7 +53,7 @@ komsu_opencl_env() {
     KOMSU_OPENCL_NOTE="NVIDIA OpenCL driver: $nvidia (ICD file $vendors/nvidia.icd)"
     return 0
   fi
-  for icd in /etc/OpenCL/vendors/*.icd; do
+  for icd in "$KOMSU_SYSTEM_VENDORS"/*.icd; do
     [ -f "$icd" ] && cp "$icd" "$vendors/"
   done
   export OCL_ICD_VENDORS="$vendors"
@@ -58,6 +62,6 @@ komsu_opencl_env() {
     KOMSU_OPENCL_NOTE="no NVIDIA OpenCL driver found; falling through to the machine's own OpenCL platforms: $(cat "$vendors"/*.icd | tr '\n' ' ')"
   else
     KOMSU_OPENCL=none
-    KOMSU_OPENCL_NOTE="no NVIDIA OpenCL driver and no /etc/OpenCL/vendors/*.icd: no OpenCL platform to load"
+    KOMSU_OPENCL_NOTE="no NVIDIA OpenCL driver and no $KOMSU_SYSTEM_VENDORS/*.icd: no OpenCL platform to load"
   fi
 }

@@ -95,7 +95,7 @@ if ! grep -q '^\[0\]' "$report/devices.txt" 2>/dev/null; then
   echo "$KOMSU_OPENCL_SEARCHED"
   echo "ICD files given to the loader ($OCL_ICD_VENDORS):"
   for f in "$OCL_ICD_VENDORS"/*.icd; do [ -f "$f" ] && echo "  $f -> $(cat "$f")"; done
-  # ocl-icd's own account of each vendor library it tried to load.
+  # ocl-icd's own account of each vendor library it tried to load (where its build prints one).
   OCL_ICD_DEBUG=15 timeout 60 "$java" "${jvm[@]}" -cp "$cp" dev.komsu.cli.KomsuCli devices >"$report/devices-debug.txt" 2>&1
   tail -n 40 "$report/devices-debug.txt"
 fi
