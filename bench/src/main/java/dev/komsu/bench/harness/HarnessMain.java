@@ -18,7 +18,9 @@ import java.util.Map;
  * {@code --compare-faiss}, Debian's faiss on the same data and grid in one run, merged with the
  * FAISS_REFERENCE.md (AVX2) figures. Writes to the output folder: {@code komsu.jsonl} and
  * {@code faiss.jsonl} (as measured, rewritten after every index string), {@code results.jsonl}
- * (all rows with ratios), {@code results.md} (the table), {@code recall-qps.png} and {@code run.json} (settings and notes). Exit code 0
+ * (all rows with ratios), {@code results.md} (the table), {@code recall-qps.png} (unless {@code --no-plot}),
+ * {@code agreement.jsonl} (labels of each later backend against the first, see {@link LabelAgreement}) and
+ * {@code run.json} (settings and notes). Exit code 0
  * when the run completed (individual configurations may still be error rows), 2 on bad
  * arguments, 1 on failure.
  */
@@ -71,8 +73,9 @@ public final class HarnessMain {
             notes.add("komsu CPU FastScan kernel: " + FastScanSelection.PREFERRED.name()
                     + " (-D" + FastScanSelection.OVERRIDE + " overrides)");
             SearchGrid grid = opts.grid();
+            LabelAgreement agreement = new LabelAgreement(Recall.DEPTH);
             KomsuRunner komsu = new KomsuRunner(data, grid, opts.runs(), Recall.DEPTH,
-                    new SerializedSize(opts.out().resolve("scratch")));
+                    new SerializedSize(opts.out().resolve("scratch")), agreement);
             FaissRunner faiss = opts.compareFaiss()
                     ? new FaissRunner(home.resolve("scripts/compare-faiss"), opts.out().resolve("faiss-labels"), opts.runs(), Recall.DEPTH)
                     : null;
@@ -98,6 +101,7 @@ public final class HarnessMain {
                 }
             }
             Files.deleteIfExists(opts.out().resolve("scratch")); // emptied after every measurement
+            writeAgreement(opts.out().resolve("agreement.jsonl"), agreement.results(), notes);
             report(opts, data, notes, komsuRows, faissRows);
         }
     }
@@ -140,7 +144,9 @@ public final class HarnessMain {
         List<ResultRow> plotted = new ArrayList<>(measured);
         plotted.addAll(comparison.relevantReference());
         Path png = opts.out().resolve("recall-qps.png");
-        if (plotted.stream().anyMatch(ResultRow::ok)) {
+        if (!opts.plot()) {
+            png = null;
+        } else if (plotted.stream().anyMatch(ResultRow::ok)) {
             RecallQpsPlot.write(png, data.name() + ": recall@10 vs QPS", plotted);
         }
         Map<String, Object> run = new java.util.LinkedHashMap<>();
@@ -154,12 +160,26 @@ public final class HarnessMain {
         run.put("threads", opts.threads());
         run.put("runs", opts.runs());
         run.put("quick", opts.quick());
+        run.put("plot", opts.plot());
         run.put("finished", java.time.Instant.now().toString());
         run.put("notes", notes);
         run.put("ratio_method", MatchedRecall.METHOD);
         AtomicFiles.writeString(opts.out().resolve("run.json"), Json.object(run) + "\n");
         System.out.println(table);
-        System.err.println("[bench] wrote " + md + ", " + opts.out().resolve("results.jsonl") + ", " + png);
+        System.err.println("[bench] wrote " + md + ", " + opts.out().resolve("results.jsonl") + (png == null ? "" : ", " + png));
+    }
+
+    /** agreement.jsonl (absent when only one backend ran) and one note per comparison, for results.md and run.json. */
+    private static void writeAgreement(Path file, List<LabelAgreement.Result> results, List<String> notes) throws IOException {
+        Files.deleteIfExists(file); // a rerun into the same folder must not show an older run's agreement
+        if (results.isEmpty()) return;
+        StringBuilder sb = new StringBuilder();
+        for (LabelAgreement.Result r : results) {
+            sb.append(Json.object(r.toFields())).append('\n');
+            notes.add(r.describe());
+            System.err.println("[bench] " + r.describe());
+        }
+        AtomicFiles.writeString(file, sb.toString());
     }
 
     /** Rows as JSON lines; komsu rows get their ratios when {@code comparison} is given. */

@@ -25,12 +25,14 @@ import java.util.Map;
  * --faiss-reference F   FAISS_REFERENCE.md (default ../shared/FAISS_REFERENCE.md)
  * --own-ground-truth    always compute komsu's full ground truth, even where make_datasets.py's
  *                       faiss ground truth passes the sampled check
+ * --no-plot             no recall-qps.png: the plot needs java.desktop, which the GPU check's
+ *                       small runtime image leaves out (scripts/gpu-bundle)
  * </pre>
  */
 public record HarnessOptions(String dataset, Path base, Path queries, List<String> factories, List<Integer> nprobes,
                              List<Double> kFactors, List<Integer> threads, List<Backends.Kind> backends,
-                             boolean backendsExplicit, int runs, boolean compareFaiss, boolean quick, boolean ownGroundTruth, Path out,
-                             Path cache, Path faissReference, Path home) {
+                             boolean backendsExplicit, int runs, boolean compareFaiss, boolean quick, boolean ownGroundTruth, boolean plot,
+                             Path out, Path cache, Path faissReference, Path home) {
     /**
      * Default index strings: FAISS_REFERENCE.md rows a default run (one thread) can afford here.
      * No Flat: a brute-force search of every query costs as much as the ground truth, four times
@@ -51,7 +53,7 @@ public record HarnessOptions(String dataset, Path base, Path queries, List<Strin
             usage: scripts/bench --dataset NAME [--base B.npy --queries Q.npy] [--factory STR]... [--nprobe 1,4,16]
                                  [--k-factor 4] [--threads 1,2] [--backend cpu[,opencl][,scalar]] [--runs 3]
                                  [--compare-faiss] [--quick] [--out DIR] [--cache DIR] [--faiss-reference FILE]
-                                 [--own-ground-truth]
+                                 [--own-ground-truth] [--no-plot]
               datasets: fashion-mnist, rvc256, rvc768, sift1m-like, or any name with --base and --queries
               defaults: factories per dataset (fashion-mnist: IVF1024,Flat, IVF1024,PQ392x4fs,RFlat, IVF1024,SQ8),
                         any other dataset: IVF<RVC's nlist rule>,Flat; --nprobe 1,4,16 (rvc768: 1,4), --k-factor 4, --threads 1, --backend cpu (+opencl when available),
@@ -74,6 +76,7 @@ public record HarnessOptions(String dataset, Path base, Path queries, List<Strin
         boolean compareFaiss = false;
         boolean quick = false;
         boolean ownGroundTruth = false;
+        boolean plot = true;
         Path out = null;
         Path cache = home.resolve(".komsu-cache/datasets");
         Path reference = home.resolve("../shared/FAISS_REFERENCE.md").normalize();
@@ -83,6 +86,7 @@ public record HarnessOptions(String dataset, Path base, Path queries, List<Strin
                 case "--compare-faiss" -> compareFaiss = true;
                 case "--quick" -> quick = true;
                 case "--own-ground-truth" -> ownGroundTruth = true;
+                case "--no-plot" -> plot = false;
                 case "--help", "-h" -> throw new UsageException(USAGE);
                 default -> {
                     if (i + 1 >= args.length) throw new UsageException(flag.startsWith("--")
@@ -130,7 +134,7 @@ public record HarnessOptions(String dataset, Path base, Path queries, List<Strin
             throw new UsageException(e.getMessage());
         }
         return new HarnessOptions(dataset, base, queries, List.copyOf(factories), nprobes, kFactors, threads, backends,
-                backendsExplicit, runs, compareFaiss, quick, ownGroundTruth, out, cache, reference, home);
+                backendsExplicit, runs, compareFaiss, quick, ownGroundTruth, plot, out, cache, reference, home);
     }
 
     /** The index strings to run on {@code n} base vectors: as given, or RVC's IVF{n},Flat for a user dataset. */

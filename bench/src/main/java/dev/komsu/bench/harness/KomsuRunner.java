@@ -25,14 +25,21 @@ public final class KomsuRunner {
     private final int runs;
     private final int k;
     private final SerializedSize sizer;
+    private final LabelAgreement agreement;
 
     public KomsuRunner(Dataset data, SearchGrid grid, int runs, int k, SerializedSize sizer) {
+        this(data, grid, runs, k, sizer, null);
+    }
+
+    /** As above; {@code agreement} (may be null) is given the labels of every setting's last timed search. */
+    public KomsuRunner(Dataset data, SearchGrid grid, int runs, int k, SerializedSize sizer, LabelAgreement agreement) {
         if (runs < 1) throw new IllegalArgumentException("runs must be >= 1, got " + runs);
         this.data = data;
         this.grid = grid;
         this.runs = runs;
         this.k = k;
         this.sizer = sizer;
+        this.agreement = agreement;
     }
 
     public List<ResultRow> run(String factory, Backends.Kind kind, int threads) {
@@ -100,6 +107,7 @@ public final class KomsuRunner {
             qps.add(data.queries().rows() / seconds(System.nanoTime() - t0));
         }
         Recall recall = Recall.of(last.labels(), k, data.groundTruth());
+        if (agreement != null) agreement.record(factory, s.label(), threads, backendName, last.labels());
         double median = Stats.median(qps);
         log("komsu %s T=%d %s %s: %.0f QPS, R10@10 %.3f", backendName, threads, factory, s.label(), median, recall.r10At10());
         return new ResultRow(data.name(), "komsu", build, backendName, factory, s.label(), threads, k, trainS, addS,

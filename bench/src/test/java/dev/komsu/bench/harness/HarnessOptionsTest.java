@@ -34,6 +34,12 @@ class HarnessOptionsTest {
     }
 
     @Test
+    void plotsUnlessNoPlot() {
+        assertTrue(parse("--dataset", "rvc256").plot());
+        assertFalse(parse("--dataset", "rvc256", "--no-plot").plot());
+    }
+
+    @Test
     void flagsOverrideDefaults() {
         HarnessOptions o = parse("--dataset", "rvc768", "--factory", "IVF2048,Flat", "--factory", "Flat", "--nprobe", "1,4,16",
                 "--k-factor", "2,8", "--threads", "1,2", "--backend", "cpu,scalar", "--out", "/tmp/x", "--runs", "5", "--quick");
