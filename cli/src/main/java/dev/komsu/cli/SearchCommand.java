@@ -41,7 +41,8 @@ final class SearchCommand extends CliCommand {
     @Option(names = "--k-factor", paramLabel = "R", description = "refine: candidates = k * R (default: the index file's, as faiss)")
     Float kFactor;
 
-    @Option(names = "--backend", defaultValue = "auto", paramLabel = "auto|cpu|opencl", description = "compute backend (default: ${DEFAULT-VALUE})")
+    @Option(names = "--backend", defaultValue = "auto", paramLabel = "auto|cpu|opencl|scalar",
+            description = "compute backend: auto, or a backend found on the class path (komsu devices lists them; default: ${DEFAULT-VALUE})")
     String backend;
 
     @Option(names = "--threads", paramLabel = "T", description = "threads (default: all processors)")
