@@ -30,16 +30,14 @@ final class BlockScanner {
     private static final ValueLayout.OfLong ID = ValueLayout.JAVA_LONG_UNALIGNED;
     /** Block size target in floats (128 KiB): leaves room in a 512 KiB L2 for the query groups. */
     private static final int BLOCK_FLOATS = 32 * 1024;
-    /** Row steps: every kernel shape used divides its step (direct L2: 4 and 8; dot products: 6 and 8). */
-    private static final int L2_STEP = 8;
-    private static final int DOT_STEP = 24;
-    private static final float[] ZERO_START = new float[DOT_STEP];
+    /** Rows per step: every kernel shape (4 and 8 rows) divides it. */
+    private static final int ROW_STEP = Math.max(Math.max(LaneKernels.WIDE_ROWS, LaneKernels.DOT_ROWS), LaneKernels.NARROW_ROWS);
+    private static final float[] ZERO_START = new float[ROW_STEP];
 
     private final int d;
     private final boolean innerProduct;
     private final BaseNorms dense;
     private final float[] centre;
-    private final int rowStep;
     private final int blockRows;
     private final float[] block;
     private final float[] rowNorms;
@@ -63,9 +61,8 @@ final class BlockScanner {
         this.dense = dense;
         this.centre = dense != null && !innerProduct ? new float[d] : null;
         if (centre != null) dense.copyCentre(centre, 0);
-        this.rowStep = dense != null || innerProduct ? DOT_STEP : L2_STEP;
-        long fit = (Math.max(1, maxRows) + rowStep - 1) / rowStep * rowStep;
-        this.blockRows = (int) Math.min(fit, Math.max(rowStep, BLOCK_FLOATS / d / rowStep * rowStep));
+        long fit = (Math.max(1, maxRows) + ROW_STEP - 1) / ROW_STEP * ROW_STEP;
+        this.blockRows = (int) Math.min(fit, Math.max(ROW_STEP, BLOCK_FLOATS / d / ROW_STEP * ROW_STEP));
         this.block = new float[blockRows * d];
         this.rowNorms = dense != null && !innerProduct ? new float[blockRows] : null;
     }
@@ -79,7 +76,7 @@ final class BlockScanner {
         for (long start = from; start < to; start += blockRows) {
             int rows = (int) Math.min(blockRows, to - start);
             MemorySegment.copy(vectors, FloatMatrix.FLOAT, start * d * Float.BYTES, block, 0, rows * d);
-            int padded = (rows + rowStep - 1) / rowStep * rowStep;
+            int padded = (rows + ROW_STEP - 1) / ROW_STEP * ROW_STEP;
             // Padding rows are zeros: computed like any row, never offered.
             if (padded > rows) Arrays.fill(block, rows * d, padded * d, 0f);
             if (centre != null) centreBlock(rows, start, padded);
