@@ -134,7 +134,29 @@ public final class BaseNorms {
     private static float[] rowNorms(FloatMatrix base, float[] centre, int from, float[] norms) {
         int d = base.cols();
         MemorySegment seg = base.segment();
-        for (int r = from; r < norms.length; r++) {
+        int r = from;
+        // Four rows at a time: four independent FMA chains instead of one latency-bound chain
+        // (each row's sum keeps its own order, so the bits are those of one row at a time).
+        for (; r + 4 <= norms.length; r += 4) {
+            long o0 = base.rowOffset(r), o1 = base.rowOffset(r + 1), o2 = base.rowOffset(r + 2), o3 = base.rowOffset(r + 3);
+            float n0 = 0f, n1 = 0f, n2 = 0f, n3 = 0f;
+            for (int c = 0; c < d; c++) {
+                long at = (long) c * Float.BYTES;
+                float v0 = seg.get(FloatMatrix.FLOAT, o0 + at) - centre[c];
+                float v1 = seg.get(FloatMatrix.FLOAT, o1 + at) - centre[c];
+                float v2 = seg.get(FloatMatrix.FLOAT, o2 + at) - centre[c];
+                float v3 = seg.get(FloatMatrix.FLOAT, o3 + at) - centre[c];
+                n0 = Math.fma(v0, v0, n0);
+                n1 = Math.fma(v1, v1, n1);
+                n2 = Math.fma(v2, v2, n2);
+                n3 = Math.fma(v3, v3, n3);
+            }
+            norms[r] = n0;
+            norms[r + 1] = n1;
+            norms[r + 2] = n2;
+            norms[r + 3] = n3;
+        }
+        for (; r < norms.length; r++) {
             long o = base.rowOffset(r);
             float norm = 0f;
             for (int c = 0; c < d; c++) {

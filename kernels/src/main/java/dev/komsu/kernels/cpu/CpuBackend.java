@@ -190,7 +190,8 @@ public final class CpuBackend implements CpuBatchedOperations {
         Metric packing = dense != null ? Metric.INNER_PRODUCT : metric;
         int groups = (nq + LaneKernels.WIDE - 1) / LaneKernels.WIDE;
         if (threads > 1 && groups < threads * TASKS_PER_THREAD) {
-            List<QueryGroups> packed = QueryGroups.packMixed(src, d, null, 0, nq, packing);
+            List<QueryGroups> packed = perQuery ? QueryGroups.unpacked(src, d, null, 0, nq)
+                    : QueryGroups.packMixed(src, d, null, 0, nq, packing);
             int parts = (int) Math.max(1, Math.min(threads * TASKS_PER_THREAD, n / MIN_ROWS_PER_TASK));
             TopK[][] partial = new TopK[parts][];
             run(parts, t -> {
@@ -207,7 +208,8 @@ public final class CpuBackend implements CpuBatchedOperations {
         run(parts, t -> {
             int from = (int) ((long) groups * t / parts) * LaneKernels.WIDE;
             int to = Math.min(nq, (int) ((long) groups * (t + 1) / parts) * LaneKernels.WIDE);
-            List<QueryGroups> packed = QueryGroups.packMixed(src, d, null, from, to - from, packing);
+            List<QueryGroups> packed = perQuery ? QueryGroups.unpacked(src, d, null, from, to - from)
+                    : QueryGroups.packMixed(src, d, null, from, to - from, packing);
             new BlockScanner(d, metric, n, perQuery, dense).scan(packed, base.segment(), 0, n, null, tops);
         });
         return tops;
@@ -247,6 +249,8 @@ public final class CpuBackend implements CpuBatchedOperations {
             TopK[] tops = new TopK[nq];
             long longest = 0;
             for (int a = cuts[t]; a < cuts[t + 1]; a++) longest = Math.max(longest, lists.size(active[a]));
+            // The kernel is chosen by the batch size, not per list: a list probed by one query
+            // of a big batch must give the bits it gives in a batch of one (search --batch).
             BlockScanner scanner = new BlockScanner(d, metric, longest, perQuery(nq), null);
             for (int a = cuts[t]; a < cuts[t + 1]; a++) {
                 int list = active[a];
@@ -258,7 +262,8 @@ public final class CpuBackend implements CpuBatchedOperations {
                 }
                 // Direct form for list scans: per-list row norms would cost as much as the scan of a
                 // list probed by few queries (faiss's IVF-Flat scans use (x-y)^2 too).
-                List<QueryGroups> packed = QueryGroups.packMixed(q, d, byList.members(), first, count, metric);
+                List<QueryGroups> packed = perQuery(nq) ? QueryGroups.unpacked(q, d, byList.members(), first, count)
+                        : QueryGroups.packMixed(q, d, byList.members(), first, count, metric);
                 scanner.scan(packed, lists.vectors(list), 0, lists.size(list), lists.ids(list), tops);
             }
             partial[t] = tops;

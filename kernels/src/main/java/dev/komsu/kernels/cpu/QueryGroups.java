@@ -22,10 +22,10 @@ final class QueryGroups {
     /** The queries, row-major, as the caller gave them (query q at {@code q * d}). */
     final float[] source;
 
-    private QueryGroups(int d, int width, int groups, float[] source) {
+    private QueryGroups(int d, int width, int groups, float[] source, boolean pack) {
         this.d = d;
         this.width = width;
-        this.packed = new float[groups][d * width];
+        this.packed = new float[groups][pack ? d * width : 0];
         this.queryOf = new int[groups * width];
         this.source = source;
         Arrays.fill(queryOf, -1);
@@ -42,7 +42,7 @@ final class QueryGroups {
      */
     static QueryGroups pack(float[] source, int d, int[] queryIds, int from, int count, int width, Metric metric) {
         int groups = (count + width - 1) / width;
-        QueryGroups g = new QueryGroups(d, width, groups, source);
+        QueryGroups g = new QueryGroups(d, width, groups, source, true);
         float sign = metric == Metric.INNER_PRODUCT ? -1f : 1f;
         for (int i = 0; i < count; i++) {
             int q = queryIds == null ? from + i : queryIds[from + i];
@@ -53,6 +53,16 @@ final class QueryGroups {
             g.queryOf[i] = q;
         }
         return g;
+    }
+
+    /**
+     * One group of {@code count} queries without the packed copy, for the per-query kernels
+     * ({@link QueryKernels} read {@link #source}), which would never read the packed copy.
+     */
+    static List<QueryGroups> unpacked(float[] source, int d, int[] queryIds, int from, int count) {
+        QueryGroups g = new QueryGroups(d, count, 1, source, false);
+        for (int i = 0; i < count; i++) g.queryOf[i] = queryIds == null ? from + i : queryIds[from + i];
+        return List.of(g);
     }
 
     /**
