@@ -2,8 +2,10 @@ package dev.komsu.index;
 
 import dev.komsu.Index;
 import dev.komsu.SearchParams;
+import dev.komsu.kernels.BaseNorms;
 import dev.komsu.kernels.ComputeBackend;
 import dev.komsu.kernels.FloatMatrix;
+import dev.komsu.kernels.KernelChecks;
 import dev.komsu.kernels.Metric;
 import dev.komsu.kernels.Neighbors;
 import java.util.Objects;
@@ -17,6 +19,12 @@ public final class FlatIndex implements Index {
     private final Metric metric;
     private final ComputeBackend backend;
     private final VectorStore store;
+    /**
+     * The stored vectors' centre and norms for the dense kernel: made by the first search,
+     * extended after an add (earlier rows never change), dropped by {@link #reset}. Kept in
+     * memory only, as faiss keeps its norms out of the file. Null until needed.
+     */
+    private volatile BaseNorms norms;
 
     public FlatIndex(int dim, Metric metric, ComputeBackend backend) {
         this(metric, backend, new VectorStore(checkDim(dim)), dim);
@@ -81,7 +89,23 @@ public final class FlatIndex implements Index {
     public Neighbors search(FloatMatrix queries, int k, SearchParams params) {
         InputChecks.checkK(k);
         InputChecks.checkVectors("queries", queries, dim);
-        return backend.knn(queries, store.view(), k, metric);
+        FloatMatrix view = store.view();
+        BaseNorms n = norms(view);
+        return n == null ? backend.knn(queries, view, k, metric) : backend.knn(queries, view, n, k, metric);
+    }
+
+    /** {@link #norms} for {@code view}, made or extended under a lock (searches may race here); null when too long to keep. */
+    private BaseNorms norms(FloatMatrix view) {
+        BaseNorms n = norms;
+        if (n != null && n.fits(view, metric)) return n;
+        if (!KernelChecks.normsFit(view)) return null;
+        synchronized (store) {
+            n = norms;
+            if (n == null || n.rows() > view.rows()) n = BaseNorms.of(view, metric);
+            else if (!n.fits(view, metric)) n = n.extendedTo(view);
+            norms = n;
+            return n;
+        }
     }
 
     /** The stored vectors as a view (valid until the next add). */
@@ -91,6 +115,7 @@ public final class FlatIndex implements Index {
 
     /** Replaces the content with {@code xs} (used by training to install centroids). */
     void reset(FloatMatrix xs) {
+        norms = null;
         store.clear();
         store.append(xs);
     }

@@ -20,6 +20,16 @@ public interface ComputeBackend extends AutoCloseable {
     Neighbors knn(FloatMatrix queries, FloatMatrix base, int k, Metric metric);
 
     /**
+     * {@link #knn(FloatMatrix, FloatMatrix, int, Metric)} with the base's {@link BaseNorms}
+     * computed once by the caller (an index keeps them with its vectors), so a batch does not
+     * pay a pass over the base for them. {@code norms} must fit {@code base} and {@code metric}.
+     * Backends without a dense kernel ignore them.
+     */
+    default Neighbors knn(FloatMatrix queries, FloatMatrix base, BaseNorms norms, int k, Metric metric) {
+        return knn(queries, base, k, metric);
+    }
+
+    /**
      * Scans, for each query q, the lists {@code probes[q*nprobe .. q*nprobe+nprobe)} (entries
      * of -1 are skipped) and returns the k best entries over all of them, labelled with the
      * lists' stored ids. This is the IVF-Flat search once the coarse quantiser has chosen the

@@ -23,6 +23,20 @@ public final class KernelChecks {
         }
     }
 
+    /** {@link #checkKnn} and that {@code norms} were made for {@code base} and {@code metric}. */
+    public static void checkKnn(FloatMatrix queries, FloatMatrix base, BaseNorms norms, int k, Metric metric) {
+        checkKnn(queries, base, k);
+        if (!norms.fits(base, metric)) {
+            throw new IllegalArgumentException("norms made for " + norms.rows() + " x " + norms.dim() + " " + norms.metric()
+                    + " do not fit a base of " + base.rows() + " x " + base.cols() + " searched with " + metric);
+        }
+    }
+
+    /** Whether {@link BaseNorms} can be kept for {@code base} (one heap float per row). */
+    public static boolean normsFit(FloatMatrix base) {
+        return base.rows() <= Integer.MAX_VALUE - 8;
+    }
+
     public static void checkScanLists(FloatMatrix queries, VectorLists lists, int[] probes, int nprobe, int k) {
         checkK(k);
         checkSameDim("queries", lists.dim(), queries.cols());

@@ -82,6 +82,14 @@ public final class TopK {
         ids[i] = id;
     }
 
+    /** Copies the kept ids (in no particular order) into {@code dst}, empties the collector and returns how many. */
+    public int takeIds(long[] dst) {
+        int n = size;
+        System.arraycopy(ids, 0, dst, 0, n);
+        size = 0;
+        return n;
+    }
+
     /**
      * Writes the kept entries best first into {@code distances}/{@code labels} at
      * {@code offset}, converting keys back with {@code metric}; pads empty slots faiss's way.

@@ -1,5 +1,7 @@
 package dev.komsu.kernels.cpu;
 
+import dev.komsu.kernels.BaseNorms;
+import dev.komsu.kernels.DenseRefine;
 import dev.komsu.kernels.FastScanKernels;
 import dev.komsu.kernels.FloatMatrix;
 import dev.komsu.kernels.KernelChecks;
@@ -21,12 +23,15 @@ import java.util.stream.IntStream;
  * {@link BlockScanner}, multi-threaded on its own fork-join pool of {@code threads} daemon
  * workers (shut down by {@link #close}).
  *
- * <p>Results are bit-for-bit the same for any thread count and any split: every (query, row)
- * distance is computed with the same operations in the same order wherever it lands, and the
- * top-k kept is the k smallest (key, id) pairs, which does not depend on the order they are
- * offered in. Passes of one or two queries use {@link QueryKernels}, whose sums may differ
- * from the lane kernels' in the last bits (like faiss, whose Flat search switches code path at
- * 20 queries); the choice depends on the pass size only.
+ * <p>{@link #knn} runs the dense kernel (dot-product tiles on centred rows, the L2 expansion)
+ * and returns the exact top-k under {@link DenseRefine#exactKey}: bit for bit the scalar
+ * twin's result, for any thread count, split or batch size. List scans ({@link #scanLists})
+ * use the direct form; there too every (query, row) distance is computed with the same
+ * operations in the same order wherever it lands, and the top-k kept is the k smallest (key,
+ * id) pairs, which does not depend on the order they are offered in. Passes of one or two
+ * queries use {@link QueryKernels}, whose sums may differ from the lane kernels' in the last
+ * bits (like faiss, whose Flat search switches code path at 20 queries); the choice depends on
+ * the pass size only.
  */
 public final class CpuBackend implements CpuBatchedOperations {
     /** Queries handled per pass at most: bounds the packed copy of the queries. */
@@ -39,8 +44,6 @@ public final class CpuBackend implements CpuBatchedOperations {
     private static final int TASKS_PER_THREAD = 2;
     /** Passes of at most this many queries run one query at a time ({@link QueryKernels}). */
     private static final int MAX_PER_QUERY_BATCH = 2;
-    /** Queries per task from which knn uses the L2 norm filter. */
-    private static final int MIN_QUERIES_FOR_L2_FILTER = 2 * LaneKernels.WIDE;
     /** A base range shorter than this is not worth a task of its own. */
     private static final long MIN_ROWS_PER_TASK = 1024;
 
@@ -80,54 +83,136 @@ public final class CpuBackend implements CpuBatchedOperations {
     @Override
     public Neighbors knn(FloatMatrix queries, FloatMatrix base, int k, Metric metric) {
         KernelChecks.checkKnn(queries, base, k);
+        if (!KernelChecks.normsFit(base)) return knnDirect(queries, base, k, metric);
+        return knn(queries, base, BaseNorms.of(base, metric), k, metric);
+    }
+
+    /**
+     * The dense path: every query's {@link DenseRefine#candidates} best rows by the dot-product
+     * tile's estimate ({@link BlockScanner}'s dense mode), re-checked exactly by
+     * {@link DenseRefine}; the few queries it cannot prove are re-scanned in the direct form.
+     * The result is the exact top-k under {@link DenseRefine#exactKey}, bit for bit what the
+     * scalar twin returns.
+     */
+    @Override
+    public Neighbors knn(FloatMatrix queries, FloatMatrix base, BaseNorms norms, int k, Metric metric) {
+        KernelChecks.checkKnn(queries, base, norms, k, metric);
+        int nq = (int) queries.rows();
+        int d = base.cols();
+        Neighbors out = Neighbors.empty(nq, k, metric);
+        int m = DenseRefine.candidates(k, base.rows());
+        int chunk = chunkSize(m, d);
+        for (int from = 0; from < nq; from += chunk) {
+            int count = Math.min(chunk, nq - from);
+            denseChunk(queries.rowRange(from, count).toArray(), count, base, norms, k, metric, out, from);
+        }
+        return out;
+    }
+
+    /** {@link #knn}'s dense path for {@code nq} queries {@code q}, into rows {@code outRow ..} of {@code out}. */
+    private void denseChunk(float[] q, int nq, FloatMatrix base, BaseNorms norms, int k, Metric metric, Neighbors out,
+            int outRow) {
+        int d = base.cols();
+        int m = DenseRefine.candidates(k, base.rows());
+        float[] qNorms = new float[nq];
+        float[] u = centredQueries(q, nq, d, norms, metric, qNorms);
+        TopK[] estimates = scan(u, nq, base, m, metric, norms, perQuery(nq));
+        boolean[] failed = new boolean[nq];
+        int parts = Math.min(nq, threads == 1 ? 1 : threads * TASKS_PER_THREAD);
+        run(parts, t -> {
+            TopK exact = new TopK(k);
+            float[] keys = new float[m];
+            long[] ids = new long[m];
+            for (int i = nq * t / parts; i < nq * (t + 1) / parts; i++) {
+                if (DenseRefine.refine(metric, estimates[i], q, i * d, qNorms[i], norms, base, exact, keys, ids)) {
+                    exact.drainTo(metric, out.distances(), out.labels(), (outRow + i) * k);
+                } else {
+                    exact.clear();
+                    failed[i] = true;
+                }
+            }
+        });
+        rescanDirect(q, failed, base, k, metric, out, outRow);
+    }
+
+    /**
+     * The queries as the dense kernel takes them, row-major: {@code 2 fl(q - c)} for L2 (the
+     * packing negates them), {@code q} for inner product; their centred squared norms into
+     * {@code qNorms}.
+     */
+    private static float[] centredQueries(float[] q, int nq, int d, BaseNorms norms, Metric metric, float[] qNorms) {
+        float scale = metric == Metric.L2 ? 2f : 1f;
+        float[] u = new float[nq * d];
+        float[] row = new float[d];
+        for (int i = 0; i < nq; i++) {
+            qNorms[i] = norms.centre(q, i * d, row);
+            for (int c = 0; c < d; c++) u[i * d + c] = scale * row[c];
+        }
+        return u;
+    }
+
+    /** The queries {@link DenseRefine} could not prove, in the direct form (same exact keys). */
+    private void rescanDirect(float[] q, boolean[] failed, FloatMatrix base, int k, Metric metric, Neighbors out, int outRow) {
+        int d = base.cols();
+        int[] which = IntStream.range(0, failed.length).filter(i -> failed[i]).toArray();
+        if (which.length == 0) return;
+        float[] src = new float[which.length * d];
+        for (int i = 0; i < which.length; i++) System.arraycopy(q, which[i] * d, src, i * d, d);
+        // Lane kernels only (perQuery false): their keys are DenseRefine.exactKey's bits.
+        TopK[] tops = scan(src, which.length, base, k, metric, null, false);
+        for (int i = 0; i < which.length; i++) tops[i].drainTo(metric, out.distances(), out.labels(), (outRow + which[i]) * k);
+    }
+
+    /** Bases too long for {@link BaseNorms}: every key in the direct form. */
+    private Neighbors knnDirect(FloatMatrix queries, FloatMatrix base, int k, Metric metric) {
         int nq = (int) queries.rows();
         Neighbors out = Neighbors.empty(nq, k, metric);
         int chunk = chunkSize(k, queries.cols());
         for (int from = 0; from < nq; from += chunk) {
             int count = Math.min(chunk, nq - from);
-            float[] q = queries.rowRange(from, count).toArray();
-            // Too few query groups to keep every thread busy (single queries, small RVC
-            // chunks): split the base into row ranges instead.
-            int groups = (count + LaneKernels.WIDE - 1) / LaneKernels.WIDE;
-            if (threads > 1 && groups < threads * TASKS_PER_THREAD) {
-                knnSplitBase(q, count, base, k, metric, out, from);
-            } else {
-                knnSplitQueries(q, count, base, k, metric, out, from);
-            }
+            TopK[] tops = scan(queries.rowRange(from, count).toArray(), count, base, k, metric, null, perQuery(count));
+            for (int i = 0; i < count; i++) tops[i].drainTo(metric, out.distances(), out.labels(), (from + i) * k);
         }
         return out;
     }
 
-    /** Each task takes a run of query groups and scans the whole base for them. */
-    private void knnSplitQueries(float[] q, int nq, FloatMatrix base, int k, Metric metric, Neighbors out, int outRow) {
+    /**
+     * Every query's top-{@code capacity} over the whole base, {@link BlockScanner} in the dense
+     * mode (with {@code dense}: queries as {@link #centredQueries} makes them) or the direct one.
+     * Too few query groups to keep every thread busy (single queries, small RVC chunks): the
+     * base is split into row ranges whose top-k are merged; otherwise each task takes a run of
+     * query groups and scans the whole base for them.
+     */
+    private TopK[] scan(float[] src, int nq, FloatMatrix base, int capacity, Metric metric, BaseNorms dense, boolean perQuery) {
         int d = base.cols();
-        TopK[] tops = newTops(nq, k);
+        long n = base.rows();
+        // The dense kernel's queries are packed negated for both metrics (see centredQueries).
+        Metric packing = dense != null ? Metric.INNER_PRODUCT : metric;
         int groups = (nq + LaneKernels.WIDE - 1) / LaneKernels.WIDE;
+        if (threads > 1 && groups < threads * TASKS_PER_THREAD) {
+            List<QueryGroups> packed = perQuery ? QueryGroups.unpacked(src, d, null, 0, nq)
+                    : QueryGroups.packMixed(src, d, null, 0, nq, packing);
+            int parts = (int) Math.max(1, Math.min(threads * TASKS_PER_THREAD, n / MIN_ROWS_PER_TASK));
+            TopK[][] partial = new TopK[parts][];
+            run(parts, t -> {
+                TopK[] tops = newTops(nq, capacity);
+                long from = n * t / parts;
+                long to = n * (t + 1) / parts;
+                new BlockScanner(d, metric, to - from, perQuery, dense).scan(packed, base.segment(), from, to, null, tops);
+                partial[t] = tops;
+            });
+            return parts == 1 ? partial[0] : mergeTops(partial, nq, capacity);
+        }
+        TopK[] tops = newTops(nq, capacity);
         int parts = Math.min(groups, threads == 1 ? 1 : threads * TASKS_PER_THREAD);
         run(parts, t -> {
             int from = (int) ((long) groups * t / parts) * LaneKernels.WIDE;
             int to = Math.min(nq, (int) ((long) groups * (t + 1) / parts) * LaneKernels.WIDE);
-            List<QueryGroups> packed = QueryGroups.packMixed(q, d, null, from, to - from, metric, useL2Filter(metric, to - from));
-            new BlockScanner(d, metric, base.rows(), k, perQuery(nq)).scan(packed, base.segment(), 0, base.rows(), null, tops);
+            List<QueryGroups> packed = perQuery ? QueryGroups.unpacked(src, d, null, from, to - from)
+                    : QueryGroups.packMixed(src, d, null, from, to - from, packing);
+            new BlockScanner(d, metric, n, perQuery, dense).scan(packed, base.segment(), 0, n, null, tops);
         });
-        for (int i = 0; i < nq; i++) tops[i].drainTo(metric, out.distances(), out.labels(), (outRow + i) * k);
-    }
-
-    /** Each task scans one range of base rows for all queries; the per-range top-k are merged. */
-    private void knnSplitBase(float[] q, int nq, FloatMatrix base, int k, Metric metric, Neighbors out, int outRow) {
-        int d = base.cols();
-        long n = base.rows();
-        List<QueryGroups> packed = QueryGroups.packMixed(q, d, null, 0, nq, metric, useL2Filter(metric, nq));
-        int parts = (int) Math.max(1, Math.min(threads * TASKS_PER_THREAD, n / MIN_ROWS_PER_TASK));
-        TopK[][] partial = new TopK[parts][];
-        run(parts, t -> {
-            TopK[] tops = newTops(nq, k);
-            long from = n * t / parts;
-            long to = n * (t + 1) / parts;
-            new BlockScanner(d, metric, to - from, k, perQuery(nq)).scan(packed, base.segment(), from, to, null, tops);
-            partial[t] = tops;
-        });
-        merge(partial, nq, k, metric, out, outRow);
+        return tops;
     }
 
     @Override
@@ -164,7 +249,9 @@ public final class CpuBackend implements CpuBatchedOperations {
             TopK[] tops = new TopK[nq];
             long longest = 0;
             for (int a = cuts[t]; a < cuts[t + 1]; a++) longest = Math.max(longest, lists.size(active[a]));
-            BlockScanner scanner = new BlockScanner(d, metric, longest, k, perQuery(nq));
+            // The kernel is chosen by the batch size, not per list: a list probed by one query
+            // of a big batch must give the bits it gives in a batch of one (search --batch).
+            BlockScanner scanner = new BlockScanner(d, metric, longest, perQuery(nq), null);
             for (int a = cuts[t]; a < cuts[t + 1]; a++) {
                 int list = active[a];
                 int first = byList.start(list);
@@ -173,9 +260,10 @@ public final class CpuBackend implements CpuBatchedOperations {
                     int query = byList.members()[m];
                     if (tops[query] == null) tops[query] = new TopK(k);
                 }
-                // No norm filter for list scans: the per-list row norms would cost as much as the
-                // scan of a list probed by few queries (faiss's IVF-Flat scans use (x-y)^2 too).
-                List<QueryGroups> packed = QueryGroups.packMixed(q, d, byList.members(), first, count, metric, false);
+                // Direct form for list scans: per-list row norms would cost as much as the scan of a
+                // list probed by few queries (faiss's IVF-Flat scans use (x-y)^2 too).
+                List<QueryGroups> packed = perQuery(nq) ? QueryGroups.unpacked(q, d, byList.members(), first, count)
+                        : QueryGroups.packMixed(q, d, byList.members(), first, count, metric);
                 scanner.scan(packed, lists.vectors(list), 0, lists.size(list), lists.ids(list), tops);
             }
             partial[t] = tops;
@@ -188,14 +276,6 @@ public final class CpuBackend implements CpuBatchedOperations {
         } else {
             merge(partial, nq, k, metric, out, outRow);
         }
-    }
-
-    /**
-     * The L2 norm filter (see {@link BlockScanner}) pays off once the per-block row norms are
-     * shared by a few query groups; results are the same bits with or without it.
-     */
-    private static boolean useL2Filter(Metric metric, int queries) {
-        return metric == Metric.L2 && queries >= MIN_QUERIES_FOR_L2_FILTER;
     }
 
     /**
@@ -219,18 +299,25 @@ public final class CpuBackend implements CpuBatchedOperations {
 
     /** Merges per-task top-k (null entries: the task never saw that query) into rows of {@code out}. */
     private static void merge(TopK[][] partial, int nq, int k, Metric metric, Neighbors out, int outRow) {
-        float[] dist = new float[k];
-        long[] label = new long[k];
-        TopK merged = new TopK(k);
+        TopK[] merged = mergeTops(partial, nq, k);
+        for (int i = 0; i < nq; i++) merged[i].drainTo(metric, out.distances(), out.labels(), (outRow + i) * k);
+    }
+
+    /** Per query, the best {@code capacity} entries of all tasks' top-k (null: the task never saw it). */
+    private static TopK[] mergeTops(TopK[][] partial, int nq, int capacity) {
+        float[] keys = new float[capacity];
+        long[] ids = new long[capacity];
+        TopK[] merged = newTops(nq, capacity);
         for (int i = 0; i < nq; i++) {
             for (TopK[] tops : partial) {
                 if (tops[i] == null) continue;
-                tops[i].drainTo(metric, dist, label, 0);
-                // toKey(fromKey(key)) == key exactly (negation), so merged keys equal the kernel's.
-                for (int j = 0; j < k && label[j] >= 0; j++) merged.offer(metric.toKey(dist[j]), label[j]);
+                int n = tops[i].size();
+                // L2's distances are the raw keys, so the kernel's keys are merged unchanged.
+                tops[i].drainTo(Metric.L2, keys, ids, 0);
+                for (int j = 0; j < n; j++) merged[i].offer(keys[j], ids[j]);
             }
-            merged.drainTo(metric, out.distances(), out.labels(), (outRow + i) * k);
         }
+        return merged;
     }
 
     @Override

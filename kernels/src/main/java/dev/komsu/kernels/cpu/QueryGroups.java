@@ -8,21 +8,12 @@ import java.util.List;
 /**
  * Queries packed for the lane kernels: each group holds up to {@link #width} queries stored
  * dimension-major ({@code packed[g][c * width + lane]}), so one vector load gives dimension c of
- * every query in the group. Inner-product queries are stored negated, so every kernel produces
- * a smaller-is-better key directly ({@code sum fma(-q, b)} is exactly {@code -ip}: negation is
- * exact in floating point). Unused lanes hold zeros and map to query -1.
- *
- * <p>For the L2 norm filter ({@link BlockScanner}) the groups also hold the queries scaled by
- * -2 (exact: a power of two) and their squared norms, and keep the row-major source for exact
- * re-computation of the pairs that pass the filter.
+ * every query in the group. Inner-product queries (and the dense kernel's, see
+ * {@link BlockScanner}) are stored negated, so every kernel produces a smaller-is-better key
+ * directly ({@code sum fma(-q, b)} is exactly {@code -ip}: negation is exact in floating point).
+ * Unused lanes hold zeros and map to query -1.
  */
 final class QueryGroups {
-    /**
-     * Squared norms above this could overflow the L2 estimate ({@code |q|^2+|b|^2+2|q.b|}); such
-     * data is scanned with the direct kernel only.
-     */
-    static final float MAX_SAFE_NORM = Float.MAX_VALUE / 16;
-
     final int d;
     final int width;
     final float[][] packed;
@@ -30,20 +21,13 @@ final class QueryGroups {
     final int[] queryOf;
     /** The queries, row-major, as the caller gave them (query q at {@code q * d}). */
     final float[] source;
-    /** -2q packed like {@link #packed}, or null when the L2 filter is off. */
-    final float[][] scaled;
-    /** {@code norms[g][lane]} = |q|^2, or null when the L2 filter is off. */
-    final float[][] norms;
-    private boolean normsSafe = true;
 
-    private QueryGroups(int d, int width, int groups, float[] source, boolean l2Filter) {
+    private QueryGroups(int d, int width, int groups, float[] source, boolean pack) {
         this.d = d;
         this.width = width;
-        this.packed = new float[groups][d * width];
+        this.packed = new float[groups][pack ? d * width : 0];
         this.queryOf = new int[groups * width];
         this.source = source;
-        this.scaled = l2Filter ? new float[groups][d * width] : null;
-        this.norms = l2Filter ? new float[groups][width] : null;
         Arrays.fill(queryOf, -1);
     }
 
@@ -51,41 +35,34 @@ final class QueryGroups {
         return packed.length;
     }
 
-    boolean hasL2Filter() {
-        return scaled != null && normsSafe;
-    }
-
     /**
      * Packs {@code count} queries of {@code source} (row-major float[] of d columns): query
      * numbers {@code from .. from+count}, or {@code queryIds[from .. from+count)} when given,
-     * into groups of {@code width} lanes. {@code l2Filter} adds what the L2 norm filter needs.
+     * into groups of {@code width} lanes, negated for inner product.
      */
-    static QueryGroups pack(float[] source, int d, int[] queryIds, int from, int count, int width, Metric metric,
-            boolean l2Filter) {
+    static QueryGroups pack(float[] source, int d, int[] queryIds, int from, int count, int width, Metric metric) {
         int groups = (count + width - 1) / width;
-        QueryGroups g = new QueryGroups(d, width, groups, source, l2Filter && metric == Metric.L2);
+        QueryGroups g = new QueryGroups(d, width, groups, source, true);
         float sign = metric == Metric.INNER_PRODUCT ? -1f : 1f;
         for (int i = 0; i < count; i++) {
             int q = queryIds == null ? from + i : queryIds[from + i];
-            int group = i / width;
+            float[] dst = g.packed[i / width];
             int lane = i % width;
-            float[] dst = g.packed[group];
             int src = q * d;
             for (int c = 0; c < d; c++) dst[c * width + lane] = sign * source[src + c];
-            if (g.scaled != null) {
-                float[] s = g.scaled[group];
-                float norm = 0f;
-                for (int c = 0; c < d; c++) {
-                    float v = source[src + c];
-                    s[c * width + lane] = -2f * v;
-                    norm = Math.fma(v, v, norm);
-                }
-                g.norms[group][lane] = norm;
-                if (!(norm <= MAX_SAFE_NORM)) g.normsSafe = false;
-            }
             g.queryOf[i] = q;
         }
         return g;
+    }
+
+    /**
+     * One group of {@code count} queries without the packed copy, for the per-query kernels
+     * ({@link QueryKernels} read {@link #source}), which would never read the packed copy.
+     */
+    static List<QueryGroups> unpacked(float[] source, int d, int[] queryIds, int from, int count) {
+        QueryGroups g = new QueryGroups(d, count, 1, source, false);
+        for (int i = 0; i < count; i++) g.queryOf[i] = queryIds == null ? from + i : queryIds[from + i];
+        return List.of(g);
     }
 
     /**
@@ -93,8 +70,7 @@ final class QueryGroups {
      * one narrow group when it fits one vector (small batches and lists probed by few queries
      * waste fewer lanes) or one more wide group.
      */
-    static List<QueryGroups> packMixed(float[] source, int d, int[] queryIds, int from, int count, Metric metric,
-            boolean l2Filter) {
+    static List<QueryGroups> packMixed(float[] source, int d, int[] queryIds, int from, int count, Metric metric) {
         List<QueryGroups> out = new ArrayList<>(2);
         int full = count / LaneKernels.WIDE * LaneKernels.WIDE;
         int rest = count - full;
@@ -102,8 +78,8 @@ final class QueryGroups {
             full = count;
             rest = 0;
         }
-        if (full > 0) out.add(pack(source, d, queryIds, from, full, LaneKernels.WIDE, metric, l2Filter));
-        if (rest > 0) out.add(pack(source, d, queryIds, from + full, rest, LaneKernels.LANES, metric, l2Filter));
+        if (full > 0) out.add(pack(source, d, queryIds, from, full, LaneKernels.WIDE, metric));
+        if (rest > 0) out.add(pack(source, d, queryIds, from + full, rest, LaneKernels.LANES, metric));
         return out;
     }
 }

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The CPU backend splits work by queries, by base ranges or by lists depending on the batch
- * and the thread count, and filters L2 batches with an estimate; none of that may change a
+ * and the thread count, and ranks knn candidates by an estimate; none of that may change a
  * single bit of the result.
  */
 class CpuBackendDeterminismTest {
@@ -43,9 +43,9 @@ class CpuBackendDeterminismTest {
 
     @Test
     void knnGivesBitIdenticalResultsForAnyThreadCountOnDataFarFromTheOrigin() {
-        // One thread takes all 100 queries in one task (the L2 norm filter on, then dropped
-        // as the offset makes its error bound useless); more threads split them into tasks
-        // too small for the filter. Both must give the same bits.
+        // One thread takes all 100 queries in one task, more threads split them (or the base):
+        // the dense kernel's estimates on centred +1000-offset rows, re-checked exactly, must
+        // give the same bits whatever the split.
         try (CpuBackend one = new CpuBackend(1); FloatMatrix b = random(3000, 50, 5); FloatMatrix q = random(100, 50, 6)) {
             for (FloatMatrix m : new FloatMatrix[] {b, q}) {
                 for (long i = 0; i < m.rows(); i++) {
@@ -85,12 +85,13 @@ class CpuBackendDeterminismTest {
     }
 
     /**
-     * knn over a batch uses the L2 norm filter past its first rows; a scan of one list holding
-     * the whole base never does. Same rows, same ids: the bits must agree, on smooth data, on
-     * tight clusters (many near-ties at the threshold) and on small integers (exact ties).
+     * knn over a batch runs the dense kernel (the L2 expansion, candidates re-checked exactly);
+     * a scan of one list holding the whole base runs the direct form. Same rows, same ids: the
+     * bits must agree, on smooth data, on tight clusters (many near-ties at the threshold) and
+     * on small integers (exact ties).
      */
     @Test
-    void knnWithTheL2FilterEqualsTheDirectListScanBitForBit() {
+    void knnWithTheDenseKernelEqualsTheDirectListScanBitForBit() {
         int n = 20000;
         int d = 24;
         SplittableRandom r = new SplittableRandom(7);
