@@ -21,7 +21,9 @@ import java.util.Objects;
  * multi-GB index opens at once; the mapping is released when the index is closed). A corrupt,
  * truncated or unsupported file raises {@link IndexFormatException} with the byte offset and
  * what was expected; no count read from the file is trusted before it is checked against the
- * file size. Writing is atomic: a failed write leaves no file and an existing one untouched.
+ * file size (with overflow-checked products), and absurd parameters (d above 2^24, k_factor
+ * above 2^20) are refused where they are read. Bytes after the last structure are ignored, as
+ * faiss's read_index ignores them (a stream may hold more than one index). Writing is atomic: a failed write leaves no file and an existing one untouched.
  *
  * <p>Supported: Flat ({@code IxF2}, {@code IxFI}, legacy {@code IxFl}), IVF-Flat ({@code IwFl},
  * legacy {@code IvFl}) with array lists ({@code ilar}, {@code full} or {@code sprs} sizes) and

@@ -13,6 +13,13 @@ import java.util.List;
  * kept by the index as its default.
  */
 final class RefineFlatFormat implements IndexFormat {
+    /**
+     * The largest stored k_factor komsu accepts. faiss takes any float, but a refine over more
+     * than 2^20 candidates per result is not a setting anyone chose: such a value is a misread
+     * field (the fuzzer found 2.5e6 from a shifted float), and refused where it was read.
+     */
+    static final float MAX_K_FACTOR = 1 << 20;
+
     @Override
     public List<String> fourccs() {
         return List.of("IxRF");
@@ -34,8 +41,8 @@ final class RefineFlatFormat implements IndexFormat {
             h.checkPart(in, at, "the refine index", refine, true);
             at = in.position();
             float kFactor = in.readFloat("k_factor");
-            if (!(kFactor >= 1f) || Float.isInfinite(kFactor)) {
-                throw in.error(at, "expected k_factor >= 1, found " + kFactor);
+            if (!(kFactor >= 1f && kFactor <= MAX_K_FACTOR)) {
+                throw in.error(at, "expected k_factor in [1, " + (long) MAX_K_FACTOR + "], found " + kFactor);
             }
             in.noteStoredKFactor(kFactor);
             return new RefineFlatIndex(base, flat, kFactor);
