@@ -9,12 +9,16 @@ import dev.komsu.kernels.FloatMatrix;
 import dev.komsu.rvc.FeatureRetrieval;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code komsu blend}: RVC's feature retrieval on a feature file (see {@link FeatureRetrieval}). */
 @Command(name = "blend", mixinStandardHelpOptions = true,
         description = "Blend features with their nearest stored vectors, as RVC's index rate does.")
 final class BlendCommand extends CliCommand {
+    @Mixin
+    IndexLoading indexLoading = new IndexLoading();
+
     @Option(names = "--index", required = true, paramLabel = "F.index", description = "faiss-format L2 index file")
     Path indexFile;
 
@@ -43,7 +47,7 @@ final class BlendCommand extends CliCommand {
         InputErrors.checkDistinct("--features", features, "--output", output);
         InputErrors.checkDistinct("--index", indexFile, "--output", output);
         try (ComputeBackend backend = Backends.cpu(Runtime.getRuntime().availableProcessors());
-             LoadedIndex index = FaissIndexes.load(indexFile, backend);
+             LoadedIndex index = FaissIndexes.load(indexFile, backend, indexLoading.options());
              FloatMatrix in = Npy.readMatrix(features);
              // RVC searches with the nprobe faiss stored in the file (RVC's train_index writes 1).
              FloatMatrix blended = FeatureRetrieval.blend(index.index(), in, k, indexRate, index.storedParams())) {

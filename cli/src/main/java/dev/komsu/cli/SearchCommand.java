@@ -15,6 +15,7 @@ import dev.komsu.kernels.Neighbors;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -26,6 +27,9 @@ import picocli.CommandLine.Option;
 @Command(name = "search", mixinStandardHelpOptions = true,
         description = "Search an index for the k nearest neighbours of every query row.")
 final class SearchCommand extends CliCommand {
+    @Mixin
+    IndexLoading indexLoading = new IndexLoading();
+
     @Option(names = "--index", required = true, paramLabel = "F.index", description = "faiss-format index file")
     Path indexFile;
 
@@ -81,7 +85,7 @@ final class SearchCommand extends CliCommand {
 
         ProgressListener progress = TerminalProgress.forThisProcess();
         try (ComputeBackend compute = CliArgs.backend(backend, t);
-             LoadedIndex loaded = FaissIndexes.load(indexFile, compute);
+             LoadedIndex loaded = FaissIndexes.load(indexFile, compute, indexLoading.options());
              FloatMatrix qs = Npy.readMatrix(queries)) {
             Index index = loaded.index();
             if (nprobe == null) asked.nprobe(loaded.storedParams().nprobe());
