@@ -4,6 +4,7 @@ import dev.komsu.Index;
 import dev.komsu.ProgressListener;
 import dev.komsu.SearchParams;
 import dev.komsu.index.InputChecks;
+import dev.komsu.index.SearchBudget;
 import dev.komsu.io.FaissIndexes;
 import dev.komsu.io.LoadedIndex;
 import dev.komsu.io.Npy;
@@ -95,6 +96,12 @@ final class SearchCommand extends CliCommand {
             // row must not cost a whole run and leave nothing but an error.
             InputChecks.checkVectors("--queries", qs, index.dim());
             long nq = qs.rows();
+            // Refused before any output exists: the outputs' disk space (nq * k slots of 4 + 8
+            // bytes; the .npy headers are 128 bytes each), then one batch's memory.
+            long slots = nq > Long.MAX_VALUE / 16 / k ? Long.MAX_VALUE / 16 : nq * k; // saturated: no wrap past 2^63
+            InputErrors.checkFreeSpace(java.util.Map.of(outDistances, slots * Float.BYTES + 128, outLabels, slots * Long.BYTES + 128));
+            long perBatch = Math.min(batch, nq);
+            SearchBudget.check(index, perBatch, k, params, perBatch > 1 ? "--batch (now " + batch + ") or --k" : "--k");
             long start = System.nanoTime();
             try (NpyWriter distances = NpyWriter.create(outDistances, NpyDtype.FLOAT32, nq, k);
                  NpyWriter labels = NpyWriter.create(outLabels, NpyDtype.INT64, nq, k)) {

@@ -76,4 +76,48 @@ class KomsuCliReliabilityTest {
         CliRun info = CliRun.of("info", "--mmap", index);
         assertEquals(0, info.exitCode(), info::toString);
     }
+
+    @Test
+    void aKBeyondTheHeapIsRefusedNamingTheSizeAndTheFlag() throws Exception {
+        // issue 14: --k 400000000 --batch 1 ended in a raw OutOfMemoryError; the tests' heap is
+        // 6 GiB, so 1.5e9 slots (18 GB) stands in for it here (SearchBudgetTest has 4e8 exactly)
+        Path d = dir.resolve("D.npy");
+        Path i = dir.resolve("I.npy");
+        Path one = npy("one.npy", RvcReference.random(1, 8, 3));
+        rejects(List.of("k=1500000000", "needs about", "Java heap free", "lower --k"),
+                "search", "--index", index, "--queries", one, "--k", 1_500_000_000, "--batch", 1, "--out-distances", d,
+                "--out-labels", i);
+    }
+
+    @Test
+    void outputsLargerThanTheFreeSpaceAreRefusedBeforeAnySearch() throws Exception {
+        Path d = dir.resolve("D.npy");
+        Path i = dir.resolve("I.npy");
+        long needed = 20L * 1_000_000_000 * 12;
+        boolean diskTooSmall = Files.getFileStore(dir).getUsableSpace() < needed;
+        rejects(diskTooSmall ? List.of("the outputs need 223.5 GiB", "free") : List.of("Java heap free"),
+                "search", "--index", index, "--queries", q, "--k", 1_000_000_000, "--batch", 1, "--out-distances", d,
+                "--out-labels", i);
+    }
+
+    @Test
+    void aHugeKFactorOnTheCommandLineGivesTheExactRefineAnswerQuickly() throws Exception {
+        Path refine = dir.resolve("refine.index");
+        assertEquals(0, CliRun.of("build", "--input", x, "--factory", "IVF4,Flat,RFlat", "--output", refine).exitCode());
+        Path d1 = dir.resolve("D1.npy");
+        Path i1 = dir.resolve("I1.npy");
+        Path d2 = dir.resolve("D2.npy");
+        Path i2 = dir.resolve("I2.npy");
+        CliRun all = CliRun.of("search", "--index", refine, "--queries", q, "--k", 5, "--nprobe", 4, "--k-factor", 60,
+                "--out-distances", d1, "--out-labels", i1);
+        long start = System.nanoTime();
+        CliRun huge = CliRun.of("search", "--index", refine, "--queries", q, "--k", 5, "--nprobe", 4, "--k-factor", "4e8",
+                "--out-distances", d2, "--out-labels", i2);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        assertEquals(0, all.exitCode(), all::toString);
+        assertEquals(0, huge.exitCode(), huge::toString);
+        assertTrue(seconds < 5, "k_factor 4e8 took " + seconds + " s");
+        assertArrayEquals(Npy.readLongs(i1), Npy.readLongs(i2));
+        assertArrayEquals(Npy.readFloats(d1), Npy.readFloats(d2));
+    }
 }
