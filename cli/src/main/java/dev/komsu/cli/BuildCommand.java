@@ -68,6 +68,8 @@ final class BuildCommand extends CliCommand {
             InputErrors.checkDistinct("--save-total", saveTotal, "--output", output);
         }
         if (!Files.isDirectory(input)) InputErrors.checkDistinct("--input", input, "--output", output);
+        // --save-total over --input would replace the user's features with shuffled ones
+        if (saveTotal != null && !Files.isDirectory(input)) InputErrors.checkDistinct("--input", input, "--save-total", saveTotal);
         if (saveTotal != null && Files.isDirectory(input) && Files.isSameFile(input, saveTotal.toAbsolutePath().getParent())) {
             throw new IllegalArgumentException("--save-total " + saveTotal + " is inside the --input folder: the next build"
                     + " would read it as a feature file (RVC keeps total_fea.npy beside the feature folder)");

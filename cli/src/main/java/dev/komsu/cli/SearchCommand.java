@@ -6,6 +6,7 @@ import dev.komsu.SearchParams;
 import dev.komsu.index.InputChecks;
 import dev.komsu.index.SearchBudget;
 import dev.komsu.io.FaissIndexes;
+import dev.komsu.io.InterruptCleanup;
 import dev.komsu.io.LoadedIndex;
 import dev.komsu.io.Npy;
 import dev.komsu.io.NpyDtype;
@@ -113,11 +114,15 @@ final class SearchCommand extends CliCommand {
                     progress.onProgress("search", from + n, nq);
                 }
                 distances.commit();
+                // keep the pair consistent: no distances without labels, even if stopped in between
+                InterruptCleanup.register(outDistances);
                 try {
                     labels.commit();
-                } catch (Exception e) { // keep the pair consistent: no distances without labels
+                } catch (Exception e) {
                     Files.deleteIfExists(outDistances);
                     throw e;
+                } finally {
+                    InterruptCleanup.release(outDistances);
                 }
             }
             TerminalProgress.finish(progress);

@@ -120,4 +120,13 @@ class KomsuCliReliabilityTest {
         assertArrayEquals(Npy.readLongs(i1), Npy.readLongs(i2));
         assertArrayEquals(Npy.readFloats(d1), Npy.readFloats(d2));
     }
+
+    @Test
+    void saveTotalOverTheInputIsRefused() throws Exception {
+        // issue 14: exited 0 and replaced the user's features with shuffled rows
+        byte[] before = Files.readAllBytes(x);
+        rejects(List.of("--input and --save-total name the same file"),
+                "build", "--input", x, "--save-total", x, "--shuffle", 7, "--factory", "Flat", "--output", dir.resolve("o.index"));
+        assertArrayEquals(before, Files.readAllBytes(x));
+    }
 }
