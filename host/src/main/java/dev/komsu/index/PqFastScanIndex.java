@@ -20,6 +20,8 @@ import java.util.Objects;
  * as faiss's CMin handler. Search is thread-safe; add is not concurrent with search.
  */
 public final class PqFastScanIndex implements Index {
+    /** Scratch bytes per chunk of an add ({@link AddChunks}); tests lower it to exercise chunking. */
+    long addChunkBytes = AddChunks.BYTES;
     private final int dim;
     private final Metric metric;
     private final ProductQuantizer pq;
@@ -88,17 +90,22 @@ public final class PqFastScanIndex implements Index {
     public void add(FloatMatrix xs) {
         InputChecks.checkVectors("added vectors", xs, dim);
         if (!isTrained()) throw new IllegalStateException("the PQ FastScan index must be trained before vectors are added");
-        int n = Math.toIntExact(xs.rows());
+        long n = xs.rows();
         int codeSize = pq.codeSize();
-        byte[] flat = new byte[n * codeSize];
-        long[] ids = new long[n];
+        int chunk = (int) Math.min(n, AddChunks.rows(codeSize, addChunkBytes));
+        byte[] flat = new byte[chunk * codeSize]; // <= AddChunks.BYTES: no int overflow (issue 14)
+        long[] ids = new long[chunk];
         float[] table = new float[pq.m() * pq.ksub()];
-        long first = ntotal();
-        for (int i = 0; i < n; i++) {
-            pq.encode(xs.row(i), backend.pq(), table, MemorySegment.ofArray(flat), (long) i * codeSize);
-            ids[i] = first + i;
+        MemorySegment flatSeg = MemorySegment.ofArray(flat);
+        for (long from = 0; from < n; from += chunk) {
+            int count = (int) Math.min(chunk, n - from);
+            long first = ntotal();
+            for (int i = 0; i < count; i++) {
+                pq.encode(xs.row(from + i), backend.pq(), table, flatSeg, (long) i * codeSize);
+                ids[i] = first + i;
+            }
+            codes.append(0, flat, 0, count, ids, 0);
         }
-        codes.append(0, flat, 0, n, ids, 0);
     }
 
     /** faiss's IndexPQFastScan has no add_with_ids either: ids are row numbers (wrap in IDMap). */
