@@ -105,6 +105,21 @@ public abstract sealed class AbstractIvfIndex implements Index permits IvfIndex,
 
     abstract long listSize(int list);
 
+    /**
+     * The first stored id outside {@code [0, limit)} as {list, id}, or null if there is none. A
+     * refine index uses its base's ids as rows of its Flat: read from a file, they are checked
+     * with this (faiss would read out of bounds).
+     */
+    public long[] idOutside(long limit) {
+        for (int l = 0; l < nlist(); l++) {
+            for (long i = 0, n = listSize(l); i < n; i++) {
+                long id = listId(l, i);
+                if (id < 0 || id >= limit) return new long[] {l, id};
+            }
+        }
+        return null;
+    }
+
     abstract long listId(int list, long offset);
 
     /** Decodes entry {@code offset} of {@code list} (the list's row of {@code centroids} added back where codes are residuals). */

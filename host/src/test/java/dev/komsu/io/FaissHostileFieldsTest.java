@@ -140,4 +140,24 @@ class FaissHostileFieldsTest {
             assertArrayEquals(ra.distances(), rc.distances());
         }
     }
+
+    /** Found by the fuzzer: RFlat takes its base's ids as rows of its Flat; an id beyond them failed only at search time. */
+    @Test
+    void aRefineBaseIdOutsideTheRawVectorsIsRefusedAtLoad() throws IOException {
+        Path file = written("IVF4,Flat,RFlat", 8, 200);
+        byte[] b = Files.readAllBytes(file);
+        ByteBuffer buf = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
+        int ilar = new String(b, java.nio.charset.StandardCharsets.ISO_8859_1).indexOf("ilar");
+        int nlist = (int) buf.getLong(ilar + 4);
+        long codeSize = buf.getLong(ilar + 12);
+        assertEquals("full", new String(b, ilar + 20, 4, java.nio.charset.StandardCharsets.ISO_8859_1));
+        int sizesAt = ilar + 24 + 8;
+        long size0 = buf.getLong(sizesAt);
+        assertTrue(size0 > 0, "list 0 is not empty");
+        int firstIdAt = (int) (sizesAt + 8L * nlist + size0 * codeSize);
+        buf.putLong(firstIdAt, 137_438_953_484L); // the fuzzer's id
+        Files.write(file, b);
+        IndexFormatException e = assertThrows(IndexFormatException.class, () -> FaissIndexes.read(file));
+        assertTrue(e.getMessage().contains("holds id 137438953484"), e.getMessage());
+    }
 }
