@@ -1,5 +1,6 @@
 package dev.komsu.cli;
 
+import dev.komsu.index.SearchBudget;
 import dev.komsu.io.FaissIndexes;
 import dev.komsu.io.LoadedIndex;
 import dev.komsu.io.Npy;
@@ -48,10 +49,13 @@ final class BlendCommand extends CliCommand {
         InputErrors.checkDistinct("--index", indexFile, "--output", output);
         try (ComputeBackend backend = Backends.cpu(Runtime.getRuntime().availableProcessors());
              LoadedIndex index = FaissIndexes.load(indexFile, backend, indexLoading.options());
-             FloatMatrix in = Npy.readMatrix(features);
-             // RVC searches with the nprobe faiss stored in the file (RVC's train_index writes 1).
-             FloatMatrix blended = FeatureRetrieval.blend(index.index(), in, k, indexRate, index.storedParams())) {
-            Npy.write(output, blended);
+             FloatMatrix in = Npy.readMatrix(features)) {
+            // blend keeps every frame's k results until it mixes: refuse what cannot fit, up front
+            SearchBudget.check(index.index(), in.rows(), k, index.storedParams(), "--k");
+            // RVC searches with the nprobe faiss stored in the file (RVC's train_index writes 1).
+            try (FloatMatrix blended = FeatureRetrieval.blend(index.index(), in, k, indexRate, index.storedParams())) {
+                Npy.write(output, blended);
+            }
             out().println("blended " + in.rows() + " x " + in.cols() + " features (k=" + k + ", index rate "
                     + indexRate + ") -> " + output);
         }

@@ -129,4 +129,10 @@ class KomsuCliReliabilityTest {
                 "build", "--input", x, "--save-total", x, "--shuffle", 7, "--factory", "Flat", "--output", dir.resolve("o.index"));
         assertArrayEquals(before, Files.readAllBytes(x));
     }
+
+    @Test
+    void aBlendKBeyondTheHeapIsRefused() throws Exception {
+        rejects(List.of("k=1500000000", "lower --k"),
+                "blend", "--index", index, "--features", q, "--k", 1_500_000_000, "--output", dir.resolve("b.npy"));
+    }
 }
