@@ -10,9 +10,6 @@ import dev.komsu.kernels.Backends;
 import dev.komsu.kernels.FloatMatrix;
 import dev.komsu.kernels.Metric;
 import dev.komsu.kernels.Neighbors;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.LongRange;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,15 +21,36 @@ import org.junit.jupiter.api.Test;
 class AddSizesTest {
     private static final int D = 16;
 
-    @Property(tries = 2000)
-    void chunkRowsKeepTheScratchInIntRangeAndWithinBudget(@ForAll @LongRange(min = 1, max = Long.MAX_VALUE) long bytesPerRow,
-                                                          @ForAll @LongRange(min = 1, max = 1L << 40) long budget) {
-        int rows = AddChunks.rows(bytesPerRow, budget);
-        assertTrue(rows >= 1 && rows <= Integer.MAX_VALUE - 8);
-        long bytes = Math.multiplyExact((long) rows, bytesPerRow); // never overflows a long
-        assertTrue(bytes <= Math.max(budget, bytesPerRow), rows + " rows of " + bytesPerRow + " bytes");
-        if (bytes <= Integer.MAX_VALUE - 8 && rows < Integer.MAX_VALUE - 8) {
-            assertTrue((rows + 1) * bytesPerRow > budget || rows == 1, "as many rows as the budget allows");
+    /** Random sizes spread over every magnitude, plus the boundaries themselves. */
+    private static long[] sizes(long seed, long max) {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
+        long[] out = new long[2000];
+        long[] edges = {1, 2, 15, 16, 17, (1L << 31) - 9, (1L << 31) - 8, 1L << 31, (1L << 31) + 1, 1L << 32, max - 1, max};
+        for (int i = 0; i < out.length; i++) {
+            if (i < edges.length) {
+                out[i] = Math.min(max, edges[i]);
+            } else {
+                int bits = 1 + r.nextInt(63 - Long.numberOfLeadingZeros(max)); // a magnitude, then a value in it
+                out[i] = r.nextLong(1L << (bits - 1), 1L << bits);
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void chunkRowsKeepTheScratchInIntRangeAndWithinBudget() {
+        long[] perRow = sizes(1, Long.MAX_VALUE);
+        long[] budgets = sizes(2, 1L << 40);
+        for (int i = 0; i < perRow.length; i++) {
+            long bytesPerRow = perRow[i];
+            long budget = budgets[i];
+            int rows = AddChunks.rows(bytesPerRow, budget);
+            assertTrue(rows >= 1 && rows <= Integer.MAX_VALUE - 8);
+            long bytes = Math.multiplyExact((long) rows, bytesPerRow); // never overflows a long
+            assertTrue(bytes <= Math.max(budget, bytesPerRow), rows + " rows of " + bytesPerRow + " bytes");
+            if (rows < Integer.MAX_VALUE - 8) {
+                assertTrue(rows == 1 || (rows + 1) * bytesPerRow > budget, "as many rows as the budget allows");
+            }
         }
     }
 
@@ -46,13 +64,18 @@ class AddSizesTest {
         assertTrue((long) AddChunks.rows(16) * 16 <= Integer.MAX_VALUE);
     }
 
-    @Property(tries = 2000)
-    void precomputedTablesFitOnlyWhenTheirBytesDo(@ForAll @LongRange(min = 0, max = Long.MAX_VALUE) long nlist,
-                                                  @ForAll @LongRange(min = 1, max = 1 << 16) long m) {
-        boolean fits = ResidualTables.fitsPrecomputed(nlist, m, 16, PqCodec.PRECOMPUTED_TABLE_MAX_BYTES);
-        boolean expected = java.math.BigInteger.valueOf(nlist).multiply(java.math.BigInteger.valueOf(m * 16 * 4))
-                .compareTo(java.math.BigInteger.valueOf(PqCodec.PRECOMPUTED_TABLE_MAX_BYTES)) <= 0;
-        assertEquals(expected, fits, nlist + " lists, M=" + m);
+    @Test
+    void precomputedTablesFitOnlyWhenTheirBytesDo() {
+        long[] nlists = sizes(3, Long.MAX_VALUE);
+        long[] ms = sizes(4, 1 << 16);
+        for (int i = 0; i < nlists.length; i++) {
+            long nlist = nlists[i];
+            long m = ms[i];
+            boolean fits = ResidualTables.fitsPrecomputed(nlist, m, 16, PqCodec.PRECOMPUTED_TABLE_MAX_BYTES);
+            boolean expected = java.math.BigInteger.valueOf(nlist).multiply(java.math.BigInteger.valueOf(m * 16 * 4))
+                    .compareTo(java.math.BigInteger.valueOf(PqCodec.PRECOMPUTED_TABLE_MAX_BYTES)) <= 0;
+            assertEquals(expected, fits, nlist + " lists, M=" + m);
+        }
     }
 
     @Test
