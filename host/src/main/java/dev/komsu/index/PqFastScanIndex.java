@@ -20,6 +20,7 @@ import java.util.Objects;
  * as faiss's CMin handler. Search is thread-safe; add is not concurrent with search.
  */
 public final class PqFastScanIndex implements Index {
+    private final ConcurrencyGuard guard = new ConcurrencyGuard();
     /** Scratch bytes per chunk of an add ({@link AddChunks}); tests lower it to exercise chunking. */
     long addChunkBytes = AddChunks.BYTES;
     private final int dim;
@@ -88,6 +89,15 @@ public final class PqFastScanIndex implements Index {
 
     @Override
     public void add(FloatMatrix xs) {
+        guard.enterAdd();
+        try {
+            addUnguarded(xs);
+        } finally {
+            guard.exitAdd();
+        }
+    }
+
+    private void addUnguarded(FloatMatrix xs) {
         InputChecks.checkVectors("added vectors", xs, dim);
         if (!isTrained()) throw new IllegalStateException("the PQ FastScan index must be trained before vectors are added");
         long n = xs.rows();
@@ -111,11 +121,29 @@ public final class PqFastScanIndex implements Index {
     /** faiss's IndexPQFastScan has no add_with_ids either: ids are row numbers (wrap in IDMap). */
     @Override
     public void addWithIds(FloatMatrix xs, long[] ids) {
+        guard.enterAdd();
+        try {
+            addWithIdsUnguarded(xs, ids);
+        } finally {
+            guard.exitAdd();
+        }
+    }
+
+    private void addWithIdsUnguarded(FloatMatrix xs, long[] ids) {
         throw new UnsupportedOperationException("PQ FastScan indexes number vectors by row; wrap in IDMap for own ids");
     }
 
     @Override
     public Neighbors search(FloatMatrix queries, int k, SearchParams params) {
+        guard.enterSearch();
+        try {
+            return searchUnguarded(queries, k, params);
+        } finally {
+            guard.exitSearch();
+        }
+    }
+
+    private Neighbors searchUnguarded(FloatMatrix queries, int k, SearchParams params) {
         InputChecks.checkK(k);
         InputChecks.checkVectors("queries", queries, dim);
         if (!isTrained()) throw new IllegalStateException("the PQ FastScan index is not trained");
