@@ -135,4 +135,13 @@ class KomsuCliReliabilityTest {
         rejects(List.of("k=1500000000", "lower --k"),
                 "blend", "--index", index, "--features", q, "--k", 1_500_000_000, "--output", dir.resolve("b.npy"));
     }
+
+    @Test
+    void buildRefusesAnIdMapFactoryItCannotFeedIds() throws Exception {
+        // found by the CLI fuzzer: "build --factory IDMap,Flat" was an internal failure (exit 1)
+        rejects(List.of("--factory IDMap,Flat", "explicit ids"),
+                "build", "--input", x, "--factory", "IDMap,Flat", "--output", dir.resolve("o.index"));
+        rejects(List.of("explicit ids"), "build", "--input", x, "--factory", "L2norm,IDMap2,IVF4,Flat", "--output",
+                dir.resolve("o.index"));
+    }
 }
