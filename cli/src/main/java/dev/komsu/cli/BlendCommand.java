@@ -1,5 +1,6 @@
 package dev.komsu.cli;
 
+import dev.komsu.index.SearchBudget;
 import dev.komsu.io.FaissIndexes;
 import dev.komsu.io.LoadedIndex;
 import dev.komsu.io.Npy;
@@ -9,12 +10,16 @@ import dev.komsu.kernels.FloatMatrix;
 import dev.komsu.rvc.FeatureRetrieval;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code komsu blend}: RVC's feature retrieval on a feature file (see {@link FeatureRetrieval}). */
 @Command(name = "blend", mixinStandardHelpOptions = true,
         description = "Blend features with their nearest stored vectors, as RVC's index rate does.")
 final class BlendCommand extends CliCommand {
+    @Mixin
+    IndexLoading indexLoading = new IndexLoading();
+
     @Option(names = "--index", required = true, paramLabel = "F.index", description = "faiss-format L2 index file")
     Path indexFile;
 
@@ -43,11 +48,14 @@ final class BlendCommand extends CliCommand {
         InputErrors.checkDistinct("--features", features, "--output", output);
         InputErrors.checkDistinct("--index", indexFile, "--output", output);
         try (ComputeBackend backend = Backends.cpu(Runtime.getRuntime().availableProcessors());
-             LoadedIndex index = FaissIndexes.load(indexFile, backend);
-             FloatMatrix in = Npy.readMatrix(features);
-             // RVC searches with the nprobe faiss stored in the file (RVC's train_index writes 1).
-             FloatMatrix blended = FeatureRetrieval.blend(index.index(), in, k, indexRate, index.storedParams())) {
-            Npy.write(output, blended);
+             LoadedIndex index = FaissIndexes.load(indexFile, backend, indexLoading.options());
+             FloatMatrix in = Npy.readMatrix(features)) {
+            // blend keeps every frame's k results until it mixes: refuse what cannot fit, up front
+            SearchBudget.check(index.index(), in.rows(), k, index.storedParams(), "--k");
+            // RVC searches with the nprobe faiss stored in the file (RVC's train_index writes 1).
+            try (FloatMatrix blended = FeatureRetrieval.blend(index.index(), in, k, indexRate, index.storedParams())) {
+                Npy.write(output, blended);
+            }
             out().println("blended " + in.rows() + " x " + in.cols() + " features (k=" + k + ", index rate "
                     + indexRate + ") -> " + output);
         }

@@ -67,7 +67,14 @@ final class BuildCommand extends CliCommand {
             InputErrors.checkOutputFile("--save-total", saveTotal);
             InputErrors.checkDistinct("--save-total", saveTotal, "--output", output);
         }
+        if (factory != null && java.util.Arrays.stream(factory.split(",")).map(String::strip)
+                .anyMatch(token -> token.equals("IDMap") || token.equals("IDMap2"))) { // found by the CLI fuzzer: was exit 1
+            throw new IllegalArgumentException("--factory " + factory + ": an IDMap index takes explicit ids (faiss:"
+                    + " add_with_ids), and komsu build numbers rows 0..N-1; drop 'IDMap,' (the ids are the same)");
+        }
         if (!Files.isDirectory(input)) InputErrors.checkDistinct("--input", input, "--output", output);
+        // --save-total over --input would replace the user's features with shuffled ones
+        if (saveTotal != null && !Files.isDirectory(input)) InputErrors.checkDistinct("--input", input, "--save-total", saveTotal);
         if (saveTotal != null && Files.isDirectory(input) && Files.isSameFile(input, saveTotal.toAbsolutePath().getParent())) {
             throw new IllegalArgumentException("--save-total " + saveTotal + " is inside the --input folder: the next build"
                     + " would read it as a feature file (RVC keeps total_fea.npy beside the feature folder)");

@@ -4,15 +4,20 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.FileSystemException;
 import java.util.concurrent.Callable;
+import dev.komsu.index.SearchBudget;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
  * What every komsu command shares: its exit-code contract. Bad input (an
  * {@link IllegalArgumentException} from any check, a missing or unreadable file, a malformed
  * .npy or index file) prints one line on stderr and exits 2; anything else is an internal
- * failure, printed with its stack trace, exit 1. Commands write outputs only atomically and
- * only at the end, so an exit 2 leaves nothing behind.
+ * failure, printed as one line with a hint to rerun with {@code --debug}, which adds the stack
+ * trace, exit 1. Running out of memory is the request's size, not a bug: exit 2 with what helps
+ * (the commands refuse requests they can tell are too large before allocating; this is the net
+ * for what an estimate misses). Commands write outputs only atomically and only at the end, so
+ * an exit 2 leaves nothing behind.
  */
 abstract class CliCommand implements Callable<Integer> {
     static final int OK = 0;
@@ -21,6 +26,9 @@ abstract class CliCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    @Option(names = "--debug", description = "print the stack trace of an internal failure")
+    boolean debug;
 
     /** The command's work; throws to report failure. */
     abstract void execute() throws Exception;
@@ -39,6 +47,10 @@ abstract class CliCommand implements Callable<Integer> {
             return internalFailure(e);
         } catch (Exception e) {
             return internalFailure(e);
+        } catch (OutOfMemoryError e) {
+            return badInput("out of memory (" + e.getMessage() + ", Java heap max "
+                    + SearchBudget.size(Runtime.getRuntime().maxMemory()) + "): ask for less at once (a smaller --batch or --k)"
+                    + " or give the JVM more memory (JAVA_TOOL_OPTIONS=-Xmx...)");
         }
     }
 
@@ -48,8 +60,12 @@ abstract class CliCommand implements Callable<Integer> {
     }
 
     private int internalFailure(Exception e) {
-        err().println("komsu " + spec.name() + ": internal failure: " + e);
-        e.printStackTrace(err());
+        if (debug) {
+            err().println("komsu " + spec.name() + ": internal failure: " + e);
+            e.printStackTrace(err());
+        } else {
+            err().println("komsu " + spec.name() + ": internal failure: " + e + " (rerun with --debug for the stack trace)");
+        }
         return INTERNAL_FAILURE;
     }
 

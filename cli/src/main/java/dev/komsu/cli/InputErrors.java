@@ -1,5 +1,6 @@
 package dev.komsu.cli;
 
+import dev.komsu.index.SearchBudget;
 import dev.komsu.io.IndexFormatException;
 import dev.komsu.io.NpyFormatException;
 import java.io.IOException;
@@ -50,6 +51,29 @@ final class InputErrors {
     static void checkDistinct(String optionA, Path a, String optionB, Path b) {
         if (a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize())) {
             throw new IllegalArgumentException(optionA + " and " + optionB + " name the same file " + a);
+        }
+    }
+
+    /**
+     * Fails unless every output fits the free space of its folder's file system (outputs on one
+     * file system add up), so a search that cannot finish writing is refused before it starts.
+     */
+    static void checkFreeSpace(java.util.Map<Path, Long> outputBytes) throws IOException {
+        java.util.Map<java.nio.file.FileStore, Long> need = new java.util.LinkedHashMap<>();
+        java.util.Map<java.nio.file.FileStore, Path> where = new java.util.HashMap<>();
+        for (var e : outputBytes.entrySet()) {
+            Path parent = e.getKey().toAbsolutePath().getParent();
+            java.nio.file.FileStore store = Files.getFileStore(parent);
+            need.merge(store, e.getValue(), (a, b) -> a + b < 0 ? Long.MAX_VALUE : a + b);
+            where.putIfAbsent(store, parent);
+        }
+        for (var e : need.entrySet()) {
+            long free = e.getKey().getUsableSpace();
+            if (e.getValue() > free) {
+                throw new IllegalArgumentException("the outputs need " + SearchBudget.size(e.getValue()) + " but "
+                        + where.get(e.getKey()) + " has " + SearchBudget.size(free) + " free; write them elsewhere or ask"
+                        + " for fewer results (a smaller --k)");
+            }
         }
     }
 

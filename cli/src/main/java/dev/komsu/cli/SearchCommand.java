@@ -4,7 +4,9 @@ import dev.komsu.Index;
 import dev.komsu.ProgressListener;
 import dev.komsu.SearchParams;
 import dev.komsu.index.InputChecks;
+import dev.komsu.index.SearchBudget;
 import dev.komsu.io.FaissIndexes;
+import dev.komsu.io.InterruptCleanup;
 import dev.komsu.io.LoadedIndex;
 import dev.komsu.io.Npy;
 import dev.komsu.io.NpyDtype;
@@ -15,6 +17,7 @@ import dev.komsu.kernels.Neighbors;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -26,6 +29,9 @@ import picocli.CommandLine.Option;
 @Command(name = "search", mixinStandardHelpOptions = true,
         description = "Search an index for the k nearest neighbours of every query row.")
 final class SearchCommand extends CliCommand {
+    @Mixin
+    IndexLoading indexLoading = new IndexLoading();
+
     @Option(names = "--index", required = true, paramLabel = "F.index", description = "faiss-format index file")
     Path indexFile;
 
@@ -82,7 +88,7 @@ final class SearchCommand extends CliCommand {
 
         ProgressListener progress = TerminalProgress.forThisProcess();
         try (ComputeBackend compute = CliArgs.backend(backend, t);
-             LoadedIndex loaded = FaissIndexes.load(indexFile, compute);
+             LoadedIndex loaded = FaissIndexes.load(indexFile, compute, indexLoading.options());
              FloatMatrix qs = Npy.readMatrix(queries)) {
             Index index = loaded.index();
             if (nprobe == null) asked.nprobe(loaded.storedParams().nprobe());
@@ -92,6 +98,12 @@ final class SearchCommand extends CliCommand {
             // row must not cost a whole run and leave nothing but an error.
             InputChecks.checkVectors("--queries", qs, index.dim());
             long nq = qs.rows();
+            // Refused before any output exists: the outputs' disk space (nq * k slots of 4 + 8
+            // bytes; the .npy headers are 128 bytes each), then one batch's memory.
+            long slots = nq > Long.MAX_VALUE / 16 / k ? Long.MAX_VALUE / 16 : nq * k; // saturated: no wrap past 2^63
+            InputErrors.checkFreeSpace(java.util.Map.of(outDistances, slots * Float.BYTES + 128, outLabels, slots * Long.BYTES + 128));
+            long perBatch = Math.min(batch, nq);
+            SearchBudget.check(index, perBatch, k, params, perBatch > 1 ? "--batch (now " + batch + ") or --k" : "--k");
             long start = System.nanoTime();
             try (NpyWriter distances = NpyWriter.create(outDistances, NpyDtype.FLOAT32, nq, k);
                  NpyWriter labels = NpyWriter.create(outLabels, NpyDtype.INT64, nq, k)) {
@@ -103,11 +115,15 @@ final class SearchCommand extends CliCommand {
                     progress.onProgress("search", from + n, nq);
                 }
                 distances.commit();
+                // keep the pair consistent: no distances without labels, even if stopped in between
+                InterruptCleanup.register(outDistances);
                 try {
                     labels.commit();
-                } catch (Exception e) { // keep the pair consistent: no distances without labels
+                } catch (Exception e) {
                     Files.deleteIfExists(outDistances);
                     throw e;
+                } finally {
+                    InterruptCleanup.release(outDistances);
                 }
             }
             TerminalProgress.finish(progress);

@@ -18,23 +18,24 @@ import picocli.CommandLine.Command;
 class CliCommandTest {
     @Command(name = "failing")
     static final class Failing extends CliCommand {
-        private final Exception failure;
+        private final Throwable failure;
 
-        Failing(Exception failure) {
+        Failing(Throwable failure) {
             this.failure = failure;
         }
 
         @Override
         void execute() throws Exception {
-            throw failure;
+            if (failure instanceof Error e) throw e;
+            throw (Exception) failure;
         }
     }
 
-    private static CliRun run(Exception failure) {
+    private static CliRun run(Throwable failure, String... args) {
         StringWriter err = new StringWriter();
         CommandLine cli = new CommandLine(new Failing(failure));
         cli.setErr(new PrintWriter(err, true));
-        return new CliRun(cli.execute(), "", err.toString());
+        return new CliRun(cli.execute(args), "", err.toString());
     }
 
     @Test
@@ -51,12 +52,29 @@ class CliCommandTest {
     }
 
     @Test
-    void internalFailuresExitWith1AndAStackTrace() {
+    void internalFailuresExitWith1AndOneLineWithADebugHint() {
         for (Exception e : new Exception[] {new IllegalStateException("bug"), new IOException("disk full"),
                 new NullPointerException()}) {
             CliRun r = run(e);
             assertEquals(1, r.exitCode(), r::toString);
-            assertTrue(r.err().contains("internal failure") && r.err().contains("\tat "), r::toString);
+            assertTrue(r.err().contains("internal failure") && r.err().contains("rerun with --debug"), r::toString);
+            assertEquals(1, r.err().strip().lines().count(), r::toString);
         }
+    }
+
+    @Test
+    void debugPrintsTheStackTraceOfAnInternalFailure() {
+        CliRun r = run(new IllegalStateException("bug"), "--debug");
+        assertEquals(1, r.exitCode(), r::toString);
+        assertTrue(r.err().contains("internal failure") && r.err().contains("\tat "), r::toString);
+    }
+
+    @Test
+    void runningOutOfMemoryExitsWith2AndOneLineNamingWhatHelps() {
+        CliRun r = run(new OutOfMemoryError("Java heap space"));
+        assertEquals(2, r.exitCode(), r::toString);
+        assertEquals(1, r.err().strip().lines().count(), r::toString);
+        assertTrue(r.err().contains("out of memory (Java heap space") && r.err().contains("--batch")
+                && r.err().contains("-Xmx"), r::toString);
     }
 }

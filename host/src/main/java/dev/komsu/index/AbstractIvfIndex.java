@@ -19,6 +19,7 @@ import java.util.Objects;
  * Subclasses own their lists and say how codes are trained, stored, scanned and decoded.
  */
 public abstract sealed class AbstractIvfIndex implements Index permits IvfIndex, IvfFastScanIndex {
+    private final ConcurrencyGuard guard = new ConcurrencyGuard();
     private final String kind;
     private final int dim;
     private final int nlist;
@@ -105,6 +106,21 @@ public abstract sealed class AbstractIvfIndex implements Index permits IvfIndex,
 
     abstract long listSize(int list);
 
+    /**
+     * The first stored id outside {@code [0, limit)} as {list, id}, or null if there is none. A
+     * refine index uses its base's ids as rows of its Flat: read from a file, they are checked
+     * with this (faiss would read out of bounds).
+     */
+    public long[] idOutside(long limit) {
+        for (int l = 0; l < nlist(); l++) {
+            for (long i = 0, n = listSize(l); i < n; i++) {
+                long id = listId(l, i);
+                if (id < 0 || id >= limit) return new long[] {l, id};
+            }
+        }
+        return null;
+    }
+
     abstract long listId(int list, long offset);
 
     /** Decodes entry {@code offset} of {@code list} (the list's row of {@code centroids} added back where codes are residuals). */
@@ -137,11 +153,29 @@ public abstract sealed class AbstractIvfIndex implements Index permits IvfIndex,
 
     @Override
     public void add(FloatMatrix xs) {
-        addWithIds(xs, null);
+        guard.enterAdd();
+        try {
+            addUnguarded(xs);
+        } finally {
+            guard.exitAdd();
+        }
+    }
+
+    private void addUnguarded(FloatMatrix xs) {
+        addWithIdsUnguarded(xs, null);
     }
 
     @Override
     public void addWithIds(FloatMatrix xs, long[] ids) {
+        guard.enterAdd();
+        try {
+            addWithIdsUnguarded(xs, ids);
+        } finally {
+            guard.exitAdd();
+        }
+    }
+
+    private void addWithIdsUnguarded(FloatMatrix xs, long[] ids) {
         InputChecks.checkVectors("added vectors", xs, dim);
         if (ids != null) InputChecks.checkIds(xs, ids);
         if (!isTrained()) throw new IllegalStateException("the " + kind + " index must be trained before vectors are added");
@@ -183,6 +217,15 @@ public abstract sealed class AbstractIvfIndex implements Index permits IvfIndex,
 
     @Override
     public Neighbors search(FloatMatrix queries, int k, SearchParams params) {
+        guard.enterSearch();
+        try {
+            return searchUnguarded(queries, k, params);
+        } finally {
+            guard.exitSearch();
+        }
+    }
+
+    private Neighbors searchUnguarded(FloatMatrix queries, int k, SearchParams params) {
         InputChecks.checkK(k);
         InputChecks.checkVectors("queries", queries, dim);
         if (!isTrained()) throw new IllegalStateException("the " + kind + " index is not trained");

@@ -16,6 +16,7 @@ import java.util.Objects;
  * every query scans: ids are row numbers, as in faiss.
  */
 public final class FlatCodesIndex implements Index {
+    private final ConcurrencyGuard guard = new ConcurrencyGuard();
     private final int dim;
     private final Metric metric;
     private final IvfCodec codec;
@@ -79,6 +80,15 @@ public final class FlatCodesIndex implements Index {
 
     @Override
     public void add(FloatMatrix xs) {
+        guard.enterAdd();
+        try {
+            addUnguarded(xs);
+        } finally {
+            guard.exitAdd();
+        }
+    }
+
+    private void addUnguarded(FloatMatrix xs) {
         InputChecks.checkVectors("added vectors", xs, dim);
         if (!isTrained()) throw new IllegalStateException("the " + codec.factoryName() + " index must be trained before vectors are added");
         long base = ntotal();
@@ -93,6 +103,15 @@ public final class FlatCodesIndex implements Index {
 
     @Override
     public void addWithIds(FloatMatrix xs, long[] ids) {
+        guard.enterAdd();
+        try {
+            addWithIdsUnguarded(xs, ids);
+        } finally {
+            guard.exitAdd();
+        }
+    }
+
+    private void addWithIdsUnguarded(FloatMatrix xs, long[] ids) {
         throw new UnsupportedOperationException("a " + codec.factoryName()
                 + " index stores vectors by row number and takes no ids (faiss: add_with_ids not implemented); use \"IDMap,"
                 + codec.factoryName() + "\"");
@@ -100,6 +119,15 @@ public final class FlatCodesIndex implements Index {
 
     @Override
     public Neighbors search(FloatMatrix queries, int k, SearchParams params) {
+        guard.enterSearch();
+        try {
+            return searchUnguarded(queries, k, params);
+        } finally {
+            guard.exitSearch();
+        }
+    }
+
+    private Neighbors searchUnguarded(FloatMatrix queries, int k, SearchParams params) {
         InputChecks.checkK(k);
         InputChecks.checkVectors("queries", queries, dim);
         if (!isTrained()) throw new IllegalStateException("the " + codec.factoryName() + " index is not trained");

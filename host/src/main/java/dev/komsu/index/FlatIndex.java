@@ -15,6 +15,7 @@ import java.util.Objects;
  * row numbers. Also serves as the coarse quantiser of IVF indexes.
  */
 public final class FlatIndex implements Index {
+    private final ConcurrencyGuard guard = new ConcurrencyGuard();
     private final int dim;
     private final Metric metric;
     private final ComputeBackend backend;
@@ -75,18 +76,45 @@ public final class FlatIndex implements Index {
 
     @Override
     public void add(FloatMatrix xs) {
+        guard.enterAdd();
+        try {
+            addUnguarded(xs);
+        } finally {
+            guard.exitAdd();
+        }
+    }
+
+    private void addUnguarded(FloatMatrix xs) {
         InputChecks.checkVectors("added vectors", xs, dim);
         store.append(xs);
     }
 
     @Override
     public void addWithIds(FloatMatrix xs, long[] ids) {
+        guard.enterAdd();
+        try {
+            addWithIdsUnguarded(xs, ids);
+        } finally {
+            guard.exitAdd();
+        }
+    }
+
+    private void addWithIdsUnguarded(FloatMatrix xs, long[] ids) {
         throw new UnsupportedOperationException(
                 "Flat stores vectors by row number and takes no ids (faiss: add_with_ids not implemented); use \"IDMap,Flat\"");
     }
 
     @Override
     public Neighbors search(FloatMatrix queries, int k, SearchParams params) {
+        guard.enterSearch();
+        try {
+            return searchUnguarded(queries, k, params);
+        } finally {
+            guard.exitSearch();
+        }
+    }
+
+    private Neighbors searchUnguarded(FloatMatrix queries, int k, SearchParams params) {
         InputChecks.checkK(k);
         InputChecks.checkVectors("queries", queries, dim);
         FloatMatrix view = store.view();

@@ -16,6 +16,7 @@ import java.util.Objects;
  * Reconstruct by user id keeps a reverse map, as IDMap2 does.
  */
 public final class IdMapIndex implements Index {
+    private final ConcurrencyGuard guard = new ConcurrencyGuard();
     private final Index inner;
     private final boolean reverseMapped; // IDMap2
     private long[] idMap;
@@ -79,11 +80,29 @@ public final class IdMapIndex implements Index {
     /** faiss's IDMap refuses plain add: ids must be given. */
     @Override
     public void add(FloatMatrix xs) {
+        guard.enterAdd();
+        try {
+            addUnguarded(xs);
+        } finally {
+            guard.exitAdd();
+        }
+    }
+
+    private void addUnguarded(FloatMatrix xs) {
         throw new UnsupportedOperationException("IDMap needs explicit ids: use addWithIds");
     }
 
     @Override
     public void addWithIds(FloatMatrix xs, long[] ids) {
+        guard.enterAdd();
+        try {
+            addWithIdsUnguarded(xs, ids);
+        } finally {
+            guard.exitAdd();
+        }
+    }
+
+    private void addWithIdsUnguarded(FloatMatrix xs, long[] ids) {
         InputChecks.checkIds(xs, ids);
         long start = inner.ntotal();
         inner.add(xs);
@@ -99,6 +118,15 @@ public final class IdMapIndex implements Index {
 
     @Override
     public Neighbors search(FloatMatrix queries, int k, SearchParams params) {
+        guard.enterSearch();
+        try {
+            return searchUnguarded(queries, k, params);
+        } finally {
+            guard.exitSearch();
+        }
+    }
+
+    private Neighbors searchUnguarded(FloatMatrix queries, int k, SearchParams params) {
         Neighbors r = inner.search(queries, k, params);
         long[] labels = r.labels();
         for (int i = 0; i < labels.length; i++) {

@@ -29,10 +29,14 @@ import java.util.Objects;
  * batch run in parallel on the backend's threads); add is not concurrent with search.
  */
 public final class IvfFastScanIndex extends AbstractIvfIndex {
+    /** Scratch bytes per chunk of an add ({@link AddChunks}); tests lower it to exercise chunking. */
+    long addChunkBytes = AddChunks.BYTES;
     private final ProductQuantizer pq;
     private final BlockInvertedLists lists;
     private final boolean byResidual;
-    private float[] precomputed; // by-residual L2 only: nlist x M x 16, faiss's precomputed_table
+    private ResidualTables residualTables; // by-residual L2 only: faiss's precomputed_table, or per list
+    /** The bound on the precomputed table (faiss's precomputed_table_max_bytes); tests lower it. */
+    private long precomputedTableMaxBytes = PqCodec.PRECOMPUTED_TABLE_MAX_BYTES;
 
     /** An empty, untrained index; {@code byResidual} false is faiss's default for this type. */
     public IvfFastScanIndex(int dim, int nlist, int m, Metric metric, boolean byResidual, ComputeBackend backend) {
@@ -87,40 +91,60 @@ public final class IvfFastScanIndex extends AbstractIvfIndex {
      * + table - 2 <x_m, r_mj>. faiss builds it for L2 only: by-residual inner product needs none.
      */
     private void precompute() {
-        if (perProbeTables()) this.precomputed = PqCodec.precomputedTable(pq, quantizer().vectors(), backend().pq());
+        if (perProbeTables()) {
+            this.residualTables = ResidualTables.of(pq, quantizer().vectors(), backend().pq(), precomputedTableMaxBytes);
+        }
+    }
+
+    /** Lowers the precomputed table's bound (tests of the per-list path); rebuilds the tables. */
+    void setPrecomputedTableMaxBytes(long maxBytes) {
+        this.precomputedTableMaxBytes = maxBytes;
+        if (isTrained()) precompute();
+    }
+
+    /** Whether search uses one precomputed table for every list (false: computed per probed list). */
+    boolean usesPrecomputedTable() {
+        return residualTables != null && residualTables.precomputed();
     }
 
     @Override
     void addAssigned(FloatMatrix xs, int[] assign, long[] ids, long firstId) {
         int n = assign.length;
         int codeSize = pq.codeSize();
-        byte[] codes = new byte[n * codeSize];
+        // Chunks of rows keep n * codeSize out of int range (it overflowed at 134M PQ32 codes);
+        // each list still receives its rows in input order, as faiss adds them.
+        int chunk = Math.min(n, AddChunks.rows(codeSize, addChunkBytes));
+        byte[] codes = new byte[chunk * codeSize];
+        byte[] listCodes = new byte[chunk * codeSize];
+        long[] listIds = new long[chunk];
         MemorySegment codeSeg = MemorySegment.ofArray(codes);
         float[] row = new float[dim()];
         float[] table = new float[pq.m() * pq.ksub()];
         FloatMatrix centroids = quantizer().vectors();
-        for (int i = 0; i < n; i++) {
-            xs.copyRow(i, row, 0);
-            if (byResidual) Residuals.subtract(row, centroids, assign[i]);
-            pq.encode(row, backend().pq(), table, codeSeg, (long) i * codeSize);
-        }
-        // faiss adds list by list in input order (a stable sort by list number)
-        Integer[] order = new Integer[n];
-        for (int i = 0; i < n; i++) order[i] = i;
-        Arrays.sort(order, (a, b) -> Integer.compare(assign[a], assign[b]));
-        byte[] listCodes = new byte[n * codeSize];
-        long[] listIds = new long[n];
-        for (int i0 = 0; i0 < n; ) {
-            int list = assign[order[i0]];
-            int i1 = i0;
-            while (i1 < n && assign[order[i1]] == list) {
-                int src = order[i1];
-                System.arraycopy(codes, src * codeSize, listCodes, (i1 - i0) * codeSize, codeSize);
-                listIds[i1 - i0] = ids == null ? firstId + src : ids[src];
-                i1++;
+        for (int c0 = 0; c0 < n; c0 += chunk) {
+            int count = Math.min(chunk, n - c0);
+            for (int i = 0; i < count; i++) {
+                xs.copyRow(c0 + i, row, 0);
+                if (byResidual) Residuals.subtract(row, centroids, assign[c0 + i]);
+                pq.encode(row, backend().pq(), table, codeSeg, (long) i * codeSize);
             }
-            lists.append(list, listCodes, 0, i1 - i0, listIds, 0);
-            i0 = i1;
+            // faiss adds list by list in input order (a stable sort by list number)
+            Integer[] order = new Integer[count];
+            for (int i = 0; i < count; i++) order[i] = i;
+            final int base = c0;
+            Arrays.sort(order, (a, b) -> Integer.compare(assign[base + a], assign[base + b]));
+            for (int i0 = 0; i0 < count; ) {
+                int list = assign[c0 + order[i0]];
+                int i1 = i0;
+                while (i1 < count && assign[c0 + order[i1]] == list) {
+                    int src = order[i1];
+                    System.arraycopy(codes, src * codeSize, listCodes, (i1 - i0) * codeSize, codeSize);
+                    listIds[i1 - i0] = ids == null ? firstId + c0 + src : ids[c0 + src];
+                    i1++;
+                }
+                lists.append(list, listCodes, 0, i1 - i0, listIds, 0);
+                i0 = i1;
+            }
         }
     }
 
@@ -163,6 +187,7 @@ public final class IvfFastScanIndex extends AbstractIvfIndex {
             int tab = m * ks;
             float[] ip = new float[tab];
             float[] row = new float[tab];
+            float[] scratch = new float[tab];
             float[] bias = new float[nprobe];
             byte[] lut8 = new byte[nprobe * m2 * ks];
             int[] bias16 = new int[nprobe];
@@ -175,7 +200,7 @@ public final class IvfFastScanIndex extends AbstractIvfIndex {
                         Arrays.fill(lut, p * tab, (p + 1) * tab, Float.NaN); // ignored by the quantisation
                         bias[p] = Float.NaN;
                     } else {
-                        backend().pq().madd(tab, precomputed, (int) list * tab, -2.0f, ip, row);
+                        residualTables.row((int) list, ip, backend().pq(), scratch, row);
                         System.arraycopy(row, 0, lut, p * tab, tab);
                         bias[p] = coarse.distance(q, p);
                     }

@@ -13,6 +13,7 @@ import java.util.Objects;
  * similarity. Zero vectors stay zero, as in faiss's fvec_renorm_L2.
  */
 public final class L2NormIndex implements Index {
+    private final ConcurrencyGuard guard = new ConcurrencyGuard();
     private final Index inner;
 
     public L2NormIndex(Index inner) {
@@ -70,6 +71,15 @@ public final class L2NormIndex implements Index {
 
     @Override
     public void add(FloatMatrix xs) {
+        guard.enterAdd();
+        try {
+            addUnguarded(xs);
+        } finally {
+            guard.exitAdd();
+        }
+    }
+
+    private void addUnguarded(FloatMatrix xs) {
         InputChecks.checkVectors("added vectors", xs, dim());
         try (FloatMatrix n = normalized(xs)) {
             inner.add(n);
@@ -78,6 +88,15 @@ public final class L2NormIndex implements Index {
 
     @Override
     public void addWithIds(FloatMatrix xs, long[] ids) {
+        guard.enterAdd();
+        try {
+            addWithIdsUnguarded(xs, ids);
+        } finally {
+            guard.exitAdd();
+        }
+    }
+
+    private void addWithIdsUnguarded(FloatMatrix xs, long[] ids) {
         InputChecks.checkVectors("added vectors", xs, dim());
         try (FloatMatrix n = normalized(xs)) {
             inner.addWithIds(n, ids);
@@ -86,6 +105,15 @@ public final class L2NormIndex implements Index {
 
     @Override
     public Neighbors search(FloatMatrix queries, int k, SearchParams params) {
+        guard.enterSearch();
+        try {
+            return searchUnguarded(queries, k, params);
+        } finally {
+            guard.exitSearch();
+        }
+    }
+
+    private Neighbors searchUnguarded(FloatMatrix queries, int k, SearchParams params) {
         InputChecks.checkVectors("queries", queries, dim());
         try (FloatMatrix n = normalized(queries)) {
             return inner.search(n, k, params);

@@ -20,6 +20,9 @@ import java.util.Objects;
  * as faiss's CMin handler. Search is thread-safe; add is not concurrent with search.
  */
 public final class PqFastScanIndex implements Index {
+    private final ConcurrencyGuard guard = new ConcurrencyGuard();
+    /** Scratch bytes per chunk of an add ({@link AddChunks}); tests lower it to exercise chunking. */
+    long addChunkBytes = AddChunks.BYTES;
     private final int dim;
     private final Metric metric;
     private final ProductQuantizer pq;
@@ -86,29 +89,61 @@ public final class PqFastScanIndex implements Index {
 
     @Override
     public void add(FloatMatrix xs) {
+        guard.enterAdd();
+        try {
+            addUnguarded(xs);
+        } finally {
+            guard.exitAdd();
+        }
+    }
+
+    private void addUnguarded(FloatMatrix xs) {
         InputChecks.checkVectors("added vectors", xs, dim);
         if (!isTrained()) throw new IllegalStateException("the PQ FastScan index must be trained before vectors are added");
-        int n = Math.toIntExact(xs.rows());
+        long n = xs.rows();
         int codeSize = pq.codeSize();
-        byte[] flat = new byte[n * codeSize];
-        long[] ids = new long[n];
+        int chunk = (int) Math.min(n, AddChunks.rows(codeSize, addChunkBytes));
+        byte[] flat = new byte[chunk * codeSize]; // <= AddChunks.BYTES: no int overflow (issue 14)
+        long[] ids = new long[chunk];
         float[] table = new float[pq.m() * pq.ksub()];
-        long first = ntotal();
-        for (int i = 0; i < n; i++) {
-            pq.encode(xs.row(i), backend.pq(), table, MemorySegment.ofArray(flat), (long) i * codeSize);
-            ids[i] = first + i;
+        MemorySegment flatSeg = MemorySegment.ofArray(flat);
+        for (long from = 0; from < n; from += chunk) {
+            int count = (int) Math.min(chunk, n - from);
+            long first = ntotal();
+            for (int i = 0; i < count; i++) {
+                pq.encode(xs.row(from + i), backend.pq(), table, flatSeg, (long) i * codeSize);
+                ids[i] = first + i;
+            }
+            codes.append(0, flat, 0, count, ids, 0);
         }
-        codes.append(0, flat, 0, n, ids, 0);
     }
 
     /** faiss's IndexPQFastScan has no add_with_ids either: ids are row numbers (wrap in IDMap). */
     @Override
     public void addWithIds(FloatMatrix xs, long[] ids) {
+        guard.enterAdd();
+        try {
+            addWithIdsUnguarded(xs, ids);
+        } finally {
+            guard.exitAdd();
+        }
+    }
+
+    private void addWithIdsUnguarded(FloatMatrix xs, long[] ids) {
         throw new UnsupportedOperationException("PQ FastScan indexes number vectors by row; wrap in IDMap for own ids");
     }
 
     @Override
     public Neighbors search(FloatMatrix queries, int k, SearchParams params) {
+        guard.enterSearch();
+        try {
+            return searchUnguarded(queries, k, params);
+        } finally {
+            guard.exitSearch();
+        }
+    }
+
+    private Neighbors searchUnguarded(FloatMatrix queries, int k, SearchParams params) {
         InputChecks.checkK(k);
         InputChecks.checkVectors("queries", queries, dim);
         if (!isTrained()) throw new IllegalStateException("the PQ FastScan index is not trained");

@@ -15,7 +15,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * Writes a file atomically: the bytes go to a temporary file in the target's folder, and
  * {@link #commit} moves it over the target in one step. Closing without commit (an exception,
  * an abort) deletes the temporary file, so a failed write never leaves a half-written target
- * and never touches an existing one.
+ * and never touches an existing one. A JVM stopped by SIGTERM or SIGINT while the file is open
+ * deletes it too ({@link InterruptCleanup}).
  */
 public final class AtomicFileOutput implements AutoCloseable {
     private final Path target;
@@ -42,6 +43,7 @@ public final class AtomicFileOutput implements AutoCloseable {
             Path temp = dir.resolve("." + abs.getFileName() + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
             try {
                 FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                InterruptCleanup.register(temp);
                 return new AtomicFileOutput(abs, temp, ch);
             } catch (java.nio.file.FileAlreadyExistsException e) {
                 if (attempt > 10) throw e;
@@ -72,6 +74,7 @@ public final class AtomicFileOutput implements AutoCloseable {
                 Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
             }
             done = true;
+            InterruptCleanup.release(temp);
         } finally {
             if (!done) abort();
         }
@@ -88,6 +91,7 @@ public final class AtomicFileOutput implements AutoCloseable {
         try {
             channel.close();
             Files.deleteIfExists(temp);
+            InterruptCleanup.release(temp);
         } catch (IOException e) {
             throw new UncheckedIOException("could not delete the temporary file " + temp, e);
         }

@@ -17,11 +17,15 @@ import java.util.Objects;
  * Reads and writes faiss's binary index format ({@code faiss.read_index} /
  * {@code faiss.write_index}), so indexes move between faiss and komsu both ways.
  *
- * <p>Reading maps the file and keeps vectors and inverted lists as views of the mapping (a
- * multi-GB index opens at once; the mapping is released when the index is closed). A corrupt,
+ * <p>Reading copies the file into off-heap memory, as faiss does, and keeps vectors and inverted
+ * lists as views of that copy (released when the index is closed), so a file changed after
+ * loading cannot affect the index. {@link LoadOptions#mapped()} maps the file instead (faiss's
+ * {@code IO_FLAG_MMAP}), with the caveat its comment states. A corrupt,
  * truncated or unsupported file raises {@link IndexFormatException} with the byte offset and
  * what was expected; no count read from the file is trusted before it is checked against the
- * file size. Writing is atomic: a failed write leaves no file and an existing one untouched.
+ * file size (with overflow-checked products), and absurd parameters (d above 2^24, k_factor
+ * above 2^20) are refused where they are read. Bytes after the last structure are ignored, as
+ * faiss's read_index ignores them (a stream may hold more than one index). Writing is atomic: a failed write leaves no file and an existing one untouched.
  *
  * <p>Supported: Flat ({@code IxF2}, {@code IxFI}, legacy {@code IxFl}), IVF-Flat ({@code IwFl},
  * legacy {@code IvFl}) with array lists ({@code ilar}, {@code full} or {@code sprs} sizes) and
@@ -54,12 +58,20 @@ public final class FaissIndexes {
      * callers that want faiss's default, e.g. {@code index.search(q, k, loaded.storedParams())}.
      */
     public static LoadedIndex load(Path file, ComputeBackend backend) throws IOException {
+        return load(file, backend, LoadOptions.DEFAULTS);
+    }
+
+    /** {@link #load(Path, ComputeBackend)}, copying or mapping the file as {@code options} say. */
+    public static LoadedIndex load(Path file, ComputeBackend backend, LoadOptions options) throws IOException {
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(backend, "backend");
+        Objects.requireNonNull(options, "options");
         Arena arena = Arena.ofShared();
         SharedMapping mapping = new SharedMapping(arena);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            MemorySegment data = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size(), arena);
+            MemorySegment data = options.mmap()
+                    ? ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size(), arena)
+                    : FileCopy.intoMemory(ch, file, arena);
             FaissInput in = new FaissInput(file, data, mapping, backend);
             Index index = in.readIndex();
             mapping.releaseReader();

@@ -174,6 +174,19 @@ final class FaissInput {
         return n;
     }
 
+    /**
+     * {@code a * b} for two sizes read from the file. An overflow can only come from a corrupt
+     * field (no real index holds 2^63 bytes), so it is a format error at {@code at}, never a
+     * wrapped product that happens to match another field.
+     */
+    public long product(long at, long a, long b, String what) throws IndexFormatException {
+        try {
+            return Math.multiplyExact(a, b);
+        } catch (ArithmeticException e) {
+            throw error(at, what + " = " + a + " * " + b + " overflows a 64-bit size");
+        }
+    }
+
     /** A view of the next {@code bytes} bytes of the mapping (valid while a claim is held). */
     public MemorySegment readBytes(long bytes, String what) throws IndexFormatException {
         if (bytes < 0) throw error("negative size " + bytes + " for " + what);

@@ -45,7 +45,7 @@ final class FlatCodesFormat implements IndexFormat {
         }
         long at = in.position();
         long n = in.readCount("the codes", 1);
-        if (n != h.ntotal() * codec.codeSize()) {
+        if (n != in.product(at, h.ntotal(), codec.codeSize(), "ntotal*code_size")) {
             throw in.error(at, "expected ntotal*code_size = " + h.ntotal() + "*" + codec.codeSize() + " code bytes, found " + n);
         }
         MemorySegment codes = in.readBytes(n, "the codes");

@@ -15,14 +15,25 @@ record IndexHeader(int d, long ntotal, boolean trained, Metric metric) {
     private static final int METRIC_L2 = 1;
     /** What faiss writes in the two unused fields (once "max_codes"-style limits). */
     private static final long UNUSED = 1L << 20;
+    /**
+     * The largest d komsu reads. faiss has no limit, but no real embedding comes near 2^24 (one
+     * vector would be 64 MiB); the bound keeps d * 4, d * 256 (PQ codebooks) and friends far from
+     * int overflow however the file was corrupted.
+     */
+    static final int MAX_DIMENSION = 1 << 24;
 
     public static IndexHeader read(FaissInput in) throws IndexFormatException {
         long at = in.position();
         int d = in.readInt("the dimension d");
-        if (d <= 0) throw in.error(at, "expected a dimension d > 0, found " + d);
+        if (d <= 0 || d > MAX_DIMENSION) throw in.error(at, "expected a dimension d in [1, " + MAX_DIMENSION + "], found " + d);
         at = in.position();
         long ntotal = in.readLong("ntotal");
         if (ntotal < 0) throw in.error(at, "expected ntotal >= 0, found " + ntotal);
+        // Every stored vector takes at least one byte after the header (a code, an id or a
+        // float), so a larger ntotal is corrupt; checked here so no later ntotal * size can wrap.
+        if (ntotal > in.remaining()) {
+            throw in.error(at, "ntotal=" + ntotal + " vectors cannot fit in the " + in.remaining() + " bytes left in the file");
+        }
         in.readLong("an unused header field");
         in.readLong("an unused header field");
         boolean trained = in.readBool("is_trained");

@@ -56,7 +56,7 @@ final class IvfFlatFormat implements IndexFormat {
             for (int l = 0; l < nlist; l++) {
                 long at = in.position();
                 long floats = in.readCount("the vectors of list " + l, Float.BYTES);
-                if (floats != sizes[l] * h.index().d()) {
+                if (floats != in.product(at, sizes[l], h.index().d(), "list size*d")) {
                     throw in.error(at, "list " + l + " has " + sizes[l] + " ids but " + floats + " floats, expected "
                             + sizes[l] + "*" + h.index().d());
                 }

@@ -47,7 +47,8 @@ final class IvfLayout {
         IndexHeader index = IndexHeader.read(in);
         long nlist = in.readSize("nlist", 1, Integer.MAX_VALUE);
         long nprobe = in.readSize("nprobe", 1, Integer.MAX_VALUE);
-        in.noteStoredNprobe(nprobe);
+        // faiss clamps nprobe to nlist when it searches, so a larger stored value is legal: clamp it too
+        in.noteStoredNprobe(Math.min(nprobe, nlist));
         long at = in.position();
         Index q = in.readIndex();
         try {

@@ -101,7 +101,7 @@ final class IvfPqFastScanFormat implements IndexFormat {
             ids[l] = in.readBytes(sizes[l] * Long.BYTES, "the ids of list " + l);
             at = in.position();
             long bytes = in.readCount("the codes of list " + l, 1);
-            long expected = FastScanPacking.blocks(sizes[l]) * blockBytes;
+            long expected = in.product(at, FastScanPacking.blocks(sizes[l]), blockBytes, "blocks*block_bytes");
             if (bytes != expected) {
                 throw in.error(at, "list " + l + " has " + sizes[l] + " ids and " + bytes + " code bytes, expected "
                         + expected + " (" + FastScanPacking.blocks(sizes[l]) + " blocks of " + blockBytes + ")");

@@ -46,7 +46,7 @@ final class PqFastScanFormat implements IndexFormat {
         if (m2Stored != m2) throw in.error(at, "M2=" + m2Stored + " does not match the PQ's M=" + pq.m() + " rounded up to even");
         at = in.position();
         long n = in.readCount("the codes", 1);
-        long expected = FastScanPacking.blocks(h.ntotal()) * FastScanPacking.blockBytes(m2);
+        long expected = in.product(at, FastScanPacking.blocks(h.ntotal()), FastScanPacking.blockBytes(m2), "blocks*block_bytes");
         if (n != expected) throw in.error(at, "expected " + expected + " bytes of packed codes, found " + n);
         MemorySegment codes = in.readBytes(n, "the codes");
         Arena claim = in.shareMapping();

@@ -79,6 +79,7 @@ final class QuantizerFields {
         long at = in.position();
         long n = in.readCount(what, Float.BYTES);
         if (n != expected) throw in.error(at, "expected " + expected + " floats in " + what + ", found " + n);
+        if (n > Integer.MAX_VALUE - 8) throw in.error(at, what + " has " + n + " floats, more than a Java array holds");
         MemorySegment s = in.readBytes(n * Float.BYTES, what);
         float[] out = new float[(int) n];
         MemorySegment.copy(s, FLOAT, 0, out, 0, out.length);

@@ -1,6 +1,7 @@
 package dev.komsu.io;
 
 import dev.komsu.Index;
+import dev.komsu.index.AbstractIvfIndex;
 import dev.komsu.index.FlatIndex;
 import dev.komsu.index.RefineFlatIndex;
 import java.io.IOException;
@@ -13,6 +14,13 @@ import java.util.List;
  * kept by the index as its default.
  */
 final class RefineFlatFormat implements IndexFormat {
+    /**
+     * The largest stored k_factor komsu accepts. faiss takes any float, but a refine over more
+     * than 2^20 candidates per result is not a setting anyone chose: such a value is a misread
+     * field (the fuzzer found 2.5e6 from a shifted float), and refused where it was read.
+     */
+    static final float MAX_K_FACTOR = 1 << 20;
+
     @Override
     public List<String> fourccs() {
         return List.of("IxRF");
@@ -26,6 +34,11 @@ final class RefineFlatFormat implements IndexFormat {
         Index refine = null;
         try {
             h.checkPart(in, at, "the base index", base, true);
+            long[] bad = base instanceof AbstractIvfIndex ivf ? ivf.idOutside(h.ntotal()) : null;
+            if (bad != null) { // found by the fuzzer: refine took them as rows and failed at search time
+                throw in.error(at, "the base index's list " + bad[0] + " holds id " + bad[1] + ", but a refine index"
+                        + " uses its base's ids as rows of its " + h.ntotal() + " raw vectors");
+            }
             at = in.position();
             refine = in.readIndex();
             if (!(refine instanceof FlatIndex flat)) {
@@ -34,8 +47,8 @@ final class RefineFlatFormat implements IndexFormat {
             h.checkPart(in, at, "the refine index", refine, true);
             at = in.position();
             float kFactor = in.readFloat("k_factor");
-            if (!(kFactor >= 1f) || Float.isInfinite(kFactor)) {
-                throw in.error(at, "expected k_factor >= 1, found " + kFactor);
+            if (!(kFactor >= 1f && kFactor <= MAX_K_FACTOR)) {
+                throw in.error(at, "expected k_factor in [1, " + (long) MAX_K_FACTOR + "], found " + kFactor);
             }
             in.noteStoredKFactor(kFactor);
             return new RefineFlatIndex(base, flat, kFactor);

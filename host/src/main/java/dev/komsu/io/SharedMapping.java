@@ -6,7 +6,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One file mapping shared by the parts of an index read from it (the vectors of a Flat index,
+ * The file's bytes in memory (a copy, or a mapping on request) shared by the parts of an index read from it (the vectors of a Flat index,
  * the inverted lists of an IVF index, ...). Each part that keeps a view gets its own
  * {@link #handle()}, an {@link Arena} whose close releases only that part's claim; the mapping
  * is unmapped when the last claim is released, so every part can be closed in any order and

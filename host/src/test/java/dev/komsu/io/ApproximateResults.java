@@ -31,6 +31,10 @@ final class ApproximateResults {
                 float e = expectedDistances[row + j];
                 if (expectedLabels[row + j] < 0) {
                     assertEquals(-1L, got.label(q, j), what + ": query " + q + " slot " + j + " should be empty");
+                    // komsu: always +-FLT_MAX; faiss 1.7.3 too, except FastScan's dequantised heap sentinel
+                    float empty = got.distance(q, j);
+                    assertEquals(Float.MAX_VALUE, Math.abs(empty), what + ": query " + q + " slot " + j + " empty distance");
+                    if (Math.abs(e) == Float.MAX_VALUE) assertEquals(e, empty, what + ": query " + q + " slot " + j);
                     continue;
                 }
                 float g = got.distance(q, j);

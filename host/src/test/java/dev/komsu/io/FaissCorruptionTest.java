@@ -167,14 +167,16 @@ class FaissCorruptionTest {
         public void close() { }
     }
 
-    @Test
-    void loadedIndexReleasesTheMappingOnClose() throws IOException {
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void loadedIndexReleasesItsFileMemoryOnClose(boolean mmap) throws IOException {
         Path copy = dir.resolve("ivf.index");
         Files.copy(InteropFiles.file("ivf64_flat.index"), copy);
-        Index ivf = FaissIndexes.read(copy, Backends.scalar());
+        Index ivf = FaissIndexes.load(copy, Backends.scalar(), new LoadOptions(mmap)).index();
         java.lang.foreign.MemorySegment codes = ((dev.komsu.index.IvfIndex) ivf).invertedLists().codes(0);
         java.lang.foreign.MemorySegment vectors = ((dev.komsu.index.IvfIndex) ivf).quantizer().vectors().segment();
-        assertTrue(codes.isMapped() && vectors.isMapped(), "lists and centroids are views of the file mapping");
+        assertEquals(mmap, codes.isMapped() && vectors.isMapped(), "lists and centroids are views of the mapping only when mapped");
+        assertTrue(codes.isNative() && vectors.isNative(), "lists and centroids are views of the off-heap copy or mapping");
         codes.get(java.lang.foreign.ValueLayout.JAVA_BYTE, 0);
         ivf.close();
         // The mapping is released: its views fail instead of reading unmapped memory.

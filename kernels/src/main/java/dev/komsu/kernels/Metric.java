@@ -10,9 +10,13 @@ public enum Metric {
     /** Dot product; larger is more similar. */
     INNER_PRODUCT;
 
-    /** The distance faiss reports for an empty result slot: +inf for L2, -inf for inner product. */
+    /**
+     * The distance faiss reports for an empty result slot (label -1): FLT_MAX (3.4028235e38) for
+     * L2 and -FLT_MAX for inner product, as faiss 1.7.3 returns (its heaps start from
+     * {@code std::numeric_limits<float>::max()}, not infinity; checked with Debian's faiss).
+     */
     public float emptyDistance() {
-        return this == L2 ? Float.POSITIVE_INFINITY : Float.NEGATIVE_INFINITY;
+        return this == L2 ? Float.MAX_VALUE : -Float.MAX_VALUE;
     }
 
     /** True when distance {@code a} ranks strictly before {@code b} under this metric. */

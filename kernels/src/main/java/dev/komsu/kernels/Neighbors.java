@@ -34,7 +34,8 @@ public final class Neighbors {
     public static Neighbors empty(int nq, int k, Metric metric) {
         long n = (long) nq * k;
         if (n > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException("nq * k = " + n + " is too large for one result; search in batches");
+            throw new IllegalArgumentException("nq * k = " + nq + " * " + k + " = " + n
+                    + " result slots, more than a Java array holds (2^31); search fewer queries at once or ask for a smaller k");
         }
         float[] d = new float[(int) n];
         long[] l = new long[(int) n];
