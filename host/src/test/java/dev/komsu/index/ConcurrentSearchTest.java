@@ -25,8 +25,9 @@ import org.junit.jupiter.params.provider.CsvSource;
  * Search is thread-safe (DESIGN §3): 16 searches at once, released together on as many threads
  * as there are processors (both cores here, not one pinned core as issue 14's probe ran), with
  * mixed nprobe, k and k_factor over slices of the queries, equal bit for bit the same searches
- * run one after the other. Concurrent add during search is not supported (DESIGN §3) and not
- * exercised here.
+ * run one after the other. Concurrent add during search is refused ({@code ConcurrentAddTest}).
+ * Other backends subclass it and override {@link #backend(int)} (the OpenCL one in komsu-cli's
+ * tests, which have every backend on the class path).
  */
 class ConcurrentSearchTest {
     private static final int D = 16;
@@ -38,6 +39,11 @@ class ConcurrentSearchTest {
         }
     }
 
+    /** The backend the indexes run on, with {@code threads} host threads. */
+    ComputeBackend backend(int threads) {
+        return Backends.cpu(threads);
+    }
+
     @ParameterizedTest
     @CsvSource({"Flat, L2", "Flat, INNER_PRODUCT", "'IVF8,Flat', L2", "'IVF8,PQ4', L2", "'IVF8,PQ8x4', INNER_PRODUCT",
             "'IVF8,SQ8', L2", "PQ4, L2", "SQ8, INNER_PRODUCT", "PQ8x4fs, L2", "'IVF8,PQ8x4fs', L2", "'IVF8,PQ8x4fs', INNER_PRODUCT",
@@ -45,7 +51,7 @@ class ConcurrentSearchTest {
     @Timeout(120)
     void concurrentSearchesEqualSerialOnesBitForBit(String factory, Metric metric) throws Exception {
         int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
-        try (ComputeBackend backend = Backends.cpu(threads);
+        try (ComputeBackend backend = backend(threads);
              FloatMatrix xs = TestVectors.clustered(4000, D, 11); FloatMatrix qs = TestVectors.clustered(200, D, 12);
              Index index = IndexFactory.create(D, factory, metric, backend)) {
             index.train(xs);
