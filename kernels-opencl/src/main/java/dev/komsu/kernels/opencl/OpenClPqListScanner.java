@@ -1,6 +1,5 @@
 package dev.komsu.kernels.opencl;
 
-import dev.komsu.kernels.scalar.ScalarPqKernels;
 import dev.komsu.kernels.CodeLists;
 import dev.komsu.kernels.FloatMatrix;
 import dev.komsu.kernels.KernelChecks;
@@ -13,7 +12,7 @@ import java.lang.foreign.MemorySegment;
  * The OpenCL form of {@link PqListScanner}: lookup tables built on the device (pq_tables.cl), and
  * IVF-PQ / IVF-SQ8 scans over code lists kept resident across batches (scan_pq.cl,
  * scan_sq8.cl), with per-(query, list) tables formed on the device and top-k fused there. Results
- * are bit-identical to {@link dev.komsu.kernels.cpu.ScalarPqKernels} (same operations in the same
+ * are bit-identical to the scalar backend's PQ kernels (same operations in the same
  * order, no contraction; see the .cl files). Calls the device cannot take (k above
  * {@link OpenClOptions#maxDeviceK()}, data above the device's buffers, top-k or SQ8 query beyond
  * local memory) and every call after a device failure run on the CPU form given at construction,
