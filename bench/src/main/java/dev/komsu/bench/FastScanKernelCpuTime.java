@@ -1,12 +1,12 @@
 package dev.komsu.bench;
 
-import dev.komsu.kernels.scalar.ScalarFastScan;
 import dev.komsu.kernels.FastScanKernels;
 import dev.komsu.kernels.QuantizedTopK;
-import dev.komsu.kernels.cpu.VectorFastScan128;
 import dev.komsu.kernels.cpu.FastScanSelection;
+import dev.komsu.kernels.cpu.VectorFastScan128;
 import dev.komsu.kernels.cpu.VectorFastScan256;
 import dev.komsu.kernels.cpu.VectorFastScanWideSums;
+import dev.komsu.kernels.scalar.ScalarFastScan;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;

@@ -1,10 +1,10 @@
 package dev.komsu.cli;
 
+import dev.komsu.index.SearchBudget;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.FileSystemException;
 import java.util.concurrent.Callable;
-import dev.komsu.index.SearchBudget;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;

@@ -1,9 +1,9 @@
 package dev.komsu.cli;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /**
  * {@code komsu}: build, search, blend and inspect faiss-format indexes from the command line.

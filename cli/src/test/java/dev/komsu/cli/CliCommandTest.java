@@ -11,8 +11,8 @@ import java.io.StringWriter;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** The exit-code contract shared by every command: 2 for bad input, 1 for internal failures. */
 class CliCommandTest {

@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,37 +24,24 @@ class KomsuCliBadInputTest {
     private Path index;   // IVF4,Flat over x
     private Path out;     // an output that must never appear
 
-    private Path npy(String name, float[][] rows) throws Exception {
-        Path p = dir.resolve(name);
-        try (FloatMatrix m = FloatMatrix.of(rows)) {
-            Npy.write(p, m);
-        }
-        return p;
-    }
+    private CliFiles files;
 
     @BeforeEach
     void files() throws Exception {
-        x = npy("x.npy", RvcReference.random(300, 8, 1));
-        q = npy("q.npy", RvcReference.random(20, 8, 2));
-        index = dir.resolve("x.index");
-        CliRun r = CliRun.of("build", "--input", x, "--factory", "IVF4,Flat", "--output", index);
-        assertEquals(0, r.exitCode(), r::toString);
+        files = CliFiles.make(dir);
+        x = files.x();
+        q = files.q();
+        index = files.index();
         out = dir.resolve("out.npy");
-    }
-
-    private List<Path> listing() throws Exception {
-        try (Stream<Path> s = Files.list(dir)) {
-            return s.sorted().toList();
-        }
     }
 
     /** Runs komsu, expects exit 2 with {@code expected} in the message, and no new file in the folder. */
     private void rejects(String expected, Object... args) throws Exception {
-        List<Path> before = listing();
+        List<Path> before = files.listing();
         CliRun r = CliRun.of(args);
         assertEquals(2, r.exitCode(), () -> Arrays.toString(args) + "\n" + r);
         assertTrue(r.err().contains(expected), () -> "stderr should mention '" + expected + "'\n" + r);
-        assertEquals(before, listing(), () -> "nothing may be written: " + Arrays.toString(args));
+        assertEquals(before, files.listing(), () -> "nothing may be written: " + Arrays.toString(args));
     }
 
     private Object[] search(Path queries, Object... extra) {
@@ -104,7 +90,7 @@ class KomsuCliBadInputTest {
 
     @Test
     void wrongWidthsAreRejected() throws Exception {
-        Path wide = npy("wide.npy", RvcReference.random(5, 9, 3));
+        Path wide = files.npy("wide.npy", RvcReference.random(5, 9, 3));
         rejects("dimension 9", search(wide, "--k", 3));
         rejects("dimension 9", "blend", "--index", index, "--features", wide, "--output", out);
         Path feats = Files.createDirectories(dir.resolve("feats"));
@@ -123,12 +109,12 @@ class KomsuCliBadInputTest {
     void nanOrInfinityInInputsIsRejected() throws Exception {
         float[][] rows = RvcReference.random(20, 8, 6);
         rows[19][7] = Float.NaN;
-        Path nanQueries = npy("nan.npy", rows);
+        Path nanQueries = files.npy("nan.npy", rows);
         rejects("row 19 column 7 is NaN", search(nanQueries, "--k", 3, "--batch", 4));
         rejects("NaN", "blend", "--index", index, "--features", nanQueries, "--output", out);
         float[][] base = RvcReference.random(100, 8, 7);
         base[50][0] = Float.POSITIVE_INFINITY;
-        rejects("Infinity", "build", "--input", npy("inf.npy", base), "--factory", "Flat", "--output", dir.resolve("i.index"));
+        rejects("Infinity", "build", "--input", files.npy("inf.npy", base), "--factory", "Flat", "--output", dir.resolve("i.index"));
     }
 
     @Test

@@ -6,13 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.komsu.io.Npy;
-import dev.komsu.kernels.FloatMatrix;
 import dev.komsu.rvc.RvcReference;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,38 +23,25 @@ class KomsuCliReliabilityTest {
     private Path q;       // 20 x 8
     private Path index;   // IVF4,Flat over x
 
-    private Path npy(String name, float[][] rows) throws Exception {
-        Path p = dir.resolve(name);
-        try (FloatMatrix m = FloatMatrix.of(rows)) {
-            Npy.write(p, m);
-        }
-        return p;
-    }
+    private CliFiles files;
 
     @BeforeEach
     void files() throws Exception {
-        x = npy("x.npy", RvcReference.random(300, 8, 1));
-        q = npy("q.npy", RvcReference.random(20, 8, 2));
-        index = dir.resolve("x.index");
-        CliRun r = CliRun.of("build", "--input", x, "--factory", "IVF4,Flat", "--output", index);
-        assertEquals(0, r.exitCode(), r::toString);
-    }
-
-    private List<Path> listing() throws Exception {
-        try (Stream<Path> s = Files.list(dir)) {
-            return s.sorted().toList();
-        }
+        files = CliFiles.make(dir);
+        x = files.x();
+        q = files.q();
+        index = files.index();
     }
 
     /** Runs komsu, expects exit 2 with each of {@code expected} in one stderr line, and no new file. */
     private CliRun rejects(List<String> expected, Object... args) throws Exception {
-        List<Path> before = listing();
+        List<Path> before = files.listing();
         CliRun r = CliRun.of(args);
         assertEquals(2, r.exitCode(), () -> Arrays.toString(args) + "\n" + r);
         for (String e : expected) assertTrue(r.err().contains(e), () -> "stderr should mention '" + e + "'\n" + r);
         assertEquals(1, r.err().strip().lines().count(), () -> "one line on stderr\n" + r);
         assertFalse(r.err().contains("Exception") || r.err().contains("Error"), r::toString);
-        assertEquals(before, listing(), () -> "nothing may be written: " + Arrays.toString(args));
+        assertEquals(before, files.listing(), () -> "nothing may be written: " + Arrays.toString(args));
         return r;
     }
 
@@ -83,7 +68,7 @@ class KomsuCliReliabilityTest {
         // 6 GiB, so 1.5e9 slots (18 GB) stands in for it here (SearchBudgetTest has 4e8 exactly)
         Path d = dir.resolve("D.npy");
         Path i = dir.resolve("I.npy");
-        Path one = npy("one.npy", RvcReference.random(1, 8, 3));
+        Path one = files.npy("one.npy", RvcReference.random(1, 8, 3));
         rejects(List.of("k=1500000000", "needs about", "Java heap free", "lower --k"),
                 "search", "--index", index, "--queries", one, "--k", 1_500_000_000, "--batch", 1, "--out-distances", d,
                 "--out-labels", i);

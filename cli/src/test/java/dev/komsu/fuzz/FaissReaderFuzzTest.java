@@ -18,16 +18,7 @@ import java.nio.file.Path;
  * komsu ({@code FaissReaderFuzzTestInputs/}, made by {@code scripts/fuzz-seeds}).
  */
 class FaissReaderFuzzTest {
-    private static final Path FILE;
-
-    static {
-        try {
-            FILE = Files.createTempFile("komsu-fuzz-", ".index");
-            FILE.toFile().deleteOnExit();
-        } catch (IOException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    private static final Path FILE = FuzzFiles.scratch(".index");
 
     @FuzzTest(maxDuration = "24h") // fuzzing mode only; scripts/fuzz stops it after N minutes
     void anyBytesLoadAndSearchOrAreRefused(byte[] bytes) throws IOException {

@@ -15,16 +15,7 @@ import java.nio.file.Path;
  * few it refuses ({@code NpyReaderFuzzTestInputs/}, made by {@code scripts/fuzz-seeds}).
  */
 class NpyReaderFuzzTest {
-    private static final Path FILE;
-
-    static {
-        try {
-            FILE = Files.createTempFile("komsu-fuzz-", ".npy");
-            FILE.toFile().deleteOnExit();
-        } catch (IOException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    private static final Path FILE = FuzzFiles.scratch(".npy");
 
     @FuzzTest(maxDuration = "24h") // fuzzing mode only; scripts/fuzz stops it after N minutes
     void anyBytesReadOrAreRefused(byte[] bytes) throws IOException {

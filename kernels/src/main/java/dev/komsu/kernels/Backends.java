@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.stream.Collectors;
 
@@ -23,6 +24,8 @@ public final class Backends {
     public static final String VECTOR_FLAG = "--add-modules jdk.incubator.vector";
 
     private static final System.Logger LOG = System.getLogger(Backends.class.getName());
+    private static final Comparator<BackendProvider> BY_PRIORITY =
+            Comparator.comparingInt(BackendProvider::priority).reversed().thenComparing(BackendProvider::name);
 
     private Backends() {
     }
@@ -70,7 +73,7 @@ public final class Backends {
     public static List<BackendProvider> providers() {
         List<BackendProvider> found = new ArrayList<>();
         ServiceLoader.load(BackendProvider.class, Backends.class.getClassLoader()).forEach(found::add);
-        found.sort(Comparator.comparingInt(BackendProvider::priority).reversed().thenComparing(BackendProvider::name));
+        found.sort(BY_PRIORITY);
         return found;
     }
 
@@ -99,7 +102,7 @@ public final class Backends {
         String wanted = name.strip().toLowerCase(Locale.ROOT);
         if (wanted.equals("auto")) return auto(threads, providers);
         if (wanted.equals("cpu")) return cpu(threads, providers);
-        BackendProvider p = providers.stream().filter(x -> x.name().equals(wanted)).findFirst()
+        BackendProvider p = named(providers, wanted)
                 .orElseThrow(() -> new IllegalArgumentException("unknown backend '" + name + "': expected auto, "
                         + providers.stream().map(BackendProvider::name).collect(Collectors.joining(", "))));
         BackendProvider.Availability a = p.probe();
@@ -108,9 +111,8 @@ public final class Backends {
     }
 
     private static ComputeBackend auto(int threads, List<BackendProvider> providers) {
-        for (BackendProvider p : sorted(providers)) {
-            if (p.name().equals("cpu") || !p.probe().automatic()) continue;
-            if (p.priority() < cpuPriority(providers)) break;
+        for (BackendProvider p : aheadOfCpu(providers)) {
+            if (!p.probe().automatic()) continue;
             try {
                 return p.open(threads);
             } catch (RuntimeException e) {
@@ -121,15 +123,14 @@ public final class Backends {
         return cpu(threads, providers);
     }
 
-    private static int cpuPriority(List<BackendProvider> providers) {
-        return providers.stream().filter(p -> p.name().equals("cpu")).mapToInt(BackendProvider::priority)
-                .findFirst().orElse(Integer.MIN_VALUE);
+    /** The providers {@code auto} tries before the CPU backend: other than it, at or above its priority, best first. */
+    private static List<BackendProvider> aheadOfCpu(List<BackendProvider> providers) {
+        int cpu = named(providers, "cpu").map(BackendProvider::priority).orElse(Integer.MIN_VALUE);
+        return providers.stream().filter(p -> !p.name().equals("cpu") && p.priority() >= cpu).sorted(BY_PRIORITY).toList();
     }
 
-    private static List<BackendProvider> sorted(List<BackendProvider> providers) {
-        List<BackendProvider> s = new ArrayList<>(providers);
-        s.sort(Comparator.comparingInt(BackendProvider::priority).reversed());
-        return s;
+    private static Optional<BackendProvider> named(List<BackendProvider> providers, String name) {
+        return providers.stream().filter(p -> p.name().equals(name)).findFirst();
     }
 
     /**
@@ -142,15 +143,13 @@ public final class Backends {
     /** {@link #describeDevices()} over the given providers. */
     public static String describeDevices(List<BackendProvider> providers) {
         StringBuilder sb = new StringBuilder();
-        for (BackendProvider p : sorted(providers)) sb.append(p.describe().strip()).append('\n');
+        for (BackendProvider p : providers.stream().sorted(BY_PRIORITY).toList()) sb.append(p.describe().strip()).append('\n');
         sb.append("auto backend: ").append(autoChoice(providers));
         return sb.toString();
     }
 
     private static String autoChoice(List<BackendProvider> providers) {
-        int cpu = cpuPriority(providers);
-        for (BackendProvider p : sorted(providers)) {
-            if (p.name().equals("cpu") || p.priority() < cpu) break;
+        for (BackendProvider p : aheadOfCpu(providers)) {
             BackendProvider.Availability a = p.probe();
             if (a.automatic()) return p.name() + " (" + a.reason() + ")";
         }
@@ -165,8 +164,8 @@ public final class Backends {
 
     private static ComputeBackend cpu(int threads, List<BackendProvider> providers) {
         if (threads <= 0) throw new IllegalArgumentException("threads must be > 0, got " + threads);
-        BackendProvider vector = providers.stream().filter(p -> p.name().equals("cpu")).findFirst().orElse(null);
-        if (vector != null && vector.probe().usable()) return vector.open(threads);
+        Optional<BackendProvider> vector = named(providers, "cpu");
+        if (vector.isPresent() && vector.get().probe().usable()) return vector.get().open(threads);
         ScalarCpuWarning.logged();
         return scalar();
     }
@@ -177,7 +176,7 @@ public final class Backends {
     }
 
     private static BackendProvider.Availability cpuProbe(List<BackendProvider> providers) {
-        return providers.stream().filter(p -> p.name().equals("cpu")).findFirst().map(BackendProvider::probe)
+        return named(providers, "cpu").map(BackendProvider::probe)
                 .orElse(BackendProvider.Availability.unavailable("no cpu backend provider on the class path"));
     }
 

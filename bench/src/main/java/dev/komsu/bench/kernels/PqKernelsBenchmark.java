@@ -1,10 +1,10 @@
 package dev.komsu.bench.kernels;
 
-import dev.komsu.kernels.scalar.ScalarPqKernels;
 import dev.komsu.kernels.Metric;
 import dev.komsu.kernels.PqKernels;
 import dev.komsu.kernels.TopK;
 import dev.komsu.kernels.cpu.VectorPqKernels;
+import dev.komsu.kernels.scalar.ScalarPqKernels;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;

@@ -1,9 +1,9 @@
 package dev.komsu.kernels.opencl;
 
-import dev.komsu.kernels.scalar.ScalarFastScan;
 import dev.komsu.kernels.BlockCodeLists;
 import dev.komsu.kernels.FastScanKernels;
 import dev.komsu.kernels.QuantizedTopK;
+import dev.komsu.kernels.scalar.ScalarFastScan;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;

@@ -1,8 +1,8 @@
 package dev.komsu.kernels.opencl;
 
+import dev.komsu.kernels.scalar.CpuFastScanListScanner;
 import dev.komsu.kernels.scalar.ScalarBackend;
 import dev.komsu.kernels.scalar.ScalarFastScan;
-import dev.komsu.kernels.scalar.CpuFastScanListScanner;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,7 +1,7 @@
 package dev.komsu.kernels.opencl;
 
-import dev.komsu.kernels.scalar.ScalarPqKernels;
 import dev.komsu.kernels.scalar.CpuPqListScanner;
+import dev.komsu.kernels.scalar.ScalarPqKernels;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -2,12 +2,12 @@ package dev.komsu.kernels.opencl;
 
 import dev.komsu.kernels.Backends;
 import dev.komsu.kernels.FastScanKernels;
-import dev.komsu.kernels.PqKernels;
-import dev.komsu.kernels.scalar.CpuBatchedOperations;
 import dev.komsu.kernels.FloatMatrix;
 import dev.komsu.kernels.Metric;
 import dev.komsu.kernels.Neighbors;
+import dev.komsu.kernels.PqKernels;
 import dev.komsu.kernels.VectorLists;
+import dev.komsu.kernels.scalar.CpuBatchedOperations;
 import org.junit.jupiter.api.Assumptions;
 
 /** The device the OpenCL tests run on, or a loud skip that says what is missing. */

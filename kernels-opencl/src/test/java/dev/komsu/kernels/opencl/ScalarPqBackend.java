@@ -1,13 +1,14 @@
 package dev.komsu.kernels.opencl;
 
-import dev.komsu.kernels.scalar.ScalarPqKernels;
 import dev.komsu.kernels.FastScanKernels;
-import dev.komsu.kernels.scalar.CpuBatchedOperations;
 import dev.komsu.kernels.FloatMatrix;
 import dev.komsu.kernels.Metric;
 import dev.komsu.kernels.Neighbors;
 import dev.komsu.kernels.PqKernels;
 import dev.komsu.kernels.VectorLists;
+import dev.komsu.kernels.scalar.CpuBatchedOperations;
+import dev.komsu.kernels.scalar.ScalarFastScan;
+import dev.komsu.kernels.scalar.ScalarPqKernels;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -18,7 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class ScalarPqBackend implements CpuBatchedOperations {
     @Override
     public FastScanKernels fastScan() {
-        throw new UnsupportedOperationException("not used by the PQ tests");
+        return ScalarFastScan.INSTANCE;
     }
 
     final AtomicInteger pqUses = new AtomicInteger();

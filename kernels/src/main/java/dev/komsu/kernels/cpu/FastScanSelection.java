@@ -1,7 +1,7 @@
 package dev.komsu.kernels.cpu;
 
-import dev.komsu.kernels.scalar.ScalarFastScan;
 import dev.komsu.kernels.FastScanKernels;
+import dev.komsu.kernels.scalar.ScalarFastScan;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -1,12 +1,12 @@
 package dev.komsu.kernels.cpu;
 
-import dev.komsu.kernels.scalar.ScalarPqKernels;
-import dev.komsu.kernels.scalar.PqChecks;
 import dev.komsu.kernels.FloatMatrix;
 import dev.komsu.kernels.GatherSummation;
 import dev.komsu.kernels.Metric;
 import dev.komsu.kernels.PqKernels;
 import dev.komsu.kernels.TopK;
+import dev.komsu.kernels.scalar.PqChecks;
+import dev.komsu.kernels.scalar.ScalarPqKernels;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;

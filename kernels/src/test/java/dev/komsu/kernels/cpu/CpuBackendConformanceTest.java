@@ -1,11 +1,11 @@
 package dev.komsu.kernels.cpu;
 
-import dev.komsu.kernels.scalar.ScalarBackend;
 import dev.komsu.kernels.BackendConformanceTest;
 import dev.komsu.kernels.ComputeBackend;
 import dev.komsu.kernels.DirectReference;
 import dev.komsu.kernels.FloatMatrix;
 import dev.komsu.kernels.Metric;
+import dev.komsu.kernels.scalar.ScalarBackend;
 import org.junit.jupiter.api.Test;
 
 /** The Vector API backend, with two threads so the parallel path runs. */

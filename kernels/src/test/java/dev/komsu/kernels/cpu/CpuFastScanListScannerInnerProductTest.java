@@ -1,7 +1,7 @@
 package dev.komsu.kernels.cpu;
 
-import dev.komsu.kernels.scalar.ScalarFastScan;
 import dev.komsu.kernels.scalar.CpuFastScanListScanner;
+import dev.komsu.kernels.scalar.ScalarFastScan;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 import dev.komsu.kernels.FastScanKernels;

@@ -1,7 +1,7 @@
 package dev.komsu.kernels.cpu;
 
-import dev.komsu.kernels.scalar.ScalarFastScan;
 import dev.komsu.kernels.FastScanKernels;
+import dev.komsu.kernels.scalar.ScalarFastScan;
 
 class ScalarFastScanConformanceTest extends FastScanKernelsConformanceTest {
     @Override
