@@ -19,6 +19,48 @@ final class StoredVectors {
     private StoredVectors() {
     }
 
+    /** The stored vectors of a blend's neighbours, read one id at a time. */
+    interface Rows extends AutoCloseable {
+        /** Copies the stored vector of {@code id} (one of the ids the reader was opened for) into {@code row}. */
+        void read(long id, float[] row);
+
+        @Override
+        void close();
+    }
+
+    /**
+     * A reader for the ids {@code sortedIds} (ascending, distinct). An IVF index (also under
+     * L2norm) is read in place through its direct map: each neighbour is decoded straight into
+     * the caller's row, with no gathered copy. Other indexes are gathered once, then read.
+     */
+    static Rows open(Index index, long[] sortedIds) {
+        Index stored = index instanceof L2NormIndex normalizing ? normalizing.inner() : index;
+        if (stored instanceof AbstractIvfIndex ivf) {
+            return new Rows() {
+                @Override
+                public void read(long id, float[] row) {
+                    ivf.reconstruct(id, row);
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+        }
+        FloatMatrix gathered = gather(stored, sortedIds);
+        return new Rows() {
+            @Override
+            public void read(long id, float[] row) {
+                gathered.copyRow(Arrays.binarySearch(sortedIds, id), row, 0);
+            }
+
+            @Override
+            public void close() {
+                gathered.close();
+            }
+        };
+    }
+
     /**
      * Row i of the result holds the stored vector of {@code sortedIds[i]}. {@code sortedIds}
      * must be ascending and distinct. Fails naming the first id the index does not hold.
