@@ -10,7 +10,6 @@ import dev.komsu.io.ApproximateResults;
 import dev.komsu.io.DebianFaiss;
 import dev.komsu.io.FaissIndexes;
 import dev.komsu.io.Npy;
-import dev.komsu.kernels.ComputeBackend;
 import dev.komsu.kernels.FloatMatrix;
 import dev.komsu.kernels.Metric;
 import dev.komsu.kernels.Neighbors;
@@ -114,14 +113,26 @@ public abstract class IndexTestCase {
         return Grammar.idMapped(r.factory) || (Grammar.nlist(r.factory) > 0 && !r.factory.endsWith(",RFlat"));
     }
 
-    /** Fraction of the exact top 10 a lossy row finds when every list is probed. */
+    /**
+     * Fraction of the exact top 10 a lossy row finds when every list is probed, on this suite's
+     * data: a margin below what was measured (PQ4 0.69-0.77, PQ8x4 0.55-0.60, PQ8x4fs 0.54-0.63,
+     * SQ8 0.98-0.99). A new lossy codec overrides this.
+     */
     protected double minRecall(Row r) {
+        String codec = Grammar.core(r.factory);
+        if (codec.equals("SQ8")) return 0.95;
+        if (codec.matches("PQ\\d+x4(fs)?")) return 0.45;
+        if (codec.matches("PQ\\d+(x8)?")) return 0.6;
         return 1.0;
     }
 
-    /** How far a lossy row's distances may be from its decoded vectors', as a fraction of the row's largest. */
+    /**
+     * How far a lossy row's distances may be from its decoded vectors', as a fraction of the
+     * row's largest: float rounding, except FastScan, which sums 8-bit rounded tables (each of M
+     * entries off by up to half a step: a few percent in all).
+     */
     protected double decodedDistanceTolerance(Row r) {
-        return 1e-4;
+        return Grammar.core(r.factory).endsWith("x4fs") ? 0.05 : 1e-4;
     }
 
     Stream<Case> cases() {
@@ -221,6 +232,9 @@ public abstract class IndexTestCase {
                 assertThrows(IllegalStateException.class, () -> add(c.row, index, base.rowRange(0, 5), 0));
                 assertThrows(IllegalStateException.class, () -> index.search(queries, K, PARTIAL));
                 assertEquals(0, index.ntotal(), "a refused add adds nothing");
+            }
+            try (FloatMatrix wide = TestVectors.clustered(300, D + 1, 5)) {
+                assertMessage("dimension", assertThrows(IllegalArgumentException.class, () -> index.train(wide)));
             }
             index.train(base);
             assertTrue(index.isTrained());

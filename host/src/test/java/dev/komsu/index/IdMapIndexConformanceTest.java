@@ -11,14 +11,4 @@ class IdMapIndexConformanceTest extends IndexTestCase {
         return List.of(row("IDMap,{index}", "IDMap,Flat", Metric.L2), row("IDMap2,{index}", "IDMap2,IVF8,Flat", Metric.INNER_PRODUCT),
                 row("IDMap,{index}", "IDMap,IVF8,PQ8x4fs", Metric.L2));
     }
-
-    @Override
-    protected double minRecall(Row r) {
-        return 0.3;
-    }
-
-    @Override
-    protected double decodedDistanceTolerance(Row r) {
-        return 0.05;
-    }
 }

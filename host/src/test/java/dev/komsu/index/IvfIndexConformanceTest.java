@@ -14,14 +14,4 @@ class IvfIndexConformanceTest extends IndexTestCase {
                 row("IVF{n},PQ{m}x4fs", "IVF8,PQ8x4fs", Metric.L2), row("IVF{n},PQ{m}x4fs", "IVF8,PQ8x4fs", Metric.INNER_PRODUCT),
                 row("IVF{n},SQ8", "IVF8,SQ8", Metric.L2), row("IVF{n},SQ8", "IVF8,SQ8", Metric.INNER_PRODUCT));
     }
-
-    @Override
-    protected double minRecall(Row r) {
-        return r.factory().endsWith("SQ8") ? 0.9 : 0.3;
-    }
-
-    @Override
-    protected double decodedDistanceTolerance(Row r) {
-        return r.factory().endsWith("x4fs") ? 0.05 : 1e-4;
-    }
 }

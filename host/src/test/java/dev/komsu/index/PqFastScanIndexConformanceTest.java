@@ -10,15 +10,4 @@ class PqFastScanIndexConformanceTest extends IndexTestCase {
     protected List<Row> rows() {
         return List.of(row("PQ{m}x4fs", "PQ8x4fs", Metric.L2), row("PQ{m}x4fs", "PQ8x4fs", Metric.INNER_PRODUCT));
     }
-
-    @Override
-    protected double minRecall(Row r) {
-        return 0.3;
-    }
-
-    /** FastScan sums 8-bit rounded tables: each of M entries is off by up to half a step, a few percent in all. */
-    @Override
-    protected double decodedDistanceTolerance(Row r) {
-        return 0.05;
-    }
 }
