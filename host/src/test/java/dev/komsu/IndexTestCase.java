@@ -1,5 +1,6 @@
 package dev.komsu;
 
+import static dev.komsu.SuiteReference.assertSameResults;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -15,15 +16,9 @@ import dev.komsu.kernels.Metric;
 import dev.komsu.kernels.Neighbors;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -43,7 +38,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * lists its factory strings, one row or more for each grammar form of {@link IndexFactory#FORMS}
  * it builds ({@code IndexFormsCoverageTest} fails while a form has no row), and overrides a hook
  * where its type differs (recall of a lossy codec, tolerance of quantised distances). A backend
- * module's tests subclass the families and override {@link #backends()} (the OpenCL run lives in
+ * module's tests run the families on it with {@link OnBackends} (the OpenCL run lives in
  * komsu-cli's tests, which have every backend on the class path).
  *
  * <p>The contracts: dimension, NaN and k errors that leave the index as it was; training before
@@ -93,8 +88,12 @@ public abstract class IndexTestCase {
     /** The factory strings this index family covers. */
     protected abstract List<Row> rows();
 
-    /** Backends by provider name; a backend module's subclass names its own. */
+    /** Backends by provider name: scalar and cpu, or those {@link OnBackends} names on this class or one enclosing it. */
     protected List<String> backends() {
+        for (Class<?> c = getClass(); c != null; c = c.getEnclosingClass()) {
+            OnBackends on = c.getAnnotation(OnBackends.class);
+            if (on != null) return List.of(on.value());
+        }
         return List.of("scalar", "cpu");
     }
 
@@ -407,36 +406,7 @@ public abstract class IndexTestCase {
     @MethodSource("cases")
     @Timeout(120)
     void concurrentSearchesEqualSerialOnesBitForBit(Case c) throws Exception {
-        Index index = builtIndex(c);
-        record Task(int from, int count, int k, SearchParams params) {
-        }
-        List<Task> tasks = new ArrayList<>();
-        for (int t = 0; t < 16; t++) { // mixed slices, k, nprobe and kFactor
-            tasks.add(new Task((t * 7) % 30, 5 + (t * 3) % 25, 1 + (t * 7) % 20,
-                    SearchParams.builder().nprobe(1 + t % 8).kFactor(1f + t % 5).build()));
-        }
-        List<Neighbors> serial = new ArrayList<>();
-        for (Task t : tasks) serial.add(index.search(queries.rowRange(t.from, t.count), t.k, t.params));
-        int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        try {
-            for (int round = 0; round < 3; round++) {
-                CountDownLatch start = new CountDownLatch(1);
-                List<Future<Neighbors>> running = new ArrayList<>();
-                for (Task t : tasks) {
-                    running.add(pool.submit(() -> {
-                        start.await(); // released together
-                        return index.search(queries.rowRange(t.from, t.count), t.k, t.params);
-                    }));
-                }
-                start.countDown();
-                for (int i = 0; i < tasks.size(); i++) {
-                    assertSameResults(serial.get(i), running.get(i).get(), c + ": task " + i + " round " + round);
-                }
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+        SuiteConcurrency.assertConcurrentSearchesEqualSerialOnes(builtIndex(c), queries, c.toString());
     }
 
     @ParameterizedTest(name = "{0}")
@@ -445,46 +415,16 @@ public abstract class IndexTestCase {
     void addsRacingSearchesAreRefusedOrCompleteAndLeaveTheSerialIndex(Case c) throws Exception {
         try (Index index = trained(c); Index serial = trained(c)) {
             add(c.row, index, base.rowRange(0, 300), 0);
-            AtomicBoolean stop = new AtomicBoolean();
-            ExecutorService pool = Executors.newFixedThreadPool(2);
-            try {
-                List<Future<?>> searchers = new ArrayList<>();
-                for (int t = 0; t < 2; t++) {
-                    searchers.add(pool.submit(() -> {
-                        for (int i = 0; i < 40 && !stop.get(); i++) { // bounded: a refused add retries until they stop
-                            try {
-                                index.search(queries, 5, PARTIAL);
-                            } catch (IllegalStateException refused) {
-                                // a search during an add is refused: the contract under test
-                            }
-                        }
-                        return null;
-                    }));
-                }
+            SuiteConcurrency.addWhileSearching(index, queries, PARTIAL, () -> {
                 for (int from = 300; from < N; from += 50) {
-                    while (true) {
-                        try {
-                            add(c.row, index, base.rowRange(from, 50), from);
-                            break;
-                        } catch (IllegalStateException refused) {
-                            Thread.onSpinWait();
-                        }
-                    }
+                    int first = from;
+                    SuiteConcurrency.retryWhileRefused(() -> add(c.row, index, base.rowRange(first, 50), first));
                 }
-                stop.set(true);
-                for (Future<?> f : searchers) f.get();
-            } finally {
-                pool.shutdownNow();
-            }
+            });
             add(c.row, serial, base.rowRange(0, 300), 0);
             for (int from = 300; from < N; from += 50) add(c.row, serial, base.rowRange(from, 50), from);
             assertEquals(N, index.ntotal());
             assertSameResults(serial.search(queries, K, PARTIAL), index.search(queries, K, PARTIAL), c + ": after racing adds");
         }
-    }
-
-    private static void assertSameResults(Neighbors want, Neighbors got, String what) {
-        assertArrayEquals(want.labels(), got.labels(), what + ": labels");
-        assertArrayEquals(want.distances(), got.distances(), what + ": distances");
     }
 }

@@ -1,5 +1,6 @@
 package dev.komsu;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -50,6 +51,12 @@ final class SuiteReference {
                         what + ": query " + q + " rank " + j + " (id " + got.label(q, j) + ") against its decoded vector");
             }
         }
+    }
+
+    /** The same results bit for bit. */
+    static void assertSameResults(Neighbors want, Neighbors got, String what) {
+        assertArrayEquals(want.labels(), got.labels(), what + ": labels");
+        assertArrayEquals(want.distances(), got.distances(), what + ": distances");
     }
 
     private static float distance(Metric metric, float[] a, float[] b) {
