@@ -10,7 +10,7 @@ class IvfIndexConformanceTest extends IndexTestCase {
     protected List<Row> rows() {
         return List.of(row("IVF{n},Flat", "IVF8,Flat", Metric.L2), row("IVF{n},Flat", "IVF8,Flat", Metric.INNER_PRODUCT),
                 row("IVF{n},PQ{m}", "IVF8,PQ4", Metric.L2), row("IVF{n},PQ{m}", "IVF8,PQ4", Metric.INNER_PRODUCT),
-                row("IVF{n},PQ{m}x{nbits}", "IVF8,PQ8x4", Metric.INNER_PRODUCT),
+                row("IVF{n},PQ{m}x{nbits}", "IVF8,PQ8x4", Metric.L2), row("IVF{n},PQ{m}x{nbits}", "IVF8,PQ8x4", Metric.INNER_PRODUCT),
                 row("IVF{n},PQ{m}x4fs", "IVF8,PQ8x4fs", Metric.L2), row("IVF{n},PQ{m}x4fs", "IVF8,PQ8x4fs", Metric.INNER_PRODUCT),
                 row("IVF{n},SQ8", "IVF8,SQ8", Metric.L2), row("IVF{n},SQ8", "IVF8,SQ8", Metric.INNER_PRODUCT));
     }

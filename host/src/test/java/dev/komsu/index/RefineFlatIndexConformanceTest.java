@@ -9,6 +9,7 @@ class RefineFlatIndexConformanceTest extends IndexTestCase {
     @Override
     protected List<Row> rows() {
         return List.of(row("{index},RFlat", "IVF8,PQ8x4fs,RFlat", Metric.L2),
-                row("{index},RFlat", "IVF8,PQ4,RFlat", Metric.INNER_PRODUCT), row("{index},RFlat", "SQ8,RFlat", Metric.L2));
+                row("{index},RFlat", "IVF8,PQ4,RFlat", Metric.L2), row("{index},RFlat", "IVF8,PQ4,RFlat", Metric.INNER_PRODUCT),
+                row("{index},RFlat", "SQ8,RFlat", Metric.L2));
     }
 }
