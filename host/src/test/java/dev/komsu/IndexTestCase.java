@@ -48,8 +48,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * when every list is probed for exact codecs (the decoded vectors' distances otherwise); a faiss
  * file written and read back, by komsu on this backend and on the scalar reference and by
  * Debian's faiss, searching alike; 16 concurrent searches equal to the serial ones; adds racing
- * searches refused or completed, never a corrupt index. Data are small (1000 16-d vectors) so
- * the whole suite runs in minutes on PoCL.
+ * searches refused or completed, never a corrupt index. Data are small (1000 16-d vectors): on
+ * this 2-core machine the 320 tests per backend took about 50 s (scalar), 67 s (cpu) and 65 s
+ * (OpenCL on PoCL) of test time.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class IndexTestCase {
