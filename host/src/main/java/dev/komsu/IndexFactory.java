@@ -35,6 +35,16 @@ public final class IndexFactory {
                     + " (nbits 8 or 4)  e.g. \"Flat\", \"IVF1024,Flat\", \"IVF256,PQ32\", \"IVF64,SQ8\", \"PQ16x4\","
                     + " \"IVF1024,PQ64,RFlat\", \"IVF1024,PQ128x4fs,RFlat\", \"L2norm,IVF256,Flat\"";
 
+    /**
+     * Every form of factory string {@link #create} accepts, one per code path: {@code {n}} stands
+     * for a list count, {@code {m}} for a sub-quantiser count, {@code {nbits}} for 8 or 4 and
+     * {@code {index}} for any other form. A new form is added here and gets a row in the index
+     * conformance suite ({@code IndexTestCase} in the tests), which fails while one has none.
+     */
+    public static final List<String> FORMS = List.of("Flat", "PQ{m}", "PQ{m}x{nbits}", "PQ{m}x4fs", "SQ8",
+            "IVF{n},Flat", "IVF{n},PQ{m}", "IVF{n},PQ{m}x{nbits}", "IVF{n},PQ{m}x4fs", "IVF{n},SQ8",
+            "{index},RFlat", "IDMap,{index}", "IDMap2,{index}", "L2norm,{index}");
+
     private static final Pattern IVF = Pattern.compile("IVF(\\d+)");
     private static final Pattern PQ = Pattern.compile("PQ(\\d+)(?:x(\\d+))?");
     /** 4-bit PQ FastScan, faiss's "PQ{M}x4fs": its own list layout (32-vector blocks), so not a codec. */

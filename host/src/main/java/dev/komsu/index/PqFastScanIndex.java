@@ -170,7 +170,7 @@ public final class PqFastScanIndex implements Index {
 
     @Override
     public float[] reconstruct(long id) {
-        Objects.checkIndex(id, ntotal());
+        InputChecks.checkRange(id, 1, ntotal());
         float[] out = new float[dim];
         pq.decode(MemorySegment.ofArray(codes.flatCode(0, id)), 0, out, 0);
         return out;

@@ -1,7 +1,6 @@
 package dev.komsu.index;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.komsu.SearchParams;
@@ -202,29 +201,6 @@ class IvfFastScanIndexTest {
                 spread += l2(base[i], base[(i + 1) % 37]);
             }
             assertTrue(err < 0.5 * spread, "decoded vectors are near the originals: error " + err + " vs spread " + spread);
-        }
-    }
-
-    @Test
-    void fewerResultsThanKAreMarkedEmpty() {
-        float[][] base = mixture(300, D, 6);
-        try (IvfFastScanIndex index = new IvfFastScanIndex(D, 2, 6, Metric.L2, false, Backends.defaultCpu())) {
-            index.setKMeansParams(KMeansParams.FAISS_DEFAULTS.withNiter(5));
-            index.train(base);
-            float[][] few = {base[0], base[1], base[2]};
-            index.add(few);
-            Neighbors r = index.search(new float[][] {base[0]}, 5, SearchParams.builder().nprobe(2).build());
-            assertEquals(-1, r.label(0, 3));
-            assertEquals(Float.MAX_VALUE, r.distance(0, 4));
-        }
-    }
-
-    @Test
-    void rejectsWrongDimensions() {
-        assertThrows(IllegalArgumentException.class, () -> new IvfFastScanIndex(D, 4, 7, Metric.L2, false, Backends.defaultCpu()));
-        try (IvfFastScanIndex index = new IvfFastScanIndex(D, 4, 6, Metric.L2, false, Backends.defaultCpu())) {
-            assertThrows(IllegalStateException.class, () -> index.add(new float[][] {new float[D]}));
-            assertThrows(IllegalArgumentException.class, () -> index.train(new float[][] {new float[D + 1]}));
         }
     }
 
