@@ -68,6 +68,14 @@ public interface ComputeBackend extends AutoCloseable {
         for (int q = 0; q < nq; q++) body.accept(q);
     }
 
+    /**
+     * Bytes copied between host and device so far, counted by the backend where it enqueues the
+     * copies (thread-safe). Host backends copy nothing and report {@link Transfers#NONE}.
+     */
+    default Transfers transfers() {
+        return Transfers.NONE;
+    }
+
     /** Releases threads, device memory and programs. The default backend instances are never closed. */
     @Override
     default void close() {

@@ -5,6 +5,7 @@ import static org.jocl.CL.CL_MEM_READ_WRITE;
 import static org.jocl.CL.CL_PROGRAM_BUILD_LOG;
 import static org.jocl.CL.CL_TRUE;
 
+import dev.komsu.kernels.Transfers;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.foreign.Arena;
@@ -14,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jocl.CL;
 import org.jocl.CLException;
 import org.jocl.Pointer;
@@ -41,6 +43,10 @@ final class ClRuntime implements AutoCloseable {
     private final Map<String, cl_program> programs = new HashMap<>();
     private final Map<String, cl_kernel> kernels = new HashMap<>();
     private int builds;
+    // Counted where the copies are enqueued, so no transfer escapes them; atomics because the
+    // harness reads them from another thread while a search runs.
+    private final AtomicLong hostToDevice = new AtomicLong();
+    private final AtomicLong deviceToHost = new AtomicLong();
 
     static void enableExceptions() {
         // JOCL's switch is process-wide; every JOCL call in komsu relies on it, none turns it off.
@@ -71,6 +77,11 @@ final class ClRuntime implements AutoCloseable {
     /** How many programs were built so far (a cache miss each). */
     int builds() {
         return builds;
+    }
+
+    /** Bytes copied host to device and device to host since this runtime was opened. */
+    Transfers transfers() {
+        return new Transfers(hostToDevice.get(), deviceToHost.get());
     }
 
     /**
@@ -140,6 +151,7 @@ final class ClRuntime implements AutoCloseable {
             }
             return;
         }
+        hostToDevice.addAndGet(src.byteSize());
         for (long done = 0; done < src.byteSize(); done += MAX_TRANSFER) {
             long n = Math.min(MAX_TRANSFER, src.byteSize() - done);
             CL.clEnqueueWriteBuffer(queue, dst.mem(), CL_TRUE, dstOffset + done, n,
@@ -149,6 +161,7 @@ final class ClRuntime implements AutoCloseable {
 
     /** Copies {@code dst.byteSize()} bytes from {@code src} at {@code srcOffset} into native memory (blocking). */
     void read(ClBuffer src, long srcOffset, MemorySegment dst) {
+        deviceToHost.addAndGet(dst.byteSize());
         for (long done = 0; done < dst.byteSize(); done += MAX_TRANSFER) {
             long n = Math.min(MAX_TRANSFER, dst.byteSize() - done);
             CL.clEnqueueReadBuffer(queue, src.mem(), CL_TRUE, srcOffset + done, n,

@@ -7,6 +7,7 @@ import dev.komsu.kernels.KernelChecks;
 import dev.komsu.kernels.Metric;
 import dev.komsu.kernels.Neighbors;
 import dev.komsu.kernels.Refiner;
+import dev.komsu.kernels.Transfers;
 import dev.komsu.kernels.VectorLists;
 import java.lang.foreign.MemorySegment;
 import java.util.Objects;
@@ -88,6 +89,11 @@ public final class OpenClBackend implements ComputeBackend {
         synchronized (lock) {
             return new Stats(runtime.builds(), resident.uploads(), resident.size(), fallbacks, failed);
         }
+    }
+
+    @Override
+    public Transfers transfers() {
+        return runtime.transfers();
     }
 
     /** Drops every resident copy, e.g. after rewriting a large base in place (see HostFingerprint). */
