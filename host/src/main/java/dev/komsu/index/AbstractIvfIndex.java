@@ -20,6 +20,8 @@ import java.util.Objects;
  */
 public abstract sealed class AbstractIvfIndex implements Index permits IvfIndex, IvfFastScanIndex {
     private final ConcurrencyGuard guard = new ConcurrencyGuard();
+    /** Handles of the lists and codec data on the backend; the quantizer holds its own. */
+    final Residency residency = new Residency();
     private final String kind;
     private final int dim;
     private final int nlist;
@@ -141,6 +143,7 @@ public abstract sealed class AbstractIvfIndex implements Index permits IvfIndex,
             quantizer.reset(centroids);
         }
         trainCodes(xs);
+        residency.invalidate();
     }
 
     /** The nearest list of each row. */
@@ -183,6 +186,7 @@ public abstract sealed class AbstractIvfIndex implements Index permits IvfIndex,
             long[] sizesBefore = directMap == null ? null : listSizes();
             addAssigned(xs, assign(xs), ids, ntotal);
             ntotal += xs.rows();
+            residency.invalidate();
             if (sizesBefore != null) mapEntriesFrom(directMap, sizesBefore);
         }
     }
@@ -294,6 +298,7 @@ public abstract sealed class AbstractIvfIndex implements Index permits IvfIndex,
     @Override
     public void close() {
         try {
+            residency.close();
             closeLists();
         } finally {
             quantizer.close();

@@ -6,6 +6,7 @@ import dev.komsu.kernels.LutQuantizer;
 import dev.komsu.kernels.Metric;
 import dev.komsu.kernels.Neighbors;
 import dev.komsu.kernels.QuantizedTopK;
+import dev.komsu.kernels.Resident;
 
 /**
  * What both FastScan indexes (IVF and flat) do with a chunk of queries once their uint8 tables
@@ -33,7 +34,7 @@ final class FastScanChunks {
      * {@link dev.komsu.kernels.FastScanListScanner#scan} takes them) and writes their float
      * results into {@code out}.
      */
-    static void scan(ComputeBackend backend, BlockCodeLists lists, byte[] luts, int tables, int[] biases, int[] probes,
+    static void scan(ComputeBackend backend, Resident<BlockCodeLists> lists, byte[] luts, int tables, int[] biases, int[] probes,
                      int nprobe, int k, LutQuantizer.Scale[] scales, Metric metric, Neighbors out, int from) {
         int count = scales.length;
         int[] keys = new int[count * k];

@@ -5,6 +5,8 @@ import dev.komsu.kernels.ComputeBackend;
 import dev.komsu.kernels.FloatMatrix;
 import dev.komsu.kernels.Metric;
 import dev.komsu.kernels.Neighbors;
+import dev.komsu.kernels.Resident;
+import dev.komsu.kernels.VectorLists;
 import java.lang.foreign.MemorySegment;
 
 /** IVF-Flat's codec: the code is the raw float32 vector (faiss IndexIVFFlat), not a residual. */
@@ -41,9 +43,10 @@ public final class FlatCodec implements IvfCodec {
     }
 
     @Override
-    public Neighbors scan(ComputeBackend backend, FloatMatrix queries, InvertedLists lists, FloatMatrix centroids,
-                          Neighbors coarse, int k, Metric metric, SearchParams params) {
-        return backend.scanLists(queries, lists.asVectorLists(dim), IvfIndex.probes(coarse), coarse.k(), k, metric);
+    public Neighbors scan(ComputeBackend backend, Residency residency, FloatMatrix queries, InvertedLists lists,
+                          FloatMatrix centroids, Neighbors coarse, int k, Metric metric, SearchParams params) {
+        Resident<VectorLists> resident = residency.get(Residency.LISTS, () -> backend.prepare(lists.asVectorLists(dim)));
+        return backend.scanLists(queries, resident, IvfIndex.probes(coarse), coarse.k(), k, metric);
     }
 
     @Override

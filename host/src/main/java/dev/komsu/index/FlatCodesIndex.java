@@ -17,6 +17,7 @@ import java.util.Objects;
  */
 public final class FlatCodesIndex implements Index {
     private final ConcurrencyGuard guard = new ConcurrencyGuard();
+    private final Residency residency = new Residency();
     private final int dim;
     private final Metric metric;
     private final IvfCodec codec;
@@ -76,6 +77,7 @@ public final class FlatCodesIndex implements Index {
     public void train(FloatMatrix xs) {
         InputChecks.checkVectors("training vectors", xs, dim);
         codec.train(xs, rows -> new int[Math.toIntExact(rows.rows())], origin, backend);
+        residency.invalidate();
     }
 
     @Override
@@ -99,6 +101,7 @@ public final class FlatCodesIndex implements Index {
                 codes.append(0, base + i, code, 0);
             }
         }
+        residency.invalidate();
     }
 
     @Override
@@ -133,7 +136,7 @@ public final class FlatCodesIndex implements Index {
         if (!isTrained()) throw new IllegalStateException("the " + codec.factoryName() + " index is not trained");
         int nq = Math.toIntExact(queries.rows());
         Neighbors everything = new Neighbors(nq, 1, new float[nq], new long[nq]); // list 0, coarse distance 0
-        return codec.scan(backend, queries, codes, origin, everything, k, metric, params);
+        return codec.scan(backend, residency, queries, codes, origin, everything, k, metric, params);
     }
 
     @Override
@@ -165,6 +168,7 @@ public final class FlatCodesIndex implements Index {
 
     @Override
     public void close() {
+        residency.close();
         codes.close();
         origin.close();
     }

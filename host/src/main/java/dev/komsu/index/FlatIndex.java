@@ -8,6 +8,7 @@ import dev.komsu.kernels.FloatMatrix;
 import dev.komsu.kernels.KernelChecks;
 import dev.komsu.kernels.Metric;
 import dev.komsu.kernels.Neighbors;
+import dev.komsu.kernels.ResidentMatrix;
 import java.util.Objects;
 
 /**
@@ -16,6 +17,7 @@ import java.util.Objects;
  */
 public final class FlatIndex implements Index {
     private final ConcurrencyGuard guard = new ConcurrencyGuard();
+    private final Residency residency = new Residency();
     private final int dim;
     private final Metric metric;
     private final ComputeBackend backend;
@@ -87,6 +89,7 @@ public final class FlatIndex implements Index {
     private void addUnguarded(FloatMatrix xs) {
         InputChecks.checkVectors("added vectors", xs, dim);
         store.append(xs);
+        residency.invalidate();
     }
 
     @Override
@@ -117,9 +120,15 @@ public final class FlatIndex implements Index {
     private Neighbors searchUnguarded(FloatMatrix queries, int k, SearchParams params) {
         InputChecks.checkK(k);
         InputChecks.checkVectors("queries", queries, dim);
-        FloatMatrix view = store.view();
-        BaseNorms n = norms(view);
-        return n == null ? backend.knn(queries, view, k, metric) : backend.knn(queries, view, n, k, metric);
+        return backend.knn(queries, resident(), k, metric);
+    }
+
+    /** The base as the backend holds it (with its norms), prepared on first use after a change. */
+    ResidentMatrix resident() {
+        return residency.get(Residency.BASE, () -> {
+            FloatMatrix view = store.view();
+            return backend.prepare(view, norms(view));
+        });
     }
 
     /** {@link #norms} for {@code view}, made or extended under a lock (searches may race here); null when too long to keep. */
@@ -146,6 +155,7 @@ public final class FlatIndex implements Index {
         norms = null;
         store.clear();
         store.append(xs);
+        residency.invalidate();
     }
 
     public ComputeBackend backend() {
@@ -172,6 +182,7 @@ public final class FlatIndex implements Index {
 
     @Override
     public void close() {
+        residency.close();
         store.close();
     }
 }

@@ -43,7 +43,7 @@ public interface IvfCodec {
      * Scans the lists chosen by {@code coarse} (labels are list numbers, distances the
      * query-to-centroid distances, {@code nprobe} per query) and returns the k best entries.
      */
-    Neighbors scan(ComputeBackend backend, FloatMatrix queries, InvertedLists lists, FloatMatrix centroids,
+    Neighbors scan(ComputeBackend backend, Residency residency, FloatMatrix queries, InvertedLists lists, FloatMatrix centroids,
                    Neighbors coarse, int k, Metric metric, SearchParams params);
 
     /** faiss's factory name of the codec part, e.g. "Flat" or "PQ32x4fs". */

@@ -226,7 +226,7 @@ public final class IvfFastScanIndex extends AbstractIvfIndex {
                 scales[b] = quantizer.quantize(lut, m, ks, m2, luts, b * m2 * ks);
             }
         }
-        FastScanChunks.scan(backend(), lists, luts, tables, biases, QueryChunks.probes(coarse, from, count), nprobe, k,
+        FastScanChunks.scan(backend(), residency.get(Residency.LISTS, () -> backend().prepare(lists)), luts, tables, biases, QueryChunks.probes(coarse, from, count), nprobe, k,
                 scales, metric(), out, from);
     }
 

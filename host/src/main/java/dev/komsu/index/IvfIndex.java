@@ -81,7 +81,7 @@ public final class IvfIndex extends AbstractIvfIndex {
 
     @Override
     Neighbors scan(FloatMatrix queries, Neighbors coarse, int k, SearchParams params) {
-        return codec.scan(backend(), queries, lists, quantizer().vectors(), coarse, k, metric(), params);
+        return codec.scan(backend(), residency, queries, lists, quantizer().vectors(), coarse, k, metric(), params);
     }
 
     /** The list numbers of a coarse result as the int array the kernels take (-1 kept). */

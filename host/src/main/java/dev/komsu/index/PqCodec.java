@@ -2,12 +2,14 @@ package dev.komsu.index;
 
 import dev.komsu.ProgressListener;
 import dev.komsu.SearchParams;
+import dev.komsu.kernels.CodeLists;
 import dev.komsu.kernels.ComputeBackend;
 import dev.komsu.kernels.FloatMatrix;
 import dev.komsu.kernels.Metric;
 import dev.komsu.kernels.Neighbors;
 import dev.komsu.kernels.PqKernels;
 import dev.komsu.kernels.PqListScanner;
+import dev.komsu.kernels.Resident;
 import dev.komsu.kernels.TopK;
 import dev.komsu.quant.ProductQuantizer;
 import dev.komsu.quant.TrainingSample;
@@ -126,16 +128,16 @@ public final class PqCodec implements IvfCodec {
     private static final long TABLE_BYTES_PER_CHUNK = 4L << 20;
 
     @Override
-    public Neighbors scan(ComputeBackend backend, FloatMatrix queries, InvertedLists lists, FloatMatrix centroids,
-                          Neighbors coarse, int k, Metric metric, SearchParams params) {
+    public Neighbors scan(ComputeBackend backend, Residency residency, FloatMatrix queries, InvertedLists lists,
+                          FloatMatrix centroids, Neighbors coarse, int k, Metric metric, SearchParams params) {
         if (metric == Metric.L2 && byResidual) {
             float[] pre = usePrecomputedTable ? precomputedTable(centroids, backend.pq()) : null;
             if (pre == null) return scanResidualTables(backend, queries, lists, centroids, coarse, k);
             // ||q-c-r||^2 = coarse distance + pre[list] - 2 <q, r>
-            return scanBatched(backend, queries, lists, coarse, k, metric, Metric.INNER_PRODUCT, pre, true);
+            return scanBatched(backend, residency, queries, lists, coarse, k, metric, Metric.INNER_PRODUCT, pre, true);
         }
         // inner product by residual: <q, c> (the coarse distance) + <q, r>; no residual: one table per query
-        return scanBatched(backend, queries, lists, coarse, k, metric, metric, null, byResidual);
+        return scanBatched(backend, residency, queries, lists, coarse, k, metric, metric, null, byResidual);
     }
 
     /**
@@ -143,21 +145,25 @@ public final class PqCodec implements IvfCodec {
      * {@code listTables} (when not null) as {@code listTables - 2 * table}, plus the coarse
      * distance when {@code coarseBias}: the backend's batched scan, per chunk of queries.
      */
-    private Neighbors scanBatched(ComputeBackend backend, FloatMatrix queries, InvertedLists lists, Neighbors coarse,
-                                  int k, Metric metric, Metric tableMetric, float[] listTables, boolean coarseBias) {
+    private Neighbors scanBatched(ComputeBackend backend, Residency residency, FloatMatrix queries, InvertedLists lists,
+                                  Neighbors coarse, int k, Metric metric, Metric tableMetric, float[] listTables,
+                                  boolean coarseBias) {
         int nq = Math.toIntExact(queries.rows());
         int nprobe = coarse.k();
         PqListScanner scanner = backend.pqLists();
+        Resident<CodeLists> codes = residency.get(Residency.LISTS, () -> backend.prepare((CodeLists) lists));
+        Resident<float[]> codebook = residency.get(Residency.CODEBOOK, () -> pq.prepareCodebook(backend));
+        // keyed by the table itself: a table built anew gets its own handle
+        Resident<float[]> tables = listTables == null ? null : residency.get(listTables, () -> backend.prepare(listTables));
         Neighbors out = Neighbors.empty(nq, k, metric);
         int chunk = QueryChunks.size(nq, (long) pq.m() * pq.ksub() * Float.BYTES, TABLE_BYTES_PER_CHUNK);
         // the batched scan is parallel inside: chunks run one after the other
         QueryChunks.sequential(nq, chunk, (from, count) -> {
-            try (FloatMatrix tables = pq.lookupTables(queries.rowRange(from, count), tableMetric, scanner)) {
-                float[] biases = coarseBias ? QueryChunks.coarseDistances(coarse, from, count) : null;
-                Neighbors part = scanner.scanPq(lists, pq.m(), pq.nbits(), tables, listTables, -2f,
-                        QueryChunks.probes(coarse, from, count), biases, nprobe, k, metric);
-                QueryChunks.copyInto(part, out, from);
-            }
+            float[] biases = coarseBias ? QueryChunks.coarseDistances(coarse, from, count) : null;
+            Neighbors part = scanner.searchPq(codes, queries.rowRange(from, count), codebook, pq.m(), pq.nbits(),
+                    pq.dsub(), tableMetric, tables, -2f, QueryChunks.probes(coarse, from, count), biases, nprobe, k,
+                    metric);
+            QueryChunks.copyInto(part, out, from);
         });
         return out;
     }

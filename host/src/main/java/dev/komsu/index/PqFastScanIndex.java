@@ -21,6 +21,7 @@ import java.util.Objects;
  */
 public final class PqFastScanIndex implements Index {
     private final ConcurrencyGuard guard = new ConcurrencyGuard();
+    private final Residency residency = new Residency();
     /** Scratch bytes per chunk of an add ({@link AddChunks}); tests lower it to exercise chunking. */
     long addChunkBytes = AddChunks.BYTES;
     private final int dim;
@@ -115,6 +116,7 @@ public final class PqFastScanIndex implements Index {
                 ids[i] = first + i;
             }
             codes.append(0, flat, 0, count, ids, 0);
+            residency.invalidate();
         }
     }
 
@@ -163,7 +165,7 @@ public final class PqFastScanIndex implements Index {
                 scales[b] = quantizer.quantizePerColumn(lut, m, ks, m2, luts, b * m2 * ks);
             }
             // one list, probed once by every query
-            FastScanChunks.scan(backend, codes, luts, 1, null, new int[count], 1, k, scales, metric, out, from);
+            FastScanChunks.scan(backend, residency.get(Residency.LISTS, () -> backend.prepare(codes)), luts, 1, null, new int[count], 1, k, scales, metric, out, from);
         });
         return out;
     }
@@ -192,6 +194,7 @@ public final class PqFastScanIndex implements Index {
 
     @Override
     public void close() {
+        residency.close();
         codes.close();
     }
 }

@@ -145,7 +145,7 @@ public final class RefineFlatIndex implements Index {
         QueryChunks.sequential(nq, chunk, (from, count) -> {
             long[] rows = chunk >= nq ? candidates.labels()
                     : Arrays.copyOfRange(candidates.labels(), from * kBase, (from + count) * kBase);
-            QueryChunks.copyInto(refiner.refine(queries.rowRange(from, count), refine.vectors(), rows, kBase, k, metric),
+            QueryChunks.copyInto(refiner.refine(queries.rowRange(from, count), refine.resident(), rows, kBase, k, metric),
                     out, from);
         });
         return out;

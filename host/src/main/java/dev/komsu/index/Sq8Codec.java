@@ -1,11 +1,14 @@
 package dev.komsu.index;
 
 import dev.komsu.SearchParams;
+import dev.komsu.kernels.CodeLists;
 import dev.komsu.kernels.ComputeBackend;
 import dev.komsu.kernels.FloatMatrix;
 import dev.komsu.kernels.Metric;
 import dev.komsu.kernels.Neighbors;
 import dev.komsu.kernels.PqListScanner;
+import dev.komsu.kernels.Resident;
+import dev.komsu.kernels.ResidentMatrix;
 import dev.komsu.quant.ScalarQuantizer;
 import dev.komsu.quant.TrainingSample;
 import java.lang.foreign.MemorySegment;
@@ -83,19 +86,21 @@ public final class Sq8Codec implements IvfCodec {
     private static final int QUERIES_PER_CHUNK = 4096;
 
     @Override
-    public Neighbors scan(ComputeBackend backend, FloatMatrix queries, InvertedLists lists, FloatMatrix centroids,
-                          Neighbors coarse, int k, Metric metric, SearchParams params) {
+    public Neighbors scan(ComputeBackend backend, Residency residency, FloatMatrix queries, InvertedLists lists,
+                          FloatMatrix centroids, Neighbors coarse, int k, Metric metric, SearchParams params) {
         int nq = Math.toIntExact(queries.rows());
         int nprobe = coarse.k();
         // L2 by residual compares q - c with the decoded residuals; inner product adds <q, c> instead
         boolean residualQuery = byResidual && metric == Metric.L2;
         boolean coarseBias = byResidual && !residualQuery;
         PqListScanner scanner = backend.pqLists();
+        Resident<CodeLists> codes = residency.get(Residency.LISTS, () -> backend.prepare((CodeLists) lists));
+        ResidentMatrix residuals = residualQuery ? residency.get(Residency.CENTROIDS, () -> backend.prepare(centroids, null)) : null;
         Neighbors out = Neighbors.empty(nq, k, metric);
         // the batched scan is parallel inside: chunks run one after the other
         QueryChunks.sequential(nq, QUERIES_PER_CHUNK, (from, count) -> {
             float[] biases = coarseBias ? QueryChunks.coarseDistances(coarse, from, count) : null;
-            Neighbors part = scanner.scanSq8(lists, queries.rowRange(from, count), residualQuery ? centroids : null,
+            Neighbors part = scanner.scanSq8(codes, queries.rowRange(from, count), residuals,
                     sq.vmin(), sq.vdiff(), QueryChunks.probes(coarse, from, count), biases, nprobe, k, metric);
             QueryChunks.copyInto(part, out, from);
         });

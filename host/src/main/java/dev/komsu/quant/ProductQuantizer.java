@@ -6,6 +6,7 @@ import dev.komsu.kernels.FloatMatrix;
 import dev.komsu.kernels.Metric;
 import dev.komsu.kernels.PqKernels;
 import dev.komsu.kernels.PqListScanner;
+import dev.komsu.kernels.Resident;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Objects;
@@ -184,6 +185,16 @@ public final class ProductQuantizer {
     public FloatMatrix lookupTables(FloatMatrix queries, Metric metric, PqListScanner scanner) {
         checkTrained();
         return scanner.lookupTables(queries, centroidsT, m, ksub, dsub, metric);
+    }
+
+    /**
+     * The codebook (transposed, as {@link PqListScanner#lookupTables} takes it) resident on
+     * {@code backend}, for {@link PqListScanner#searchPq}; the caller owns the handle and
+     * prepares again after training.
+     */
+    public Resident<float[]> prepareCodebook(ComputeBackend backend) {
+        checkTrained();
+        return backend.prepare(centroidsT);
     }
 
     /**

@@ -30,12 +30,60 @@ public interface ComputeBackend extends AutoCloseable {
     }
 
     /**
+     * {@link #knn(FloatMatrix, FloatMatrix, BaseNorms, int, Metric)} over a base this backend
+     * {@linkplain #prepare(FloatMatrix, BaseNorms) prepared}: a device backend searches its
+     * resident copy, norms included.
+     */
+    default Neighbors knn(FloatMatrix queries, ResidentMatrix base, int k, Metric metric) {
+        BaseNorms norms = base.norms();
+        return norms == null ? knn(queries, base.host(), k, metric) : knn(queries, base.host(), norms, k, metric);
+    }
+
+    /**
      * Scans, for each query q, the lists {@code probes[q*nprobe .. q*nprobe+nprobe)} (entries
      * of -1 are skipped) and returns the k best entries over all of them, labelled with the
      * lists' stored ids. This is the IVF-Flat search once the coarse quantiser has chosen the
      * lists.
      */
     Neighbors scanLists(FloatMatrix queries, VectorLists lists, int[] probes, int nprobe, int k, Metric metric);
+
+    /** {@link #scanLists(FloatMatrix, VectorLists, int[], int, int, Metric)} over lists this backend prepared. */
+    default Neighbors scanLists(FloatMatrix queries, Resident<VectorLists> lists, int[] probes, int nprobe, int k,
+                                Metric metric) {
+        return scanLists(queries, lists.host(), probes, nprobe, k, metric);
+    }
+
+    /**
+     * A resident handle of {@code base} (and its {@code norms}, null for none) for
+     * {@link #knn(FloatMatrix, ResidentMatrix, int, Metric)} and {@link Refiner}. The caller owns
+     * and closes it, and prepares again when the base changes. Host backends wrap the host data.
+     */
+    default ResidentMatrix prepare(FloatMatrix base, BaseNorms norms) {
+        return ResidentMatrix.onHost(base, norms);
+    }
+
+    /** A resident handle of IVF-Flat lists, as {@link #prepare(FloatMatrix, BaseNorms)}. */
+    default Resident<VectorLists> prepare(VectorLists lists) {
+        return Resident.onHost(lists);
+    }
+
+    /** A resident handle of PQ / SQ8 code lists, as {@link #prepare(FloatMatrix, BaseNorms)}. */
+    default Resident<CodeLists> prepare(CodeLists lists) {
+        return Resident.onHost(lists);
+    }
+
+    /** A resident handle of FastScan block lists, as {@link #prepare(FloatMatrix, BaseNorms)}. */
+    default Resident<BlockCodeLists> prepare(BlockCodeLists lists) {
+        return Resident.onHost(lists);
+    }
+
+    /**
+     * A resident handle of a float table an index keeps (a PQ codebook, precomputed per-list
+     * tables), as {@link #prepare(FloatMatrix, BaseNorms)}; the array must not change after.
+     */
+    default Resident<float[]> prepare(float[] table) {
+        return Resident.onHost(table);
+    }
 
     /**
      * The 4-bit FastScan kernels this backend uses for per-list work on the host (a device

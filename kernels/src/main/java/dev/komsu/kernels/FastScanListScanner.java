@@ -27,4 +27,10 @@ package dev.komsu.kernels;
 public interface FastScanListScanner {
     void scan(BlockCodeLists lists, byte[] luts, int tables, int[] biases, int[] probes, int nprobe, int k,
               int[] outKeys, long[] outIds, Metric metric);
+
+    /** {@link #scan} over lists this backend prepared. */
+    default void scan(Resident<BlockCodeLists> lists, byte[] luts, int tables, int[] biases, int[] probes, int nprobe,
+                      int k, int[] outKeys, long[] outIds, Metric metric) {
+        scan(lists.host(), luts, tables, biases, probes, nprobe, k, outKeys, outIds, metric);
+    }
 }

@@ -40,4 +40,25 @@ public interface PqListScanner {
      */
     Neighbors scanSq8(CodeLists lists, FloatMatrix queries, FloatMatrix residualCentroids, float[] vmin, float[] vdiff,
                       int[] probes, float[] biases, int nprobe, int k, Metric metric);
+
+    /**
+     * {@link #lookupTables} of {@code queries} (codebook {@code centroidsT}, {@code tableMetric},
+     * ksub {@code 2^nbits}), then {@link #scanPq} with them: one step, so a device backend keeps
+     * the tables where it built them. The handles are this backend's (or read as host data).
+     */
+    default Neighbors searchPq(Resident<CodeLists> lists, FloatMatrix queries, Resident<float[]> centroidsT, int m,
+                               int nbits, int dsub, Metric tableMetric, Resident<float[]> listTables, float tableScale,
+                               int[] probes, float[] biases, int nprobe, int k, Metric metric) {
+        try (FloatMatrix tables = lookupTables(queries, centroidsT.host(), m, 1 << nbits, dsub, tableMetric)) {
+            return scanPq(lists.host(), m, nbits, tables, listTables == null ? null : listTables.host(), tableScale,
+                    probes, biases, nprobe, k, metric);
+        }
+    }
+
+    /** {@link #scanSq8} over resident lists and residual centroids (null when not by residual). */
+    default Neighbors scanSq8(Resident<CodeLists> lists, FloatMatrix queries, ResidentMatrix residualCentroids,
+                              float[] vmin, float[] vdiff, int[] probes, float[] biases, int nprobe, int k, Metric metric) {
+        return scanSq8(lists.host(), queries, residualCentroids == null ? null : residualCentroids.host(), vmin, vdiff,
+                probes, biases, nprobe, k, metric);
+    }
 }

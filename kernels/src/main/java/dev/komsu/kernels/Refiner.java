@@ -9,4 +9,9 @@ package dev.komsu.kernels;
  */
 public interface Refiner {
     Neighbors refine(FloatMatrix queries, FloatMatrix base, long[] candidates, int kIn, int k, Metric metric);
+
+    /** {@link #refine} against a base this backend prepared. */
+    default Neighbors refine(FloatMatrix queries, ResidentMatrix base, long[] candidates, int kIn, int k, Metric metric) {
+        return refine(queries, base.host(), candidates, kIn, k, metric);
+    }
 }

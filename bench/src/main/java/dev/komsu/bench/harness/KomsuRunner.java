@@ -7,6 +7,7 @@ import dev.komsu.kernels.Backends;
 import dev.komsu.kernels.ComputeBackend;
 import dev.komsu.kernels.Metric;
 import dev.komsu.kernels.Neighbors;
+import dev.komsu.kernels.Transfers;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -81,7 +82,7 @@ public final class KomsuRunner {
                 long bytes = sizer.bytes(index);
                 for (SearchGrid.Setting s : settings) {
                     try {
-                        rows.add(search(index, s, build, backendName, factory, threads, trainS, addS, bytes));
+                        rows.add(search(index, backend, s, build, backendName, factory, threads, trainS, addS, bytes));
                     } catch (RuntimeException | OutOfMemoryError e) {
                         rows.add(failed(build, backendName, factory, s, threads, e));
                     }
@@ -91,7 +92,7 @@ public final class KomsuRunner {
         return rows;
     }
 
-    private ResultRow search(Index index, SearchGrid.Setting s, String build, String backendName, String factory,
+    private ResultRow search(Index index, ComputeBackend backend, SearchGrid.Setting s, String build, String backendName, String factory,
                              int threads, double trainS, double addS, long bytes) {
         var params = s.toParams();
         // Warm-up (JIT, OpenCL first-launch compilation, caches): at least one search and about a second.
@@ -101,10 +102,18 @@ public final class KomsuRunner {
         }
         List<Double> qps = new ArrayList<>();
         Neighbors last = null;
+        Transfers moved = Transfers.NONE;
         for (int r = 0; r < runs; r++) {
+            Transfers before = backend.transfers();
             long t0 = System.nanoTime();
             last = index.search(data.queries(), k, params);
             qps.add(data.queries().rows() / seconds(System.nanoTime() - t0));
+            moved = backend.transfers().since(before);
+        }
+        if (!moved.equals(Transfers.NONE)) {
+            log("komsu %s T=%d %s %s: one search of %d queries moved %d bytes host->device, %d device->host",
+                    backendName, threads, factory, s.label(), data.queries().rows(), moved.hostToDevice(),
+                    moved.deviceToHost());
         }
         Recall recall = Recall.of(last.labels(), k, data.groundTruth());
         if (agreement != null) agreement.record(factory, s.label(), threads, backendName, last.labels());

@@ -5,6 +5,8 @@ import dev.komsu.kernels.ComputeBackend;
 import dev.komsu.kernels.FloatMatrix;
 import dev.komsu.kernels.Metric;
 import dev.komsu.kernels.PqListScanner;
+import dev.komsu.kernels.Resident;
+import dev.komsu.kernels.ResidentMatrix;
 import dev.komsu.kernels.cpu.CpuBackend;
 import dev.komsu.kernels.opencl.OpenClBackend;
 import dev.komsu.kernels.opencl.OpenClDevices;
@@ -69,7 +71,7 @@ public class PqListScanBenchmark {
                 case "cpu" -> new CpuBackend(1);
                 case "opencl", "opencl-wg" -> {
                     OpenClDevices.Discovery found = OpenClDevices.discover();
-                    OpenClOptions o = OpenClOptions.defaults().withResidentMinBytes(0);
+                    OpenClOptions o = OpenClOptions.defaults();
                     // 32-wide list groups, as the OpenCL tests use: PoCL caches a work-group kernel per
                     // group size, and a fresh build takes minutes on a loaded 2-core machine.
                     if (backend.equals("opencl-wg")) o = o.withShape(OpenClOptions.Shape.WORK_GROUP).withWorkGroupSizes(64, 32);
@@ -110,21 +112,25 @@ public class PqListScanBenchmark {
 
         float[] centroidsT;
         float[] listTables;
-        FloatMatrix queryTables;
         RandomCodeLists lists;
+        Resident<CodeLists> residentLists;
+        Resident<float[]> codebook;
+        Resident<float[]> residentTables;
 
         @Setup(Level.Trial)
         public void build(Batch batch) {
             int tableSize = m * 256;
             centroidsT = randomFloats(D * 256, 4);
             listTables = randomFloats(NLIST * tableSize, 5);
-            queryTables = batch.scanner.lookupTables(batch.queries, centroidsT, m, 256, D / m, Metric.L2);
             lists = new RandomCodeLists(N, m, NLIST, 6);
+            // resident as an IVF-PQ index holds them (closed with the backend)
+            residentLists = batch.compute.prepare(lists);
+            codebook = batch.compute.prepare(centroidsT);
+            residentTables = batch.compute.prepare(listTables);
         }
 
         @TearDown(Level.Trial)
         public void close() {
-            queryTables.close();
             lists.close();
         }
     }
@@ -136,14 +142,18 @@ public class PqListScanBenchmark {
         float[] vdiff;
         FloatMatrix centroids;
         RandomCodeLists lists;
+        Resident<CodeLists> residentLists;
+        ResidentMatrix residentCentroids;
 
         @Setup(Level.Trial)
-        public void build() {
+        public void build(Batch batch) {
             vmin = randomFloats(D, 7);
             vdiff = randomFloats(D, 8);
             for (int i = 0; i < D; i++) vdiff[i] = Math.abs(vdiff[i]) + 0.5f;
             centroids = KnnBenchmark.random(NLIST, D, 9);
             lists = new RandomCodeLists(N, D, NLIST, 10);
+            residentLists = batch.compute.prepare(lists);
+            residentCentroids = batch.compute.prepare(centroids, null);
         }
 
         @TearDown(Level.Trial)
@@ -160,15 +170,16 @@ public class PqListScanBenchmark {
         }
     }
 
+    /** Lookup tables and scan in one step, the tables staying where they were built (as IVF-PQ search runs). */
     @Benchmark
-    public long scanPq(Batch b, Pq pq) {
-        return b.scanner.scanPq(pq.lists, pq.m, 8, pq.queryTables, pq.listTables, -2f, b.probes, b.biases, NPROBE, K,
-                Metric.L2).label(0, 0);
+    public long searchPq(Batch b, Pq pq) {
+        return b.scanner.searchPq(pq.residentLists, b.queries, pq.codebook, pq.m, 8, D / pq.m, Metric.INNER_PRODUCT,
+                pq.residentTables, -2f, b.probes, b.biases, NPROBE, K, Metric.L2).label(0, 0);
     }
 
     @Benchmark
     public long scanSq8(Batch b, Sq8 sq) {
-        return b.scanner.scanSq8(sq.lists, b.queries, sq.centroids, sq.vmin, sq.vdiff, b.probes, null, NPROBE, K,
+        return b.scanner.scanSq8(sq.residentLists, b.queries, sq.residentCentroids, sq.vmin, sq.vdiff, b.probes, null, NPROBE, K,
                 Metric.L2).label(0, 0);
     }
 

@@ -51,6 +51,7 @@ public class OpenClFastScanBenchmark {
     private ComputeBackend b;
     private FastScanListScanner scanner;
     private BlockInvertedLists lists;
+    private dev.komsu.kernels.Resident<dev.komsu.kernels.BlockCodeLists> residentLists;
     private byte[] luts;
     private int[] biases;
     private int[] probes;
@@ -63,6 +64,7 @@ public class OpenClFastScanBenchmark {
         scanner = b.fastScanLists();
         SplittableRandom r = new SplittableRandom(2);
         lists = randomLists(r);
+        residentLists = b.prepare(lists); // as an index holds them; released when the backend closes
         luts = new byte[NQ * tables * M2 * FastScanKernels.KSUB];
         for (int i = 0; i < luts.length; i++) luts[i] = (byte) r.nextInt(256);
         probes = new int[NQ * NPROBE];
@@ -100,7 +102,7 @@ public class OpenClFastScanBenchmark {
 
     @Benchmark
     public long scanBatch() {
-        scanner.scan(lists, luts, tables, biases, probes, NPROBE, K, keys, ids, Metric.L2);
+        scanner.scan(residentLists, luts, tables, biases, probes, NPROBE, K, keys, ids, Metric.L2);
         return ids[0] + keys[K - 1];
     }
 }

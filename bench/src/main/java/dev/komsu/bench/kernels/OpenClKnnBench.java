@@ -59,7 +59,7 @@ public final class OpenClKnnBench {
                 backends.add(new CpuBackend(2));
                 names.add(backends.getLast().name() + " x2");
                 if (!found.devices().isEmpty()) {
-                    OpenClOptions o = OpenClOptions.defaults().withResidentMinBytes(0);
+                    OpenClOptions o = OpenClOptions.defaults();
                     for (OpenClOptions.Shape shape : List.of(OpenClOptions.Shape.PER_ITEM, OpenClOptions.Shape.WORK_GROUP)) {
                         backends.add(new OpenClBackend(found.best().orElseThrow(), new CpuBackend(1), true, o.withShape(shape)));
                         names.add(backends.getLast().name() + " " + shape.name().toLowerCase(Locale.ROOT).replace('_', '-'));
@@ -70,10 +70,13 @@ public final class OpenClKnnBench {
                 List<Double> flops = new ArrayList<>();
                 for (int i = 0; i < backends.size(); i++) {
                     ComputeBackend b = backends.get(i);
-                    cases.add(() -> b.knn(queries, base, k, Metric.L2));
+                    // prepared as an index holds them: uploaded once, released when the backend closes
+                    var residentBase = b.prepare(base, null);
+                    var residentLists = b.prepare((dev.komsu.kernels.VectorLists) lists);
+                    cases.add(() -> b.knn(queries, residentBase, k, Metric.L2));
                     labels.add("| " + names.get(i) + " | knn L2 (Flat)");
                     flops.add(2.0 * d * n * nq);
-                    cases.add(() -> b.scanLists(queries, lists, probes, nprobe, k, Metric.L2));
+                    cases.add(() -> b.scanLists(queries, residentLists, probes, nprobe, k, Metric.L2));
                     labels.add("| " + names.get(i) + " | scanLists L2 (IVF" + nlist + ", nprobe " + nprobe + ")");
                     flops.add(2.0 * d * scannedPerQuery * nq);
                 }

@@ -24,7 +24,7 @@ final class OpenClQuantizedBackends {
                 OpenClDevices.Discovery found = OpenClDevices.discover();
                 OpenClOptions.Shape shape = name.equals("opencl-wg") ? OpenClOptions.Shape.WORK_GROUP : OpenClOptions.Shape.PER_ITEM;
                 yield OpenClBackend.open(found, new CpuBackend(1), true,
-                        OpenClOptions.defaults().withShape(shape).withResidentMinBytes(0));
+                        OpenClOptions.defaults().withShape(shape));
             }
             default -> throw new IllegalArgumentException("unknown backend '" + name
                     + "': expected cpu1, cpu2, opencl-item or opencl-wg");

@@ -45,6 +45,7 @@ public class OpenClRefineBenchmark {
     private ComputeBackend b;
     private Refiner refiner;
     private FloatMatrix base;
+    private dev.komsu.kernels.ResidentMatrix residentBase;
     private FloatMatrix queries;
     private long[] candidates;
 
@@ -53,6 +54,7 @@ public class OpenClRefineBenchmark {
         b = OpenClQuantizedBackends.open(backend);
         refiner = b.refiner();
         base = random(N, D, 1);
+        residentBase = b.prepare(base, null); // as RFlat holds it; released when the backend closes
         queries = random(NQ, D, 2);
         SplittableRandom r = new SplittableRandom(3);
         candidates = new long[NQ * K_IN];
@@ -78,7 +80,7 @@ public class OpenClRefineBenchmark {
 
     @Benchmark
     public long refineBatch() {
-        Neighbors n = refiner.refine(queries, base, candidates, K_IN, K, Metric.L2);
+        Neighbors n = refiner.refine(queries, residentBase, candidates, K_IN, K, Metric.L2);
         return n.labels()[0];
     }
 }

@@ -2,7 +2,6 @@ package dev.komsu.kernels.opencl;
 
 import dev.komsu.kernels.BlockCodeLists;
 import dev.komsu.kernels.FastScanKernels;
-import java.lang.foreign.MemorySegment;
 
 /**
  * 4-bit FastScan block lists resident on a device as one concatenated store (the layout of
@@ -10,9 +9,6 @@ import java.lang.foreign.MemorySegment;
  * {@code 32 * blockOffsets[l]} of the id store; offset and size tables sit beside them.
  */
 final class DeviceBlockLists implements AutoCloseable {
-    /** The {@link HostFingerprint} layout tag of these copies (IVF-Flat copies use the row block, >= 1). */
-    static final int LAYOUT = -FastScanKernels.BLOCK;
-
     final ClBuffer codes;
     final ClBuffer ids;
     final ClBuffer listBlock;
@@ -40,23 +36,6 @@ final class DeviceBlockLists implements AutoCloseable {
     static long largestBuffer(BlockCodeLists lists) {
         long blocks = blockOffsets(lists)[lists.listCount()];
         return Math.max(blocks * FastScanKernels.KSUB * lists.m2(), blocks * FastScanKernels.BLOCK * Long.BYTES);
-    }
-
-    static long hostBytes(BlockCodeLists lists) {
-        long bytes = 0;
-        for (int l = 0; l < lists.listCount(); l++) bytes += lists.codes(l).byteSize() + lists.ids(l).byteSize();
-        return bytes;
-    }
-
-    static HostFingerprint fingerprint(BlockCodeLists lists) {
-        int n = lists.listCount();
-        MemorySegment[] codes = new MemorySegment[n];
-        MemorySegment[] ids = new MemorySegment[n];
-        for (int l = 0; l < n; l++) {
-            codes[l] = lists.codes(l);
-            ids[l] = lists.ids(l);
-        }
-        return HostFingerprint.of(codes, ids, LAYOUT);
     }
 
     static DeviceBlockLists upload(ClRuntime rt, BlockCodeLists lists) {

@@ -13,12 +13,6 @@ import java.lang.foreign.ValueLayout;
  * plain row-major, for CPU devices). Ids sit at the same row positions.
  */
 final class DeviceCodeLists implements AutoCloseable {
-    /**
-     * Added to the block in the resident-cache key: a code store and a float store built from the
-     * same host memory must never be taken for one another.
-     */
-    private static final int LAYOUT_TAG = 1 << 20;
-
     final ClBuffer codes;
     final ClBuffer ids;
     final ClBuffer offsets;
@@ -49,17 +43,6 @@ final class DeviceCodeLists implements AutoCloseable {
     static long largestBuffer(CodeLists lists, int block) {
         long rows = rowOffsets(lists, block)[lists.listCount()];
         return rows * Math.max(lists.codeSize(), Long.BYTES);
-    }
-
-    static HostFingerprint fingerprint(CodeLists lists, int block) {
-        int n = lists.listCount();
-        MemorySegment[] codes = new MemorySegment[n];
-        MemorySegment[] ids = new MemorySegment[n];
-        for (int l = 0; l < n; l++) {
-            codes[l] = lists.codes(l);
-            ids[l] = lists.ids(l);
-        }
-        return HostFingerprint.of(codes, ids, LAYOUT_TAG + block);
     }
 
     static DeviceCodeLists upload(ClRuntime rt, CodeLists lists, int block) {

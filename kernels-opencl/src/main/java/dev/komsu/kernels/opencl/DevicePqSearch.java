@@ -70,26 +70,17 @@ final class DevicePqSearch {
         return (long) m * ksub * Float.BYTES * TABLE_QUERIES <= max && (long) m * ksub * dsub * Float.BYTES <= max;
     }
 
-    FloatMatrix lookupTables(FloatMatrix queries, float[] centroidsT, int m, int ksub, int dsub, Metric metric) {
+    /** Tables of every row of {@code queries} built on the device from {@code codebook} and read back. */
+    FloatMatrix lookupTables(FloatMatrix queries, ClBuffer codebook, int m, int ksub, int dsub, Metric metric) {
         int nq = Math.toIntExact(queries.rows());
-        int d = m * dsub;
         long tableBytes = (long) m * ksub * Float.BYTES;
         FloatMatrix out = FloatMatrix.allocate(nq, m * ksub);
-        try (ClBuffer cbuf = rt.allocate((long) centroidsT.length * Float.BYTES)) {
-            rt.write(cbuf, 0, MemorySegment.ofArray(centroidsT));
-            cl_kernel kernel = rt.kernel(TABLES, "-DQB=" + TABLE_QUERIES, "pq_tables");
-            int ip = metric == Metric.INNER_PRODUCT ? 1 : 0;
+        try {
             long limit = Math.min(BATCH_BYTES, rt.device().maxAllocBytes());
             int batch = (int) Math.max(TABLE_QUERIES, limit / tableBytes / TABLE_QUERIES * TABLE_QUERIES);
             for (int q0 = 0; q0 < nq; q0 += batch) {
                 int cq = Math.min(batch, nq - q0);
-                // Padded to whole groups of TABLE_QUERIES rows: the kernel loads (never stores) them.
-                try (ClBuffer qbuf = rt.allocate(DeviceMatrix.roundUp(cq, TABLE_QUERIES) * d * Float.BYTES);
-                     ClBuffer obuf = rt.allocate(cq * tableBytes)) {
-                    rt.write(qbuf, 0, queries.rowRange(q0, cq).segment());
-                    long items = DeviceSearch.ceilDiv(cq, TABLE_QUERIES) * m * ksub;
-                    rt.launch(kernel, new ClRuntime.Args().buffer(qbuf).i32(cq).buffer(cbuf).i32(m).i32(ksub).i32(dsub)
-                            .i32(ip).buffer(obuf), items, 0);
+                try (ClBuffer obuf = tablesOnDevice(codebook, queries.rowRange(q0, cq), m, ksub, dsub, metric)) {
                     rt.read(obuf, 0, out.rowRange(q0, cq).segment());
                 }
             }
@@ -97,6 +88,39 @@ final class DevicePqSearch {
         } catch (RuntimeException e) {
             out.close();
             throw e;
+        }
+    }
+
+    /**
+     * The tables of every row of {@code queries} as a new device buffer (rows x m*ksub floats),
+     * from the codebook already on the device: only the queries go in.
+     */
+    private ClBuffer tablesOnDevice(ClBuffer codebook, FloatMatrix queries, int m, int ksub, int dsub, Metric metric) {
+        int cq = Math.toIntExact(queries.rows());
+        ClBuffer obuf = rt.allocate(cq * (long) m * ksub * Float.BYTES);
+        // Padded to whole groups of TABLE_QUERIES rows: the kernel loads (never stores) them.
+        try (ClBuffer qbuf = rt.allocate(DeviceMatrix.roundUp(cq, TABLE_QUERIES) * m * dsub * Float.BYTES)) {
+            rt.write(qbuf, 0, queries.segment());
+            long items = DeviceSearch.ceilDiv(cq, TABLE_QUERIES) * m * ksub;
+            int ip = metric == Metric.INNER_PRODUCT ? 1 : 0;
+            rt.launch(rt.kernel(TABLES, "-DQB=" + TABLE_QUERIES, "pq_tables"), new ClRuntime.Args().buffer(qbuf).i32(cq)
+                    .buffer(codebook).i32(m).i32(ksub).i32(dsub).i32(ip).buffer(obuf), items, 0);
+            rt.finish(); // the query buffer is released when this block ends
+            return obuf;
+        } catch (RuntimeException e) {
+            obuf.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Where a PQ scan's per-query tables come from: {@code rows} are the tables themselves
+     * (uploaded per chunk) when {@code codebook} is null, else queries whose tables are built on
+     * the device from the resident codebook and never leave it.
+     */
+    record QueryTables(FloatMatrix rows, ClBuffer codebook, int dsub, Metric metric) {
+        static QueryTables uploaded(FloatMatrix tables) {
+            return new QueryTables(tables, null, 0, null);
         }
     }
 
@@ -122,10 +146,13 @@ final class DevicePqSearch {
     }
 
     /** {@code listTables} is null when the query tables are used as they are. */
-    Neighbors scanPq(DeviceCodeLists lists, int m, int nbits, FloatMatrix queryTables, ClBuffer listTables,
+    Neighbors scanPq(DeviceCodeLists lists, int m, int nbits, QueryTables tables, ClBuffer listTables,
                      float tableScale, int[] probes, float[] biases, int nprobe, int k, Metric metric) {
+        FloatMatrix queryTables = tables.rows();
         int nq = (int) queryTables.rows();
-        int tableSize = queryTables.cols();
+        int tableSize = m << nbits;
+        DeviceSearch.RowUpload upload = tables.codebook() == null ? null
+                : (rows, padded) -> tablesOnDevice(tables.codebook(), rows, m, 1 << nbits, tables.dsub(), tables.metric());
         Neighbors out = Neighbors.empty(nq, k, metric);
         if (nq == 0) return out;
         ProbeChunks pc = probeChunks(nq, nprobe);
@@ -141,7 +168,7 @@ final class DevicePqSearch {
             cl_kernel kernel = rt.kernel(PQ_WG, defines, "scan_pq_wg");
             int wg = search.groupSize(kernel, wanted);
             int c = DeviceSearch.candidateCapacity(kk, wg);
-            forQueryBatches(queryTables, probes, biases, nprobe, k, nchunks, out, metric, (cq, qbuf, pbuf, bbuf, pk, pi) -> {
+            forQueryBatches(queryTables, upload, tableSize, probes, biases, nprobe, k, nchunks, out, metric, (cq, qbuf, pbuf, bbuf, pk, pi) -> {
                 ClRuntime.Args args = lists.args().i32(lists.codeSize).i32(m).i32(nbits).buffer(qbuf)
                         .buffer(listTables == null ? qbuf : listTables).i32(Float.floatToRawIntBits(tableScale)).i32(hasLists)
                         .buffer(bbuf == null ? qbuf : bbuf).i32(bbuf == null ? 0 : 1).i32(local ? 1 : 0).i32(cq).i32(ip)
@@ -153,7 +180,7 @@ final class DevicePqSearch {
             });
         } else {
             cl_kernel kernel = rt.kernel(PQ_ITEM, defines, "scan_pq_item");
-            forQueryBatches(queryTables, probes, biases, nprobe, k, nchunks, out, metric, (cq, qbuf, pbuf, bbuf, pk, pi) -> {
+            forQueryBatches(queryTables, upload, tableSize, probes, biases, nprobe, k, nchunks, out, metric, (cq, qbuf, pbuf, bbuf, pk, pi) -> {
                 // Each work-item forms its (query, list) table in its own scratch slice: launches
                 // cover as many queries as the bounded scratch holds.
                 int perLaunch = hasLists == 0 ? cq
@@ -210,7 +237,7 @@ final class DevicePqSearch {
             rt.write(minBuf, 0, MemorySegment.ofArray(vmin));
             rt.write(diffBuf, 0, MemorySegment.ofArray(vdiff));
             rt.write(unitBuf, 0, SQ8_UNIT);
-            forQueryBatches(queries, probes, biases, nprobe, k, nchunks, out, metric, (cq, qbuf, pbuf, bbuf, pk, pi) -> {
+            forQueryBatches(queries, null, d, probes, biases, nprobe, k, nchunks, out, metric, (cq, qbuf, pbuf, bbuf, pk, pi) -> {
                 ClRuntime.Args args = lists.args().i32(d).buffer(qbuf).buffer(centroids == null ? qbuf : centroids)
                         .i32(hasCentroids).buffer(minBuf).buffer(diffBuf).buffer(unitBuf)
                         .buffer(bbuf == null ? qbuf : bbuf).i32(bbuf == null ? 0 : 1).i32(cq).i32(ip).buffer(pbuf)
@@ -251,16 +278,18 @@ final class DevicePqSearch {
 
     // Splits the batch so one upload of rows (queries or query tables) stays under BATCH_BYTES,
     // and hands each part to DeviceSearch.forChunks with its probes and biases uploaded beside it.
-    private void forQueryBatches(FloatMatrix rows, int[] probes, float[] biases, int nprobe, int k, int nchunks,
-                                 Neighbors out, Metric metric, ScanLaunch launch) {
+    // {@code upload} null: the rows go to the device as they are; {@code rowFloats} is what one row takes there.
+    private void forQueryBatches(FloatMatrix rows, DeviceSearch.RowUpload upload, int rowFloats, int[] probes,
+                                 float[] biases, int nprobe, int k, int nchunks, Neighbors out, Metric metric,
+                                 ScanLaunch launch) {
         int nq = (int) rows.rows();
-        long rowBytes = (long) rows.cols() * Float.BYTES;
+        long rowBytes = (long) rowFloats * Float.BYTES;
         int batch = (int) Math.max(1, Math.min(nq, BATCH_BYTES / rowBytes));
         for (int s0 = 0; s0 < nq; s0 += batch) {
             int sn = Math.min(batch, nq - s0);
             Neighbors part = sn == nq ? out : Neighbors.empty(sn, k, metric);
             final int base = s0;
-            search.forChunks(rows.rowRange(s0, sn), k, nchunks, 1, part, metric, (q0, cq, qbuf, pk, pi) -> {
+            DeviceSearch.PartialLaunch each = (q0, cq, qbuf, pk, pi) -> {
                 int first = (base + q0) * nprobe;
                 int count = cq * nprobe;
                 try (Arena arena = Arena.ofConfined(); ClBuffer pbuf = rt.allocate((long) count * Integer.BYTES);
@@ -277,7 +306,9 @@ final class DevicePqSearch {
                     rt.finish(); // the probe and bias buffers are released when this block ends
                 }
                 return nchunks;
-            });
+            };
+            if (upload == null) search.forChunks(rows.rowRange(s0, sn), k, nchunks, 1, part, metric, each);
+            else search.forChunks(rows.rowRange(s0, sn), upload, k, nchunks, 1, part, metric, each);
             if (part != out) out.copyRowsFrom(part, s0);
         }
     }

@@ -183,18 +183,39 @@ final class DeviceSearch {
     // groups of align), merge the partial lists on the device, read back nq x k.
     void forChunks(FloatMatrix queries, int k, int parts, int align, Neighbors out, Metric metric,
                            PartialLaunch launch) {
+        forChunks(queries, this::uploadRows, k, parts, align, out, metric, launch);
+    }
+
+    /** Puts a chunk's rows on the device as its kernels read them, padded to {@code paddedRows}. */
+    @FunctionalInterface
+    interface RowUpload {
+        ClBuffer upload(FloatMatrix rows, long paddedRows);
+    }
+
+    private ClBuffer uploadRows(FloatMatrix rows, long paddedRows) {
+        ClBuffer b = rt.allocate(paddedRows * rows.cols() * Float.BYTES);
+        try {
+            rt.write(b, 0, rows.segment());
+            return b;
+        } catch (RuntimeException e) {
+            b.close();
+            throw e;
+        }
+    }
+
+    /** {@link #forChunks(FloatMatrix, int, int, int, Neighbors, Metric, PartialLaunch)} with the rows put on the device by {@code upload}. */
+    void forChunks(FloatMatrix queries, RowUpload upload, int k, int parts, int align, Neighbors out, Metric metric,
+                   PartialLaunch launch) {
         int nq = (int) queries.rows();
-        int d = queries.cols();
         long partialBytesPerQuery = (long) parts * k * ENTRY_BYTES;
         int chunk = (int) Math.max(1, Math.min(nq, MAX_PARTIAL_BYTES / partialBytesPerQuery));
         if (chunk > align) chunk -= chunk % align;
         for (int q0 = 0; q0 < nq; q0 += chunk) {
             int cq = Math.min(chunk, nq - q0);
             // Padded to whole query groups: kernels may load (never use) the rows of a partial group.
-            try (ClBuffer qbuf = rt.allocate(DeviceMatrix.roundUp(cq, align) * d * Float.BYTES);
+            try (ClBuffer qbuf = upload.upload(queries.rowRange(q0, cq), DeviceMatrix.roundUp(cq, align));
                  ClBuffer pk = rt.allocate((long) cq * parts * k * Float.BYTES);
                  ClBuffer pi = rt.allocate((long) cq * parts * k * Long.BYTES)) {
-                rt.write(qbuf, 0, queries.rowRange(q0, cq).segment());
                 int nparts = launch.launch(q0, cq, qbuf, pk, pi);
                 if (nparts == 1) {
                     readResults(pk, pi, q0, cq, k, out, metric);

@@ -1,5 +1,8 @@
 package dev.komsu.kernels.opencl;
 
+import dev.komsu.kernels.BaseNorms;
+import dev.komsu.kernels.BlockCodeLists;
+import dev.komsu.kernels.CodeLists;
 import dev.komsu.kernels.ComputeBackend;
 import dev.komsu.kernels.FastScanListScanner;
 import dev.komsu.kernels.FloatMatrix;
@@ -7,16 +10,17 @@ import dev.komsu.kernels.KernelChecks;
 import dev.komsu.kernels.Metric;
 import dev.komsu.kernels.Neighbors;
 import dev.komsu.kernels.Refiner;
+import dev.komsu.kernels.Resident;
+import dev.komsu.kernels.ResidentMatrix;
 import dev.komsu.kernels.Transfers;
 import dev.komsu.kernels.VectorLists;
-import java.lang.foreign.MemorySegment;
 import java.util.Objects;
 import org.jocl.CLException;
 
 /**
  * The OpenCL backend (JOCL): fused distance + top-k kernels that keep results on the device and
- * read back only nq x k, bases and inverted lists kept resident across searches, queries streamed
- * per batch. Thread-safe: device work is serialised (one in-order queue per device).
+ * read back only nq x k, bases, inverted lists and codebooks resident in the handles an index
+ * {@code prepare}s (kept until it closes them), queries streamed per batch. Thread-safe: device work is serialised (one in-order queue per device).
  *
  * <p>Kernel shape follows the device: work-group kernels with coalesced blocked loads and a
  * local-memory top-k on GPUs, per-work-item float16 kernels on CPU devices such as PoCL (where
@@ -35,10 +39,12 @@ public final class OpenClBackend implements ComputeBackend {
     private final boolean ownsFallback;
     private final OpenClOptions options;
     private final DeviceSearch search;
-    private final ResidentCache resident;
+    /** Prepared handles not yet closed (identity): close() releases their device copies. */
+    private final java.util.Set<ClResident<?>> handles = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     private final Object lock = new Object();
     private volatile boolean failed;
     private int fallbacks;
+    private int residentUploads;
     private RuntimeException injectedFailure;
     private volatile boolean closed;
 
@@ -57,7 +63,6 @@ public final class OpenClBackend implements ComputeBackend {
             case PER_ITEM -> false;
         };
         this.search = new DeviceSearch(runtime, options, workGroupShape);
-        this.resident = new ResidentCache(options.residentEntries());
     }
 
     /**
@@ -81,13 +86,16 @@ public final class OpenClBackend implements ComputeBackend {
         return runtime.device();
     }
 
-    /** Counters for tests and logs. */
-    public record Stats(int programBuilds, int residentUploads, int residentEntries, int fallbacks, boolean deviceFailed) {
+    /**
+     * Counters for tests and logs: programs built, device copies made for prepared handles,
+     * prepared handles not yet closed, calls answered by the fallback, whether the device failed.
+     */
+    public record Stats(int programBuilds, int residentUploads, int residentHandles, int fallbacks, boolean deviceFailed) {
     }
 
     public Stats stats() {
         synchronized (lock) {
-            return new Stats(runtime.builds(), resident.uploads(), resident.size(), fallbacks, failed);
+            return new Stats(runtime.builds(), residentUploads, handles.size(), fallbacks, failed);
         }
     }
 
@@ -96,80 +104,106 @@ public final class OpenClBackend implements ComputeBackend {
         return runtime.transfers();
     }
 
-    /** Drops every resident copy, e.g. after rewriting a large base in place (see HostFingerprint). */
-    public void evictResident() {
+    @Override
+    public ResidentMatrix prepare(FloatMatrix base, BaseNorms norms) {
+        return register(new ClResident.Matrix(this, Objects.requireNonNull(base, "base"), norms, false));
+    }
+
+    @Override
+    public Resident<VectorLists> prepare(VectorLists lists) {
+        return register(new ClResident<>(this, Objects.requireNonNull(lists, "lists"), false));
+    }
+
+    @Override
+    public Resident<CodeLists> prepare(CodeLists lists) {
+        return register(new ClResident<>(this, Objects.requireNonNull(lists, "lists"), false));
+    }
+
+    @Override
+    public Resident<BlockCodeLists> prepare(BlockCodeLists lists) {
+        return register(new ClResident<>(this, Objects.requireNonNull(lists, "lists"), false));
+    }
+
+    @Override
+    public Resident<float[]> prepare(float[] table) {
+        return register(new ClResident<>(this, Objects.requireNonNull(table, "table"), false));
+    }
+
+    // Handles are uploaded on first use (under the lock, inside the failure policy); the backend
+    // tracks them so that close() releases what an index forgot to close.
+    private <H extends ClResident<?>> H register(H handle) {
         synchronized (lock) {
-            resident.clear();
+            checkOpen();
+            handles.add(handle);
         }
+        return handle;
+    }
+
+    /** Runs {@code release} for {@code handle} under the lock and forgets it (idempotent). */
+    void release(ClResident<?> handle, Runnable release) {
+        synchronized (lock) {
+            handles.remove(handle);
+            if (!closed) release.run();
+        }
+    }
+
+    void countResidentUpload() {
+        residentUploads++;
     }
 
     @Override
     public Neighbors knn(FloatMatrix queries, FloatMatrix base, int k, Metric metric) {
-        KernelChecks.checkKnn(queries, base, k);
-        checkOpen();
-        if (!failed && search.fits(k, base.cols(), false)
-                && DeviceMatrix.deviceBytes(base.rows(), base.cols(), search.block()) <= runtime.device().maxAllocBytes()) {
-            synchronized (lock) {
-                try {
-                    checkOpen();
-                    injectFailureIfAsked();
-                    if (base.segment().byteSize() < options.residentMinBytes()) {
-                        try (DeviceMatrix once = DeviceMatrix.upload(runtime, base, search.block())) {
-                            return search.knn(once, queries, k, metric);
-                        }
-                    }
-                    DeviceMatrix dm = resident.get(HostFingerprint.of(base.segment(), search.block()), DeviceMatrix.class,
-                            () -> DeviceMatrix.upload(runtime, base, search.block()));
-                    return search.knn(dm, queries, k, metric);
-                } catch (CLException | OpenClException e) {
-                    deviceFailed("knn", e);
-                }
+        return knn(queries, ResidentMatrix.onHost(base, null), k, metric);
+    }
+
+    @Override
+    public Neighbors knn(FloatMatrix queries, FloatMatrix base, BaseNorms norms, int k, Metric metric) {
+        return knn(queries, ResidentMatrix.onHost(base, norms), k, metric);
+    }
+
+    @Override
+    public Neighbors knn(FloatMatrix queries, ResidentMatrix base, int k, Metric metric) {
+        FloatMatrix host = base.host();
+        KernelChecks.checkKnn(queries, host, k);
+        boolean fits = search.fits(k, host.cols(), false)
+                && DeviceMatrix.deviceBytes(host.rows(), host.cols(), search.block()) <= runtime.device().maxAllocBytes();
+        return onDevice("knn", fits, rt -> {
+            ClResident.Matrix r = ClResident.of(this, base);
+            try {
+                DeviceMatrix dm = r.device(new ClResident.Layout("matrix", search.block()), DeviceMatrix.class,
+                        () -> DeviceMatrix.upload(rt, host, search.block()));
+                return search.knn(dm, queries, k, metric);
+            } finally {
+                r.endCall();
             }
-        }
-        return delegated().knn(queries, base, k, metric);
+        }, () -> fallback.knn(queries, base, k, metric));
     }
 
     @Override
     public Neighbors scanLists(FloatMatrix queries, VectorLists lists, int[] probes, int nprobe, int k, Metric metric) {
-        KernelChecks.checkScanLists(queries, lists, probes, nprobe, k);
-        checkOpen();
-        if (!failed && search.fits(k, lists.dim(), true) && listsFit(lists)) {
-            synchronized (lock) {
-                try {
-                    checkOpen();
-                    injectFailureIfAsked();
-                    long bytes = 0;
-                    for (int l = 0; l < lists.listCount(); l++) bytes += lists.size(l) * lists.dim() * Float.BYTES;
-                    if (bytes < options.residentMinBytes()) {
-                        try (DeviceLists once = DeviceLists.upload(runtime, lists, search.block())) {
-                            return search.scanLists(once, queries, probes, nprobe, k, metric);
-                        }
-                    }
-                    DeviceLists dl = resident.get(fingerprint(lists), DeviceLists.class,
-                            () -> DeviceLists.upload(runtime, lists, search.block()));
-                    return search.scanLists(dl, queries, probes, nprobe, k, metric);
-                } catch (CLException | OpenClException e) {
-                    deviceFailed("scanLists", e);
-                }
+        return scanLists(queries, Resident.onHost(lists), probes, nprobe, k, metric);
+    }
+
+    @Override
+    public Neighbors scanLists(FloatMatrix queries, Resident<VectorLists> lists, int[] probes, int nprobe, int k,
+                               Metric metric) {
+        VectorLists host = lists.host();
+        KernelChecks.checkScanLists(queries, host, probes, nprobe, k);
+        return onDevice("scanLists", search.fits(k, host.dim(), true) && listsFit(host), rt -> {
+            ClResident<VectorLists> r = ClResident.of(this, lists);
+            try {
+                DeviceLists dl = r.device(new ClResident.Layout("vector-lists", search.block()), DeviceLists.class,
+                        () -> DeviceLists.upload(rt, host, search.block()));
+                return search.scanLists(dl, queries, probes, nprobe, k, metric);
+            } finally {
+                r.endCall();
             }
-        }
-        return delegated().scanLists(queries, lists, probes, nprobe, k, metric);
+        }, () -> fallback.scanLists(queries, host, probes, nprobe, k, metric));
     }
 
     private boolean listsFit(VectorLists lists) {
         long rows = DeviceLists.rowOffsets(lists, search.block())[lists.listCount()];
         return rows * lists.dim() * Float.BYTES <= runtime.device().maxAllocBytes();
-    }
-
-    private HostFingerprint fingerprint(VectorLists lists) {
-        int n = lists.listCount();
-        MemorySegment[] vectors = new MemorySegment[n];
-        MemorySegment[] ids = new MemorySegment[n];
-        for (int l = 0; l < n; l++) {
-            vectors[l] = lists.vectors(l);
-            ids[l] = lists.ids(l);
-        }
-        return HostFingerprint.of(vectors, ids, search.block());
     }
 
     /** Per-list FastScan work on the host is the CPU fallback's. */
@@ -207,7 +241,7 @@ public final class OpenClBackend implements ComputeBackend {
 
     /** Device work of this package's batched operations, run under the backend's lock. */
     interface DeviceWork<T> {
-        T run(ClRuntime rt, ResidentCache resident);
+        T run(ClRuntime rt);
     }
 
     /**
@@ -222,7 +256,7 @@ public final class OpenClBackend implements ComputeBackend {
                 try {
                     checkOpen();
                     injectFailureIfAsked();
-                    return work.run(runtime, resident);
+                    return work.run(runtime);
                 } catch (CLException | OpenClException e) {
                     deviceFailed(operation, e);
                 }
@@ -248,7 +282,8 @@ public final class OpenClBackend implements ComputeBackend {
 
     private void deviceFailed(String operation, RuntimeException e) {
         failed = true;
-        resident.clear();
+        // Later calls run on the CPU: the device copies are of no more use.
+        for (ClResident<?> h : handles) h.releaseCopies();
         LOG.log(System.Logger.Level.WARNING, "OpenCL " + operation + " failed on " + runtime.device().name()
                 + "; this and later searches run on the CPU backend (" + fallback.name() + ")", e);
     }
@@ -276,8 +311,9 @@ public final class OpenClBackend implements ComputeBackend {
     public void close() {
         synchronized (lock) {
             if (closed) return;
+            for (ClResident<?> h : handles) h.releaseCopies();
+            handles.clear();
             closed = true;
-            resident.close();
             runtime.close();
         }
         if (ownsFallback) fallback.close();

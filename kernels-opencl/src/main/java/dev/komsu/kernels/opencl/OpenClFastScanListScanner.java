@@ -5,13 +5,14 @@ import dev.komsu.kernels.FastScanKernels;
 import dev.komsu.kernels.FastScanListScanner;
 import dev.komsu.kernels.KernelChecks;
 import dev.komsu.kernels.Metric;
+import dev.komsu.kernels.Resident;
 import java.util.List;
 import java.util.Objects;
 import org.jocl.cl_kernel;
 
 /**
  * The batched 4-bit FastScan search on an OpenCL device ({@code fastscan.cl}): block lists
- * resident on the device (uploaded once per lists object, like IVF-Flat lists), the batch's
+ * resident on the device (in the handle the index prepared, like IVF-Flat lists), the batch's
  * uint8 tables, biases and slot plan uploaded per call, 16-bit keys computed for every probed
  * vector, then per query the k-th smallest key and a replay of faiss's heap over the candidates
  * at or below it in the CPU's scan order, so results equal the CPU form's exactly, ties
@@ -50,6 +51,13 @@ final class OpenClFastScanListScanner implements FastScanListScanner {
     @Override
     public void scan(BlockCodeLists lists, byte[] luts, int tables, int[] biases, int[] probes, int nprobe, int k,
                      int[] outKeys, long[] outIds, Metric metric) {
+        scan(Resident.onHost(lists), luts, tables, biases, probes, nprobe, k, outKeys, outIds, metric);
+    }
+
+    @Override
+    public void scan(Resident<BlockCodeLists> handle, byte[] luts, int tables, int[] biases, int[] probes, int nprobe,
+                     int k, int[] outKeys, long[] outIds, Metric metric) {
+        BlockCodeLists lists = handle.host();
         Runnable onCpu = () -> cpu.scan(lists, luts, tables, biases, probes, nprobe, k, outKeys, outIds, metric);
         if (metric != Metric.L2) {
             backend.onDevice("fastScanLists", false, null, () -> run(onCpu));
@@ -66,15 +74,14 @@ final class OpenClFastScanListScanner implements FastScanListScanner {
                 && DeviceBlockLists.largestBuffer(lists) <= maxAlloc
                 && maxQueryKeys * Short.BYTES <= Math.min(maxKeyBytes, maxAlloc)
                 && (!workGroupShape || localBytes(tableBytes, options.listWorkGroupSize()) <= backend.device().localMemBytes());
-        backend.onDevice("fastScanLists", fits, (rt, resident) -> {
-            if (DeviceBlockLists.hostBytes(lists) < options.residentMinBytes()) {
-                try (DeviceBlockLists once = DeviceBlockLists.upload(rt, lists)) {
-                    search(rt, once, lists, luts, tables, biases, probes, nprobe, k, nq, outKeys, outIds);
-                }
-            } else {
-                DeviceBlockLists dl = resident.get(DeviceBlockLists.fingerprint(lists), DeviceBlockLists.class,
-                        () -> DeviceBlockLists.upload(rt, lists));
+        backend.onDevice("fastScanLists", fits, rt -> {
+            ClResident<BlockCodeLists> r = ClResident.of(backend, handle);
+            try {
+                DeviceBlockLists dl = r.device(new ClResident.Layout("block-lists", FastScanKernels.BLOCK),
+                        DeviceBlockLists.class, () -> DeviceBlockLists.upload(rt, lists));
                 search(rt, dl, lists, luts, tables, biases, probes, nprobe, k, nq, outKeys, outIds);
+            } finally {
+                r.endCall();
             }
             return null;
         }, () -> run(onCpu));

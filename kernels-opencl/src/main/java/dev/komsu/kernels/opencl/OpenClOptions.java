@@ -13,12 +13,9 @@ package dev.komsu.kernels.opencl;
  *     16; fewer when local memory is short): each base value loaded feeds that many FMAs, so
  *     this sets the arithmetic intensity of Flat search (see bench/GPU.md)
  * @param maxDeviceK largest k searched on the device; larger k goes to the CPU backend
- * @param residentMinBytes bases and lists at least this large stay on the device between
- *     searches; smaller ones are uploaded per search (cheap, and always current)
- * @param residentEntries how many resident bases/list sets are kept (least recently used go)
  */
 public record OpenClOptions(Shape shape, int workGroupSize, int listWorkGroupSize, int maxQueriesPerGroup,
-                            int maxDeviceK, long residentMinBytes, int residentEntries) {
+                            int maxDeviceK) {
     /** Rows per block of the GPU layout: one warp of 32 threads reads 32 consecutive floats. */
     public static final int BLOCK = 32;
 
@@ -38,32 +35,26 @@ public record OpenClOptions(Shape shape, int workGroupSize, int listWorkGroupSiz
             throw new IllegalArgumentException("maxQueriesPerGroup must be 1, 2, 4, 8 or 16, got " + maxQueriesPerGroup);
         }
         if (maxDeviceK <= 0) throw new IllegalArgumentException("maxDeviceK must be > 0, got " + maxDeviceK);
-        if (residentMinBytes < 0) throw new IllegalArgumentException("residentMinBytes must be >= 0, got " + residentMinBytes);
-        if (residentEntries <= 0) throw new IllegalArgumentException("residentEntries must be > 0, got " + residentEntries);
     }
 
     /**
      * 128-wide knn groups, 64-wide list groups, up to 8 queries per group (8 x 768-d queries and
      * their k=8 top-k take 38 KiB, inside the 48 KiB of local memory most GPUs give a group), k up
-     * to 1024, resident from 16 MiB.
+     * to 1024.
      */
     public static OpenClOptions defaults() {
-        return new OpenClOptions(Shape.AUTO, 128, 64, 8, 1024, 16L << 20, 4);
+        return new OpenClOptions(Shape.AUTO, 128, 64, 8, 1024);
     }
 
     public OpenClOptions withShape(Shape s) {
-        return new OpenClOptions(s, workGroupSize, listWorkGroupSize, maxQueriesPerGroup, maxDeviceK, residentMinBytes, residentEntries);
+        return new OpenClOptions(s, workGroupSize, listWorkGroupSize, maxQueriesPerGroup, maxDeviceK);
     }
 
     public OpenClOptions withMaxDeviceK(int k) {
-        return new OpenClOptions(shape, workGroupSize, listWorkGroupSize, maxQueriesPerGroup, k, residentMinBytes, residentEntries);
-    }
-
-    public OpenClOptions withResidentMinBytes(long bytes) {
-        return new OpenClOptions(shape, workGroupSize, listWorkGroupSize, maxQueriesPerGroup, maxDeviceK, bytes, residentEntries);
+        return new OpenClOptions(shape, workGroupSize, listWorkGroupSize, maxQueriesPerGroup, k);
     }
 
     public OpenClOptions withWorkGroupSizes(int knn, int lists) {
-        return new OpenClOptions(shape, knn, lists, maxQueriesPerGroup, maxDeviceK, residentMinBytes, residentEntries);
+        return new OpenClOptions(shape, knn, lists, maxQueriesPerGroup, maxDeviceK);
     }
 }

@@ -6,12 +6,16 @@ import dev.komsu.kernels.KernelChecks;
 import dev.komsu.kernels.Metric;
 import dev.komsu.kernels.Neighbors;
 import dev.komsu.kernels.PqListScanner;
+import dev.komsu.kernels.Resident;
+import dev.komsu.kernels.ResidentMatrix;
 import java.lang.foreign.MemorySegment;
+import java.util.function.Supplier;
 
 /**
  * The OpenCL form of {@link PqListScanner}: lookup tables built on the device (pq_tables.cl), and
- * IVF-PQ / IVF-SQ8 scans over code lists kept resident across batches (scan_pq.cl,
- * scan_sq8.cl), with per-(query, list) tables formed on the device and top-k fused there. Results
+ * IVF-PQ / IVF-SQ8 scans over code lists resident in prepared handles (scan_pq.cl, scan_sq8.cl),
+ * with per-(query, list) tables formed on the device and top-k fused there. {@link #searchPq}
+ * builds the tables from the resident codebook and scans with them without reading them back. Results
  * are bit-identical to the scalar backend's PQ kernels (same operations in the same
  * order, no contraction; see the .cl files). Calls the device cannot take (k above
  * {@link OpenClOptions#maxDeviceK()}, data above the device's buffers, top-k or SQ8 query beyond
@@ -21,17 +25,12 @@ import java.lang.foreign.MemorySegment;
  * work is serialised by the backend's lock.
  */
 final class OpenClPqListScanner implements PqListScanner {
-    /** Cache-key layout of raw float arrays (list tables, residual centroids), apart from any matrix or list layout. */
-    private static final int RAW_FLOATS = -1;
-
     private final OpenClBackend backend;
-    private final OpenClOptions options;
     private final DevicePqSearch search;
     private final PqListScanner cpu;
 
     OpenClPqListScanner(OpenClBackend backend, OpenClOptions options, DeviceSearch search, PqListScanner cpu) {
         this.backend = backend;
-        this.options = options;
         this.search = new DevicePqSearch(search.runtime(), options, search);
         this.cpu = cpu;
     }
@@ -41,9 +40,14 @@ final class OpenClPqListScanner implements PqListScanner {
         boolean valid = m > 0 && ksub > 0 && dsub > 0 && queries.cols() == (long) m * dsub
                 && centroidsT.length == (long) m * ksub * dsub;
         if (!valid) return cpu.lookupTables(queries, centroidsT, m, ksub, dsub, metric);
-        return backend.onDevice("lookupTables", search.tablesFit(m, ksub, dsub),
-                (rt, resident) -> search.lookupTables(queries, centroidsT, m, ksub, dsub, metric),
-                () -> cpu.lookupTables(queries, centroidsT, m, ksub, dsub, metric));
+        return backend.onDevice("lookupTables", search.tablesFit(m, ksub, dsub), rt -> {
+            ClResident<float[]> codebook = ClResident.of(backend, Resident.onHost(centroidsT));
+            try {
+                return search.lookupTables(queries, floats(rt, codebook), m, ksub, dsub, metric);
+            } finally {
+                codebook.endCall();
+            }
+        }, () -> cpu.lookupTables(queries, centroidsT, m, ksub, dsub, metric));
     }
 
     @Override
@@ -55,51 +59,109 @@ final class OpenClPqListScanner implements PqListScanner {
                 && lists.codeSize() == (m * nbits + 7) / 8
                 && (listTables == null || listTables.length == (long) lists.listCount() * (m << nbits));
         if (!valid) return cpu.scanPq(lists, m, nbits, queryTables, listTables, tableScale, probes, biases, nprobe, k, metric);
+        return backend.onDevice("scanPq", pqFits(lists, m, nbits, k, listTables), rt -> scanOnDevice(rt,
+                Resident.onHost(lists), m, nbits, DevicePqSearch.QueryTables.uploaded(queryTables),
+                listTables == null ? null : Resident.onHost(listTables), tableScale, probes, biases, nprobe, k, metric),
+                () -> cpu.scanPq(lists, m, nbits, queryTables, listTables, tableScale, probes, biases, nprobe, k, metric));
+    }
+
+    @Override
+    public Neighbors searchPq(Resident<CodeLists> lists, FloatMatrix queries, Resident<float[]> centroidsT, int m,
+                              int nbits, int dsub, Metric tableMetric, Resident<float[]> listTables, float tableScale,
+                              int[] probes, float[] biases, int nprobe, int k, Metric metric) {
+        CodeLists host = lists.host();
+        float[] table = listTables == null ? null : listTables.host();
+        int nq = KernelChecks.checkProbes(probes, nprobe, host.listCount(), biases == null ? -1 : biases.length, k);
+        int ksub = 1 << nbits;
+        boolean valid = (nbits == 4 || nbits == 8) && m > 0 && dsub > 0 && queries.rows() == nq
+                && queries.cols() == (long) m * dsub && centroidsT.host().length == (long) m * ksub * dsub
+                && host.codeSize() == (m * nbits + 7) / 8
+                && (table == null || table.length == (long) host.listCount() * (m << nbits));
+        Supplier<Neighbors> onCpu = () -> PqListScanner.super.searchPq(lists, queries, centroidsT, m, nbits, dsub,
+                tableMetric, listTables, tableScale, probes, biases, nprobe, k, metric);
+        if (!valid) return onCpu.get();
+        boolean fits = pqFits(host, m, nbits, k, table) && search.tablesFit(m, ksub, dsub);
+        return backend.onDevice("searchPq", fits, rt -> {
+            ClResident<float[]> codebook = ClResident.of(backend, centroidsT);
+            try {
+                var tables = new DevicePqSearch.QueryTables(queries, floats(rt, codebook), dsub, tableMetric);
+                return scanOnDevice(rt, lists, m, nbits, tables, listTables, tableScale, probes, biases, nprobe, k,
+                        metric);
+            } finally {
+                codebook.endCall();
+            }
+        }, onCpu);
+    }
+
+    private boolean pqFits(CodeLists lists, int m, int nbits, int k, float[] listTables) {
         long maxAlloc = backend.device().maxAllocBytes();
-        boolean fits = m <= 1 << 16 && search.pqFits(k, m << nbits)
+        return m <= 1 << 16 && search.pqFits(k, m << nbits)
                 && DeviceCodeLists.largestBuffer(lists, search.block()) <= maxAlloc
                 && (listTables == null || (long) listTables.length * Float.BYTES <= maxAlloc);
-        return backend.onDevice("scanPq", fits, (rt, resident) -> {
-            try (DeviceUploads uploads = new DeviceUploads(resident, options.residentMinBytes())) {
-                DeviceCodeLists dl = residentLists(rt, uploads, lists);
-                ClBuffer lt = listTables == null ? null
-                        : uploads.get((long) listTables.length * Float.BYTES,
-                                () -> HostFingerprint.of(MemorySegment.ofArray(listTables), RAW_FLOATS), ClBuffer.class,
-                                () -> DeviceArrays.upload(rt, MemorySegment.ofArray(listTables)));
-                return search.scanPq(dl, m, nbits, queryTables, lt, tableScale, probes, biases, nprobe, k, metric);
-            }
-        }, () -> cpu.scanPq(lists, m, nbits, queryTables, listTables, tableScale, probes, biases, nprobe, k, metric));
+    }
+
+    // The scan over the handles' device copies; one-call handles are released when it ends.
+    private Neighbors scanOnDevice(ClRuntime rt, Resident<CodeLists> lists, int m, int nbits,
+                                   DevicePqSearch.QueryTables tables, Resident<float[]> listTables,
+                                   float tableScale, int[] probes, float[] biases, int nprobe, int k, Metric metric) {
+        ClResident<CodeLists> codes = ClResident.of(backend, lists);
+        ClResident<float[]> lt = listTables == null ? null : ClResident.of(backend, listTables);
+        try {
+            return search.scanPq(codeLists(rt, codes), m, nbits, tables, lt == null ? null : floats(rt, lt), tableScale,
+                    probes, biases, nprobe, k, metric);
+        } finally {
+            codes.endCall();
+            if (lt != null) lt.endCall();
+        }
     }
 
     @Override
     public Neighbors scanSq8(CodeLists lists, FloatMatrix queries, FloatMatrix residualCentroids, float[] vmin,
                              float[] vdiff, int[] probes, float[] biases, int nprobe, int k, Metric metric) {
+        return scanSq8(Resident.onHost(lists), queries,
+                residualCentroids == null ? null : ResidentMatrix.onHost(residualCentroids, null), vmin, vdiff, probes,
+                biases, nprobe, k, metric);
+    }
+
+    @Override
+    public Neighbors scanSq8(Resident<CodeLists> handle, FloatMatrix queries, ResidentMatrix residualHandle, float[] vmin,
+                             float[] vdiff, int[] probes, float[] biases, int nprobe, int k, Metric metric) {
+        CodeLists lists = handle.host();
+        FloatMatrix residualCentroids = residualHandle == null ? null : residualHandle.host();
+        Supplier<Neighbors> onCpu = () -> cpu.scanSq8(lists, queries, residualCentroids, vmin, vdiff, probes, biases,
+                nprobe, k, metric);
         int nq = KernelChecks.checkProbes(probes, nprobe, lists.listCount(), biases == null ? -1 : biases.length, k);
         int d = queries.cols();
         boolean valid = d > 0 && lists.codeSize() == d && queries.rows() == nq && vmin.length == d && vdiff.length == d
                 && (residualCentroids == null
                     || (residualCentroids.cols() == d && residualCentroids.rows() >= lists.listCount()));
-        if (!valid) return cpu.scanSq8(lists, queries, residualCentroids, vmin, vdiff, probes, biases, nprobe, k, metric);
+        if (!valid) return onCpu.get();
         long maxAlloc = backend.device().maxAllocBytes();
         boolean fits = search.sq8Fits(k, d) && DeviceCodeLists.largestBuffer(lists, search.block()) <= maxAlloc
                 && (residualCentroids == null || residualCentroids.segment().byteSize() <= maxAlloc);
-        return backend.onDevice("scanSq8", fits, (rt, resident) -> {
-            try (DeviceUploads uploads = new DeviceUploads(resident, options.residentMinBytes())) {
-                DeviceCodeLists dl = residentLists(rt, uploads, lists);
-                ClBuffer centroids = residualCentroids == null ? null
-                        : uploads.get(residualCentroids.segment().byteSize(),
-                                () -> HostFingerprint.of(residualCentroids.segment(), RAW_FLOATS), ClBuffer.class,
-                                () -> DeviceArrays.upload(rt, residualCentroids.segment()));
-                return search.scanSq8(dl, queries, centroids, vmin, vdiff, probes, biases, nprobe, k, metric);
+        return backend.onDevice("scanSq8", fits, rt -> {
+            ClResident<CodeLists> codes = ClResident.of(backend, handle);
+            ClResident.Matrix centroids = residualHandle == null ? null : ClResident.of(backend, residualHandle);
+            try {
+                ClBuffer c = centroids == null ? null
+                        : centroids.device(new ClResident.Layout("matrix", 1), DeviceMatrix.class,
+                                () -> DeviceMatrix.upload(rt, residualCentroids, 1)).vectors;
+                return search.scanSq8(codeLists(rt, codes), queries, c, vmin, vdiff, probes, biases, nprobe, k, metric);
+            } finally {
+                codes.endCall();
+                if (centroids != null) centroids.endCall();
             }
-        }, () -> cpu.scanSq8(lists, queries, residualCentroids, vmin, vdiff, probes, biases, nprobe, k, metric));
+        }, onCpu);
     }
 
-    private DeviceCodeLists residentLists(ClRuntime rt, DeviceUploads uploads, CodeLists lists) {
-        long bytes = 0;
-        for (int l = 0; l < lists.listCount(); l++) bytes += lists.size(l) * lists.codeSize();
+    private DeviceCodeLists codeLists(ClRuntime rt, ClResident<CodeLists> codes) {
         int block = search.block();
-        return uploads.get(bytes, () -> DeviceCodeLists.fingerprint(lists, block), DeviceCodeLists.class,
-                () -> DeviceCodeLists.upload(rt, lists, block));
+        return codes.device(new ClResident.Layout("code-lists", block), DeviceCodeLists.class,
+                () -> DeviceCodeLists.upload(rt, codes.host(), block));
+    }
+
+    private static ClBuffer floats(ClRuntime rt, ClResident<float[]> table) {
+        return table.device(new ClResident.Layout("floats", 1), ClBuffer.class,
+                () -> DeviceArrays.upload(rt, MemorySegment.ofArray(table.host())));
     }
 }

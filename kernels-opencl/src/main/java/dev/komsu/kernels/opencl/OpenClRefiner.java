@@ -6,6 +6,7 @@ import dev.komsu.kernels.KernelChecks;
 import dev.komsu.kernels.Metric;
 import dev.komsu.kernels.Neighbors;
 import dev.komsu.kernels.Refiner;
+import dev.komsu.kernels.ResidentMatrix;
 import java.util.List;
 import java.util.Objects;
 import org.jocl.cl_kernel;
@@ -52,26 +53,32 @@ final class OpenClRefiner implements Refiner {
 
     @Override
     public Neighbors refine(FloatMatrix queries, FloatMatrix base, long[] candidates, int kIn, int k, Metric metric) {
-        int nq = KernelChecks.checkRefine(queries, base, candidates, kIn, k);
-        int d = base.cols();
+        return refine(queries, ResidentMatrix.onHost(base, null), candidates, kIn, k, metric);
+    }
+
+    @Override
+    public Neighbors refine(FloatMatrix queries, ResidentMatrix base, long[] candidates, int kIn, int k, Metric metric) {
+        FloatMatrix host = base.host();
+        int nq = KernelChecks.checkRefine(queries, host, candidates, kIn, k);
+        int d = host.cols();
         OpenClDevice device = backend.device();
         boolean fits = k <= options.maxDeviceK()
-                && DeviceMatrix.deviceBytes(base.rows(), d, ROW_MAJOR) <= device.maxAllocBytes()
+                && DeviceMatrix.deviceBytes(host.rows(), d, ROW_MAJOR) <= device.maxAllocBytes()
                 && (!workGroupShape || localBytes(d, kIn, k, options.workGroupSize()) <= device.localMemBytes());
-        return backend.onDevice("refine", fits, (rt, resident) -> {
+        return backend.onDevice("refine", fits, rt -> {
             Neighbors out = Neighbors.empty(nq, k, metric);
-            if (nq == 0 || base.rows() == 0) return out;
-            if (base.segment().byteSize() < options.residentMinBytes()) {
-                try (DeviceMatrix once = DeviceMatrix.upload(rt, base, ROW_MAJOR)) {
-                    refine(rt, once, queries, candidates, kIn, k, metric, out);
-                }
-            } else {
-                DeviceMatrix dm = resident.get(HostFingerprint.of(base.segment(), ROW_MAJOR), DeviceMatrix.class,
-                        () -> DeviceMatrix.upload(rt, base, ROW_MAJOR));
+            if (nq == 0 || host.rows() == 0) return out;
+            ClResident.Matrix r = ClResident.of(backend, base);
+            try {
+                // The same layout key as knn's row-major copy on CPU devices: one copy serves both.
+                DeviceMatrix dm = r.device(new ClResident.Layout("matrix", ROW_MAJOR), DeviceMatrix.class,
+                        () -> DeviceMatrix.upload(rt, host, ROW_MAJOR));
                 refine(rt, dm, queries, candidates, kIn, k, metric, out);
+            } finally {
+                r.endCall();
             }
             return out;
-        }, () -> cpu.refine(queries, base, candidates, kIn, k, metric));
+        }, () -> cpu.refine(queries, host, candidates, kIn, k, metric));
     }
 
     /** Keys a work-group sorts: a power of two holding the kIn candidates and the k results. */

@@ -10,6 +10,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.komsu.kernels.FloatMatrix;
 import dev.komsu.kernels.Metric;
 import dev.komsu.kernels.Neighbors;
+import dev.komsu.kernels.Resident;
+import dev.komsu.kernels.ResidentMatrix;
+import dev.komsu.kernels.Transfers;
 import dev.komsu.kernels.VectorLists;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -90,38 +93,58 @@ class OpenClBackendTest {
     }
 
     @Test
-    void residentBaseIsUploadedOnceAndReusedAcrossQueryBatches() {
-        try (OpenClBackend b = open(OpenClOptions.defaults().withResidentMinBytes(0));
-             FloatMatrix base = random(700, 24, 5)) {
+    void aPreparedBaseIsUploadedOnceAndReusedAcrossQueryBatches() {
+        try (OpenClBackend b = open(OpenClOptions.defaults());
+             FloatMatrix base = random(700, 24, 5); ResidentMatrix resident = b.prepare(base, null)) {
             for (int batch = 0; batch < 3; batch++) {
                 try (FloatMatrix q = random(11 + batch, 24, 10 + batch)) {
-                    assertSameIds(scalar.knn(q, base, 5, Metric.L2), b.knn(q, base, 5, Metric.L2));
+                    assertSameIds(scalar.knn(q, base, 5, Metric.L2), b.knn(q, resident, 5, Metric.L2));
                 }
             }
             assertEquals(1, b.stats().residentUploads());
-            try (FloatMatrix other = random(700, 24, 6); FloatMatrix q = random(4, 24, 7)) {
-                assertSameIds(scalar.knn(q, other, 5, Metric.L2), b.knn(q, other, 5, Metric.L2));
+            try (FloatMatrix other = random(700, 24, 6); FloatMatrix q = random(4, 24, 7);
+                 ResidentMatrix otherResident = b.prepare(other, null)) {
+                assertSameIds(scalar.knn(q, other, 5, Metric.L2), b.knn(q, otherResident, 5, Metric.L2));
             }
             assertEquals(2, b.stats().residentUploads(), "another base is another upload");
         }
     }
 
     @Test
-    void leastRecentlyUsedResidentCopiesAreReleasedBeyondTheCapacity() {
-        OpenClOptions one = new OpenClOptions(OpenClOptions.Shape.AUTO, 128, 64, 8, 1024, 0, 1);
-        try (OpenClBackend b = open(one); FloatMatrix q = random(3, 8, 1);
-             FloatMatrix a = random(100, 8, 2); FloatMatrix c = random(100, 8, 3)) {
-            for (FloatMatrix base : List.of(a, c, a)) {
-                assertSameIds(scalar.knn(q, base, 3, Metric.L2), b.knn(q, base, 3, Metric.L2));
-            }
-            assertEquals(3, b.stats().residentUploads(), "a was evicted by c, so it is uploaded again");
-            assertEquals(1, b.stats().residentEntries());
+    void aBatchOverAPreparedBaseMovesOnlyItsQueriesInAndItsResultsOut() {
+        try (OpenClBackend b = open(OpenClOptions.defaults());
+             FloatMatrix base = random(500, 16, 3); ResidentMatrix resident = b.prepare(base, null);
+             FloatMatrix q = random(9, 16, 4)) {
+            b.knn(q, resident, 6, Metric.L2); // the upload
+            Transfers before = b.transfers();
+            b.knn(q, resident, 6, Metric.L2);
+            Transfers batch = b.transfers().since(before);
+            assertEquals(q.segment().byteSize(), batch.hostToDevice(), "queries in");
+            assertEquals(9L * 6 * (Float.BYTES + Long.BYTES), batch.deviceToHost(), "distances and labels out");
         }
     }
 
     @Test
+    void closingHandlesReleasesTheirCopiesAndTheBackendReleasesForgottenOnes() {
+        ResidentMatrix forgotten;
+        try (OpenClBackend b = open(OpenClOptions.defaults()); FloatMatrix q = random(3, 8, 1);
+             FloatMatrix a = random(100, 8, 2); FloatMatrix c = random(100, 8, 3)) {
+            try (ResidentMatrix ra = b.prepare(a, null)) {
+                assertSameIds(scalar.knn(q, a, 3, Metric.L2), b.knn(q, ra, 3, Metric.L2));
+                assertEquals(1, b.stats().residentHandles());
+            }
+            assertEquals(0, b.stats().residentHandles(), "closed handles are forgotten");
+            forgotten = b.prepare(c, null);
+            assertSameIds(scalar.knn(q, c, 3, Metric.L2), b.knn(q, forgotten, 3, Metric.L2));
+            assertEquals(1, b.stats().residentHandles());
+        }
+        forgotten.close(); // after the backend released it: nothing left to do, and no failure
+    }
+
+    @Test
     void concurrentSearchesFromManyThreadsAllGetTheirOwnCorrectResults() throws Exception {
-        try (OpenClBackend b = open(OpenClOptions.defaults().withResidentMinBytes(0)); FloatMatrix base = random(400, 16, 2)) {
+        try (OpenClBackend b = open(OpenClOptions.defaults()); FloatMatrix base = random(400, 16, 2);
+             ResidentMatrix resident = b.prepare(base, null)) {
             List<FloatMatrix> queries = new java.util.ArrayList<>();
             for (int t = 0; t < 4; t++) queries.add(random(5 + t, 16, 10 + t));
             try (var pool = java.util.concurrent.Executors.newFixedThreadPool(4)) {
@@ -130,7 +153,7 @@ class OpenClBackendTest {
                     done.add(pool.submit(() -> {
                         for (int i = 0; i < 5; i++) {
                             Metric m = Metric.values()[i % 2];
-                            assertSameIds(scalar.knn(q, base, 4, m), b.knn(q, base, 4, m));
+                            assertSameIds(scalar.knn(q, base, 4, m), b.knn(q, resident, 4, m));
                         }
                     }));
                 }
@@ -143,38 +166,39 @@ class OpenClBackendTest {
     }
 
     @Test
-    void smallBasesBelowTheResidentThresholdAreNotCached() {
+    void plainViewsAreUploadedForTheCallOnly() {
         try (OpenClBackend b = open(OpenClOptions.defaults()); FloatMatrix base = random(50, 8, 5); FloatMatrix q = random(3, 8, 6)) {
+            Transfers before = b.transfers();
             b.knn(q, base, 2, Metric.L2);
             b.knn(q, base, 2, Metric.L2);
+            assertEquals(2 * (base.segment().byteSize() + q.segment().byteSize()), b.transfers().since(before).hostToDevice());
             assertEquals(0, b.stats().residentUploads());
-            assertEquals(0, b.stats().residentEntries());
+            assertEquals(0, b.stats().residentHandles());
         }
     }
 
     @Test
     void aFreedBaseReallocatedWithOtherValuesIsNotServedFromTheOldCopy() {
-        try (OpenClBackend b = open(OpenClOptions.defaults().withResidentMinBytes(0)); FloatMatrix q = random(6, 32, 1)) {
+        try (OpenClBackend b = open(OpenClOptions.defaults()); FloatMatrix q = random(6, 32, 1)) {
             for (long seed = 20; seed < 23; seed++) {
                 // Same size each time: the allocator may well hand back the same address.
                 try (FloatMatrix base = random(400, 32, seed)) {
                     assertSameIds(scalar.knn(q, base, 4, Metric.L2), b.knn(q, base, 4, Metric.L2));
                 }
             }
-            assertEquals(3, b.stats().residentUploads());
+            assertEquals(0, b.stats().residentUploads(), "plain views are never kept");
         }
     }
 
     @Test
-    void aBaseRewrittenInPlaceIsUploadedAgain() {
-        try (OpenClBackend b = open(OpenClOptions.defaults().withResidentMinBytes(0));
+    void aBaseRewrittenInPlaceIsSearchedAsItIsNow() {
+        try (OpenClBackend b = open(OpenClOptions.defaults());
              FloatMatrix q = random(6, 16, 1); FloatMatrix base = random(64, 16, 2)) {
             b.knn(q, base, 4, Metric.L2);
             try (FloatMatrix fresh = random(64, 16, 3)) {
-                base.segment().copyFrom(fresh.segment()); // every value changes, so the sample sees it
+                base.segment().copyFrom(fresh.segment());
             }
             assertSameIds(scalar.knn(q, base, 4, Metric.L2), b.knn(q, base, 4, Metric.L2));
-            assertEquals(2, b.stats().residentUploads());
         }
     }
 
@@ -241,20 +265,25 @@ class OpenClBackendTest {
     }
 
     @Test
-    void residentListsAreReusedAcrossBatchesAndUploadedAgainAfterAnAdd() {
-        try (OpenClBackend b = open(OpenClOptions.defaults().withResidentMinBytes(0));
+    void preparedListsAreReusedAcrossBatchesAndAnAddIsSearchedOnceTheyArePreparedAgain() {
+        try (OpenClBackend b = open(OpenClOptions.defaults());
              GrowableLists lists = new GrowableLists(6, 20, 100); FloatMatrix q = random(8, 20, 3)) {
             for (int l = 0; l < 6; l++) lists.append(l, 10 + 7 * l);
             int[] probes = new int[8 * 3];
             for (int i = 0; i < probes.length; i++) probes[i] = (i * 5) % 6;
-            for (int batch = 0; batch < 3; batch++) {
-                assertSameIds(scalar.scanLists(q, lists, probes, 3, 6, Metric.INNER_PRODUCT),
-                        b.scanLists(q, lists, probes, 3, 6, Metric.INNER_PRODUCT));
+            try (Resident<VectorLists> resident = b.prepare(lists)) {
+                for (int batch = 0; batch < 3; batch++) {
+                    assertSameIds(scalar.scanLists(q, lists, probes, 3, 6, Metric.INNER_PRODUCT),
+                            b.scanLists(q, resident, probes, 3, 6, Metric.INNER_PRODUCT));
+                }
             }
             assertEquals(1, b.stats().residentUploads());
             lists.append(2, 30);
-            assertSameIds(scalar.scanLists(q, lists, probes, 3, 6, Metric.INNER_PRODUCT),
-                    b.scanLists(q, lists, probes, 3, 6, Metric.INNER_PRODUCT));
+            // the owner of the lists prepares them again after it changed them (an index does on add)
+            try (Resident<VectorLists> resident = b.prepare(lists)) {
+                assertSameIds(scalar.scanLists(q, lists, probes, 3, 6, Metric.INNER_PRODUCT),
+                        b.scanLists(q, resident, probes, 3, 6, Metric.INNER_PRODUCT));
+            }
             assertEquals(2, b.stats().residentUploads(), "the added rows must be searched");
         }
     }

@@ -10,7 +10,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.komsu.kernels.FastScanKernels;
 import dev.komsu.kernels.FastScanListScanner;
+import dev.komsu.kernels.BlockCodeLists;
 import dev.komsu.kernels.Metric;
+import dev.komsu.kernels.Resident;
 import dev.komsu.kernels.QuantizedTopK;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -44,7 +46,7 @@ class OpenClFastScanListScannerTest {
     }
 
     private static OpenClOptions options(OpenClOptions.Shape shape) {
-        return OpenClOptions.defaults().withShape(shape).withWorkGroupSizes(64, 32).withResidentMinBytes(0);
+        return OpenClOptions.defaults().withShape(shape).withWorkGroupSizes(64, 32);
     }
 
     @AfterAll
@@ -158,14 +160,22 @@ class OpenClFastScanListScannerTest {
     }
 
     @Test
-    void residentListsAreUploadedOnceAcrossBatches() {
+    void preparedListsAreUploadedOnceAcrossBatches() {
         OpenClBackend b = backends.get(OpenClOptions.Shape.PER_ITEM);
-        try (FastScanFixture.Lists lists = FastScanFixture.lists(8, RAGGED, 41)) {
+        try (FastScanFixture.Lists lists = FastScanFixture.lists(8, RAGGED, 41);
+             Resident<BlockCodeLists> resident = b.prepare((BlockCodeLists) lists)) {
             int uploads = b.stats().residentUploads();
             for (int batch = 0; batch < 3; batch++) {
                 int[] probes = FastScanFixture.probes(5, 3, RAGGED.length, 42 + batch);
-                assertMatchesReference(OpenClOptions.Shape.PER_ITEM, lists, FastScanFixture.luts(5, 8, 256, batch), 1, null,
-                        probes, 3, 5);
+                byte[] luts = FastScanFixture.luts(5, 8, 256, batch);
+                int[] expectedKeys = new int[5 * 5];
+                long[] expectedIds = new long[5 * 5];
+                FastScanFixture.reference(lists, luts, 1, null, probes, 3, 5, expectedKeys, expectedIds);
+                int[] keys = new int[5 * 5];
+                long[] ids = new long[5 * 5];
+                b.fastScanLists().scan(resident, luts, 1, null, probes, 3, 5, keys, ids, Metric.L2);
+                assertArrayEquals(expectedKeys, keys, "keys");
+                assertArrayEquals(expectedIds, ids, "ids");
             }
             assertEquals(uploads + 1, b.stats().residentUploads());
         }

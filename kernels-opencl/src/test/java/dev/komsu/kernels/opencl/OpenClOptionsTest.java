@@ -18,8 +18,6 @@ class OpenClOptionsTest {
         assertRejected("workGroupSize", () -> d.withWorkGroupSizes(100, 64));
         assertRejected("listWorkGroupSize", () -> d.withWorkGroupSizes(128, 0));
         assertRejected("maxDeviceK", () -> d.withMaxDeviceK(0));
-        assertRejected("residentMinBytes", () -> d.withResidentMinBytes(-1));
-        assertRejected("maxQueriesPerGroup", () -> new OpenClOptions(OpenClOptions.Shape.AUTO, 128, 64, 3, 8, 0, 1));
-        assertRejected("residentEntries", () -> new OpenClOptions(OpenClOptions.Shape.AUTO, 128, 64, 4, 8, 0, 0));
+        assertRejected("maxQueriesPerGroup", () -> new OpenClOptions(OpenClOptions.Shape.AUTO, 128, 64, 3, 8));
     }
 }

@@ -16,7 +16,7 @@ class OpenClPerItemQuantizedScanConformanceTest extends QuantizedScanConformance
     @Override
     protected ComputeBackend createBackend() {
         return new OpenClBackend(OpenClTestDevices.requireDevice(), new ScalarBackend(), true,
-                OpenClOptions.defaults().withShape(OpenClOptions.Shape.PER_ITEM).withResidentMinBytes(0));
+                OpenClOptions.defaults().withShape(OpenClOptions.Shape.PER_ITEM));
     }
 
     @AfterAll

@@ -6,11 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.komsu.kernels.CodeLists;
 import dev.komsu.kernels.FloatMatrix;
 import dev.komsu.kernels.Metric;
 import dev.komsu.kernels.Neighbors;
 import dev.komsu.kernels.PqListScanner;
 import dev.komsu.kernels.QuantizedScanConformanceTest.TestCodeLists;
+import dev.komsu.kernels.Resident;
+import dev.komsu.kernels.Transfers;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -41,23 +44,34 @@ class OpenClPqListScannerPolicyTest {
     }
 
     @Test
-    void codeListsAndListTablesStayResidentAcrossBatchesAndAreUploadedAgainWhenTheListsChange() {
+    void preparedListsCodebookAndListTablesStayResidentAndABatchMovesOnlyQueriesProbesAndBiasesInAndResultsOut() {
+        int dsub = 4;
         try (OpenClBackend b = new OpenClBackend(device, new OpenClTestDevices.NoFallback(), false,
-                OpenClOptions.defaults().withResidentMinBytes(0));
+                OpenClOptions.defaults());
              TestCodeLists lists = new TestCodeLists(M, SIZES, 256, 1);
-             FloatMatrix tables = OpenClPqListScannerTest.randomMatrix(4, TABLE, 2)) {
+             FloatMatrix queries = OpenClPqListScannerTest.randomMatrix(4, M * dsub, 2);
+             Resident<CodeLists> residentLists = b.prepare((CodeLists) lists)) {
+            float[] centroidsT = OpenClPqListScannerTest.randomFloats(M * 256 * dsub, 6);
             float[] listTables = OpenClPqListScannerTest.randomFloats(SIZES.length * TABLE, 3);
             int[] probes = {0, 2, 3, 5, -1, 4, 1, 0};
-            for (int batch = 0; batch < 3; batch++) {
-                OpenClPqListScannerTest.assertSameResults(scan(reference, lists, tables, listTables, probes, 5),
-                        scan(b.pqLists(), lists, tables, listTables, probes, 5), "batch " + batch);
+            float[] biases = OpenClPqListScannerTest.randomFloats(probes.length, 7);
+            try (Resident<float[]> codebook = b.prepare(centroidsT); Resident<float[]> tables = b.prepare(listTables)) {
+                for (int batch = 0; batch < 3; batch++) {
+                    Transfers before = b.transfers();
+                    Neighbors got = b.pqLists().searchPq(residentLists, queries, codebook, M, 8, dsub,
+                            Metric.INNER_PRODUCT, tables, -2f, probes, biases, 2, 5, Metric.L2);
+                    Transfers moved = b.transfers().since(before);
+                    OpenClPqListScannerTest.assertSameResults(reference.searchPq(Resident.onHost(lists), queries,
+                            Resident.onHost(centroidsT), M, 8, dsub, Metric.INNER_PRODUCT, Resident.onHost(listTables),
+                            -2f, probes, biases, 2, 5, Metric.L2), got, "batch " + batch);
+                    if (batch > 0) {
+                        assertEquals(queries.segment().byteSize() + (long) probes.length * (Integer.BYTES + Float.BYTES),
+                                moved.hostToDevice(), "queries, probes and biases in; tables built on the device");
+                        assertEquals(4L * 5 * (Float.BYTES + Long.BYTES), moved.deviceToHost(), "results out");
+                    }
+                }
+                assertEquals(3, b.stats().residentUploads(), "code lists, codebook and list tables, once each");
             }
-            assertEquals(2, b.stats().residentUploads(), "code lists and list tables, once each");
-            try (TestCodeLists other = new TestCodeLists(M, new long[] {40, 0, 17, 91, 3, 60}, 256, 1)) {
-                OpenClPqListScannerTest.assertSameResults(scan(reference, other, tables, listTables, probes, 5),
-                        scan(b.pqLists(), other, tables, listTables, probes, 5), "grown lists");
-            }
-            assertEquals(3, b.stats().residentUploads(), "other lists are uploaded, the list tables are reused");
             assertEquals(0, b.stats().fallbacks());
         }
     }

@@ -41,7 +41,7 @@ class OpenClPqListScannerTest {
         OpenClDevice device = OpenClTestDevices.requireDevice();
         // Small groups so rounds, chunks and candidate merges happen on small lists; everything
         // resident so the cached path is the one checked.
-        OpenClOptions options = OpenClOptions.defaults().withWorkGroupSizes(64, 32).withResidentMinBytes(0);
+        OpenClOptions options = OpenClOptions.defaults().withWorkGroupSizes(64, 32);
         for (OpenClOptions.Shape shape : new OpenClOptions.Shape[] {OpenClOptions.Shape.PER_ITEM, OpenClOptions.Shape.WORK_GROUP}) {
             backends.put(shape, new OpenClBackend(device, new OpenClTestDevices.NoFallback(), false, options.withShape(shape)));
         }

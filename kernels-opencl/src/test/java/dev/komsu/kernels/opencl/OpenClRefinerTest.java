@@ -31,7 +31,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class OpenClRefinerTest {
     private static final OpenClOptions WORK_GROUP = OpenClOptions.defaults().withShape(OpenClOptions.Shape.WORK_GROUP)
-            .withWorkGroupSizes(64, 32).withResidentMinBytes(0);
+            .withWorkGroupSizes(64, 32);
     private static final OpenClOptions PER_ITEM = OpenClOptions.defaults().withShape(OpenClOptions.Shape.PER_ITEM);
     private OpenClDevice device;
     private CpuBackend cpu;

@@ -13,6 +13,6 @@ class OpenClWorkGroupKernelsConformanceTest extends BackendConformanceTest {
     protected ComputeBackend createBackend() {
         return new OpenClBackend(OpenClTestDevices.requireDevice(), new OpenClTestDevices.NoFallback(), false,
                 OpenClOptions.defaults().withShape(OpenClOptions.Shape.WORK_GROUP).withWorkGroupSizes(64, 32)
-                        .withResidentMinBytes(0));
+                        );
     }
 }

@@ -16,7 +16,7 @@ class OpenClWorkGroupQuantizedScanConformanceTest extends QuantizedScanConforman
     @Override
     protected ComputeBackend createBackend() {
         return new OpenClBackend(OpenClTestDevices.requireDevice(), new ScalarBackend(), true,
-                OpenClOptions.defaults().withShape(OpenClOptions.Shape.WORK_GROUP).withWorkGroupSizes(64, 32).withResidentMinBytes(0));
+                OpenClOptions.defaults().withShape(OpenClOptions.Shape.WORK_GROUP).withWorkGroupSizes(64, 32));
     }
 
     @AfterAll
