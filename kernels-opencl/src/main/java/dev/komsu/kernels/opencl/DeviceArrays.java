@@ -29,13 +29,6 @@ final class DeviceArrays {
         return upload(rt, java.util.Arrays.copyOf(perList, Math.max(1, nlist)));
     }
 
-    /** The sizes of lists {@code 0 .. nlist-1}. */
-    static long[] listSizes(int nlist, java.util.function.IntToLongFunction size) {
-        long[] sizes = new long[nlist];
-        for (int l = 0; l < nlist; l++) sizes[l] = size.applyAsLong(l);
-        return sizes;
-    }
-
     static ClBuffer upload(ClRuntime rt, MemorySegment host) {
         ClBuffer b = rt.allocate(host.byteSize());
         try {

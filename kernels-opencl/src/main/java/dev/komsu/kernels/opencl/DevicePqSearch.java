@@ -17,12 +17,6 @@ import org.jocl.cl_kernel;
  */
 final class DevicePqSearch {
     private static final List<String> TABLES = List.of("pq_tables.cl");
-    // Work-group and per-item kernels live in separate programs: a PoCL build of a work-group
-    // kernel takes tens of seconds, which a CPU device that runs the per-item one never needs.
-    private static final List<String> PQ_WG = List.of("topk.cl", "scan_pq.cl");
-    private static final List<String> PQ_ITEM = List.of("topk.cl", "item_block.cl", "scan_pq_item.cl");
-    private static final List<String> SQ8_WG = List.of("topk.cl", "scan_sq8.cl");
-    private static final List<String> SQ8_ITEM = List.of("topk.cl", "item_block.cl", "scan_sq8_item.cl");
     /** Queries per work-item of pq_tables: each centroid value loaded serves this many queries. */
     private static final int TABLE_QUERIES = 4;
     /** Rows a per-work-item scan kernel sums at once, one float8 lane each (the kernels' vload8). */
@@ -31,7 +25,6 @@ final class DevicePqSearch {
     private static final long BATCH_BYTES = 64L << 20;
     // Work-items or groups per compute unit we aim for (as DeviceSearch).
     private static final int GROUPS_PER_UNIT = 8;
-    private static final int ENTRY_BYTES = Float.BYTES + Long.BYTES;
     /**
      * The SQ8 decode factor (c + 0.5f) / 255f of every code value, computed here in Java so the
      * device multiplies by exactly the reference's value (OpenCL allows a loosely rounded divide).
@@ -126,27 +119,21 @@ final class DevicePqSearch {
 
     // ---- IVF-PQ scan -----------------------------------------------------------------------------
 
-    /** Local memory of the work-group top-k (DeviceSearch.localBytes without a query row). */
-    private static long topkLocalBytes(int k, int wg) {
-        int kk = DeviceSearch.pow2AtLeast(k);
-        return (long) (kk + DeviceSearch.candidateCapacity(kk, wg)) * ENTRY_BYTES + Integer.BYTES;
-    }
-
     /** True when the PQ scan with this k and table size runs on the device. */
     boolean pqFits(int k, int tableSize) {
         if (k > options.maxDeviceK()) return false;
         if ((long) tableSize * Float.BYTES > Math.min(BATCH_BYTES, rt.device().maxAllocBytes())) return false;
-        return !search.workGroupShape() || topkLocalBytes(k, options.listWorkGroupSize()) <= rt.device().localMemBytes();
+        return !search.workGroupShape() || IvfScanKernel.topkLocalBytes(k, options.listWorkGroupSize()) <= rt.device().localMemBytes();
     }
 
     // Work-group kernels stage the table in local memory when it fits beside the top-k, else form
     // entries from global memory per lookup (m=64 8-bit tables take 64 KiB, above most GPUs' 48).
     private boolean tableInLocal(int k, int tableSize, int wg) {
-        return topkLocalBytes(k, wg) + (long) tableSize * Float.BYTES <= rt.device().localMemBytes();
+        return IvfScanKernel.topkLocalBytes(k, wg) + (long) tableSize * Float.BYTES <= rt.device().localMemBytes();
     }
 
     /** {@code listTables} is null when the query tables are used as they are. */
-    Neighbors scanPq(DeviceCodeLists lists, int m, int nbits, QueryTables tables, ClBuffer listTables,
+    Neighbors scanPq(DeviceListStore lists, int m, int nbits, QueryTables tables, ClBuffer listTables,
                      float tableScale, int[] probes, float[] biases, int nprobe, int k, Metric metric) {
         FloatMatrix queryTables = tables.rows();
         int nq = (int) queryTables.rows();
@@ -161,25 +148,20 @@ final class DevicePqSearch {
         int ip = metric == Metric.INNER_PRODUCT ? 1 : 0;
         int hasLists = listTables == null ? 0 : 1;
         int kk = DeviceSearch.pow2AtLeast(k);
-        String defines = "-DBLOCK=" + block();
         if (search.workGroupShape()) {
             int wanted = options.listWorkGroupSize();
             boolean local = tableInLocal(k, tableSize, wanted);
-            cl_kernel kernel = rt.kernel(PQ_WG, defines, "scan_pq_wg");
+            cl_kernel kernel = IvfScanKernel.of(rt, "scan_pq.cl", block(), true);
             int wg = search.groupSize(kernel, wanted);
             int c = DeviceSearch.candidateCapacity(kk, wg);
             forQueryBatches(queryTables, upload, tableSize, probes, biases, nprobe, k, nchunks, out, metric, (cq, qbuf, pbuf, bbuf, pk, pi) -> {
-                ClRuntime.Args args = lists.args().i32(lists.codeSize).i32(m).i32(nbits).buffer(qbuf)
-                        .buffer(listTables == null ? qbuf : listTables).i32(Float.floatToRawIntBits(tableScale)).i32(hasLists)
-                        .buffer(bbuf == null ? qbuf : bbuf).i32(bbuf == null ? 0 : 1).i32(local ? 1 : 0).i32(cq).i32(ip)
-                        .buffer(pbuf).i32(nprobe).i32(perChunk).i32(nchunks).i32(k).i32(kk).i32(c).buffer(pk).buffer(pi)
-                        .local(local ? (long) tableSize * Float.BYTES : Float.BYTES)
-                        .local((long) kk * Float.BYTES).local((long) kk * Long.BYTES)
-                        .local((long) c * Float.BYTES).local((long) c * Long.BYTES).local(Integer.BYTES);
-                rt.launch(kernel, args, (long) cq * nchunks * wg, wg);
+                ClRuntime.Args args = IvfScanKernel.probes(pqArgs(lists, m, nbits, qbuf, listTables, tableScale, local),
+                        bbuf, qbuf, 0, cq, ip, pbuf, nprobe, perChunk, nchunks, k);
+                IvfScanKernel.groupOutputs(args, kk, c, pk, pi).local(local ? (long) tableSize * Float.BYTES : Float.BYTES);
+                rt.launch(kernel, IvfScanKernel.topkLocals(args, kk, c), (long) cq * nchunks * wg, wg);
             });
         } else {
-            cl_kernel kernel = rt.kernel(PQ_ITEM, defines, "scan_pq_item");
+            cl_kernel kernel = IvfScanKernel.of(rt, "scan_pq.cl", block(), false);
             forQueryBatches(queryTables, upload, tableSize, probes, biases, nprobe, k, nchunks, out, metric, (cq, qbuf, pbuf, bbuf, pk, pi) -> {
                 // Each work-item forms its (query, list) table in its own scratch slice: launches
                 // cover as many queries as the bounded scratch holds.
@@ -189,18 +171,23 @@ final class DevicePqSearch {
                 try (ClBuffer scratch = rt.allocate(scratchBytes)) {
                     for (int q0 = 0; q0 < cq; q0 += perLaunch) {
                         int n = Math.min(perLaunch, cq - q0);
-                        ClRuntime.Args args = lists.args().i32(lists.codeSize).i32(m).i32(nbits)
-                                .buffer(qbuf).buffer(listTables == null ? qbuf : listTables).i32(Float.floatToRawIntBits(tableScale)).i32(hasLists)
-                                .buffer(bbuf == null ? qbuf : bbuf).i32(bbuf == null ? 0 : 1).i32(q0).i32(n).i32(ip)
-                                .buffer(pbuf).i32(nprobe).i32(perChunk).i32(nchunks).i32(k).buffer(pk).buffer(pi)
-                                .buffer(scratch);
-                        rt.launch(kernel, args, (long) n * nchunks, 1);
+                        ClRuntime.Args args = IvfScanKernel.probes(pqArgs(lists, m, nbits, qbuf, listTables, tableScale, false),
+                                bbuf, qbuf, q0, n, ip, pbuf, nprobe, perChunk, nchunks, k);
+                        rt.launch(kernel, IvfScanKernel.itemOutputs(args, pk, pi, scratch), (long) n * nchunks, 1);
                     }
                     rt.finish(); // the scratch is released when this block ends
                 }
             });
         }
         return out;
+    }
+
+    // scan_pq.cl's arguments after the store: tables are the query rows, list tables (or any buffer when none), scale.
+    private static ClRuntime.Args pqArgs(DeviceListStore lists, int m, int nbits, ClBuffer queryTables, ClBuffer listTables,
+                                         float tableScale, boolean tableInLocal) {
+        return lists.args().i32((m * nbits + 7) / 8).i32(m).i32(nbits).buffer(queryTables)
+                .buffer(listTables == null ? queryTables : listTables).i32(Float.floatToRawIntBits(tableScale))
+                .i32(listTables == null ? 0 : 1).i32(tableInLocal ? 1 : 0);
     }
 
     // ---- IVF-SQ8 scan ----------------------------------------------------------------------------
@@ -211,11 +198,11 @@ final class DevicePqSearch {
         if ((long) d * Float.BYTES > Math.min(BATCH_BYTES, rt.device().maxAllocBytes())) return false;
         if (!search.workGroupShape()) return true;
         int wg = options.listWorkGroupSize();
-        return topkLocalBytes(k, wg) + (3L * d + 256) * Float.BYTES <= rt.device().localMemBytes();
+        return IvfScanKernel.topkLocalBytes(k, wg) + (3L * d + 256) * Float.BYTES <= rt.device().localMemBytes();
     }
 
     /** {@code centroids} is null for a scan without residuals. */
-    Neighbors scanSq8(DeviceCodeLists lists, FloatMatrix queries, ClBuffer centroids, float[] vmin, float[] vdiff,
+    Neighbors scanSq8(DeviceListStore lists, FloatMatrix queries, ClBuffer centroids, float[] vmin, float[] vdiff,
                       int[] probes, float[] biases, int nprobe, int k, Metric metric) {
         int nq = (int) queries.rows();
         int d = queries.cols();
@@ -227,9 +214,8 @@ final class DevicePqSearch {
         int ip = metric == Metric.INNER_PRODUCT ? 1 : 0;
         int hasCentroids = centroids == null ? 0 : 1;
         int kk = DeviceSearch.pow2AtLeast(k);
-        String defines = "-DBLOCK=" + block();
         boolean wgShape = search.workGroupShape();
-        cl_kernel kernel = rt.kernel(wgShape ? SQ8_WG : SQ8_ITEM, defines, wgShape ? "scan_sq8_wg" : "scan_sq8_item");
+        cl_kernel kernel = IvfScanKernel.of(rt, "scan_sq8.cl", block(), wgShape);
         int wg = wgShape ? search.groupSize(kernel, options.listWorkGroupSize()) : 0;
         int c = DeviceSearch.candidateCapacity(kk, wg);
         try (ClBuffer minBuf = rt.allocate((long) d * Float.BYTES); ClBuffer diffBuf = rt.allocate((long) d * Float.BYTES);
@@ -238,18 +224,15 @@ final class DevicePqSearch {
             rt.write(diffBuf, 0, MemorySegment.ofArray(vdiff));
             rt.write(unitBuf, 0, SQ8_UNIT);
             forQueryBatches(queries, null, d, probes, biases, nprobe, k, nchunks, out, metric, (cq, qbuf, pbuf, bbuf, pk, pi) -> {
-                ClRuntime.Args args = lists.args().i32(d).buffer(qbuf).buffer(centroids == null ? qbuf : centroids)
-                        .i32(hasCentroids).buffer(minBuf).buffer(diffBuf).buffer(unitBuf)
-                        .buffer(bbuf == null ? qbuf : bbuf).i32(bbuf == null ? 0 : 1).i32(cq).i32(ip).buffer(pbuf)
-                        .i32(nprobe).i32(perChunk).i32(nchunks).i32(k);
+                ClRuntime.Args codec = lists.args().i32(d).buffer(qbuf).buffer(centroids == null ? qbuf : centroids)
+                        .i32(hasCentroids).buffer(minBuf).buffer(diffBuf).buffer(unitBuf);
+                ClRuntime.Args args = IvfScanKernel.probes(codec, bbuf, qbuf, 0, cq, ip, pbuf, nprobe, perChunk, nchunks, k);
                 if (wgShape) {
-                    args.i32(kk).i32(c).buffer(pk).buffer(pi).local((long) d * Float.BYTES).local((long) d * Float.BYTES)
-                            .local((long) d * Float.BYTES).local(256L * Float.BYTES)
-                            .local((long) kk * Float.BYTES).local((long) kk * Long.BYTES)
-                            .local((long) c * Float.BYTES).local((long) c * Long.BYTES).local(Integer.BYTES);
-                    rt.launch(kernel, args, (long) cq * nchunks * wg, wg);
+                    IvfScanKernel.groupOutputs(args, kk, c, pk, pi).local((long) d * Float.BYTES).local((long) d * Float.BYTES)
+                            .local((long) d * Float.BYTES).local(256L * Float.BYTES);
+                    rt.launch(kernel, IvfScanKernel.topkLocals(args, kk, c), (long) cq * nchunks * wg, wg);
                 } else {
-                    rt.launch(kernel, args.buffer(pk).buffer(pi), (long) cq * nchunks, 1);
+                    rt.launch(kernel, IvfScanKernel.itemOutputs(args, pk, pi, qbuf), (long) cq * nchunks, 1);
                 }
             });
         }

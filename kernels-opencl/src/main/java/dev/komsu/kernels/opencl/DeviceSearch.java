@@ -26,7 +26,6 @@ final class DeviceSearch {
     private static final int ITEM_QUERIES = 4;
     private static final int ENTRY_BYTES = Float.BYTES + Long.BYTES;
     private static final List<String> KNN = List.of("topk.cl", "knn.cl");
-    private static final List<String> LISTS = List.of("topk.cl", "scan_lists.cl");
     private static final List<String> MERGE = List.of("topk.cl", "merge.cl");
 
     private final ClRuntime rt;
@@ -135,18 +134,17 @@ final class DeviceSearch {
         return out;
     }
 
-    Neighbors scanLists(DeviceLists lists, FloatMatrix queries, int[] probes, int nprobe, int k, Metric metric) {
+    Neighbors scanLists(DeviceListStore lists, FloatMatrix queries, int[] probes, int nprobe, int k, Metric metric) {
         int nq = (int) queries.rows();
-        int d = lists.dim;
+        int d = queries.cols();
         Neighbors out = Neighbors.empty(nq, k, metric);
         if (nq == 0) return out;
         int units = Math.max(1, rt.device().computeUnits());
         int nchunks = (int) clamp(ceilDiv(GROUPS_PER_UNIT * units, nq), nprobe);
         int perChunk = (int) ceilDiv(nprobe, nchunks);
         int chunks = (int) ceilDiv(nprobe, perChunk);
-        String defines = "-DBLOCK=" + block;
         int ip = metric == Metric.INNER_PRODUCT ? 1 : 0;
-        cl_kernel kernel = rt.kernel(LISTS, defines, workGroupShape ? "scan_lists_wg" : "scan_lists_item");
+        cl_kernel kernel = IvfScanKernel.of(rt, "scan_flat.cl", block, workGroupShape);
         int wg = workGroupShape ? groupSize(kernel, options.listWorkGroupSize()) : 0;
         int kk = pow2AtLeast(k);
         int c = candidateCapacity(kk, wg);
@@ -155,16 +153,13 @@ final class DeviceSearch {
                 MemorySegment p = arena.allocate(ValueLayout.JAVA_INT, (long) cq * nprobe);
                 MemorySegment.copy(probes, q0 * nprobe, p, ValueLayout.JAVA_INT, 0, cq * nprobe);
                 rt.write(pbuf, 0, p);
-                ClRuntime.Args args = new ClRuntime.Args().buffer(lists.vectors).buffer(lists.ids).buffer(lists.offsets)
-                        .buffer(lists.sizes).i32(d).buffer(qbuf).i32(cq).i32(ip).buffer(pbuf).i32(nprobe).i32(perChunk).i32(chunks)
-                        .i32(k);
+                ClRuntime.Args args = IvfScanKernel.probes(lists.args().i32(d).buffer(qbuf), null, qbuf, 0, cq, ip, pbuf,
+                        nprobe, perChunk, chunks, k);
                 if (workGroupShape) {
-                    args.i32(kk).i32(c).buffer(pk).buffer(pi).local((long) d * Float.BYTES).local((long) kk * Float.BYTES)
-                            .local((long) kk * Long.BYTES).local((long) c * Float.BYTES).local((long) c * Long.BYTES)
-                            .local(Integer.BYTES);
-                    rt.launch(kernel, args, (long) cq * chunks * wg, wg);
+                    IvfScanKernel.groupOutputs(args, kk, c, pk, pi).local((long) d * Float.BYTES);
+                    rt.launch(kernel, IvfScanKernel.topkLocals(args, kk, c), (long) cq * chunks * wg, wg);
                 } else {
-                    rt.launch(kernel, args.buffer(pk).buffer(pi), (long) cq * chunks, 1);
+                    rt.launch(kernel, IvfScanKernel.itemOutputs(args, pk, pi, qbuf), (long) cq * chunks, 1);
                 }
                 rt.finish(); // the probe buffer is released when this block ends
             }

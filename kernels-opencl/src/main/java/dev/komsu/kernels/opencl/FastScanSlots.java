@@ -24,7 +24,7 @@ record FastScanSlots(int[] list, int[] table, int[] bias, long[] keyOffset, int[
         long keys = 0;
         for (int p = 0; p < nprobe; p++) {
             int l = probes[q * nprobe + p];
-            if (l >= 0) keys += DeviceBlockLists.blocks(lists.size(l)) * FastScanKernels.BLOCK;
+            if (l >= 0) keys += DeviceMatrix.roundUp(lists.size(l), FastScanKernels.BLOCK);
         }
         return keys;
     }
@@ -53,7 +53,7 @@ record FastScanSlots(int[] list, int[] table, int[] bias, long[] keyOffset, int[
                 table[n] = q * tables + (tables == 1 ? 0 : p);
                 bias[n] = biases == null ? 0 : biases[base + p];
                 keyOffset[n] = keys;
-                keys += DeviceBlockLists.blocks(lists.size(l)) * FastScanKernels.BLOCK;
+                keys += DeviceMatrix.roundUp(lists.size(l), FastScanKernels.BLOCK);
                 n++;
             }
             queryStart[q + 1] = n;

@@ -192,8 +192,9 @@ public final class OpenClBackend implements ComputeBackend {
         return onDevice("scanLists", search.fits(k, host.dim(), true) && listsFit(host), rt -> {
             ClResident<VectorLists> r = ClResident.of(this, lists);
             try {
-                DeviceLists dl = r.device(new ClResident.Layout("vector-lists", search.block()), DeviceLists.class,
-                        () -> DeviceLists.upload(rt, host, search.block()));
+                var layout = DeviceListStore.Layout.vectors(host.dim(), search.block());
+                DeviceListStore dl = r.device(layout, DeviceListStore.class,
+                        () -> DeviceListStore.upload(rt, DeviceListStore.HostLists.of(host), layout));
                 return search.scanLists(dl, queries, probes, nprobe, k, metric);
             } finally {
                 r.endCall();
@@ -202,8 +203,8 @@ public final class OpenClBackend implements ComputeBackend {
     }
 
     private boolean listsFit(VectorLists lists) {
-        long rows = DeviceLists.rowOffsets(lists, search.block())[lists.listCount()];
-        return rows * lists.dim() * Float.BYTES <= runtime.device().maxAllocBytes();
+        return DeviceListStore.largestBuffer(DeviceListStore.HostLists.of(lists),
+                DeviceListStore.Layout.vectors(lists.dim(), search.block())) <= runtime.device().maxAllocBytes();
     }
 
     /** Per-list FastScan work on the host is the CPU fallback's. */

@@ -71,14 +71,15 @@ final class OpenClFastScanListScanner implements FastScanListScanner {
         for (int q = 0; q < nq; q++) maxQueryKeys = Math.max(maxQueryKeys, FastScanSlots.keysOf(lists, probes, nprobe, q));
         long maxAlloc = backend.device().maxAllocBytes();
         boolean fits = k <= options.maxDeviceK()
-                && DeviceBlockLists.largestBuffer(lists) <= maxAlloc
+                && DeviceListStore.largestBuffer(DeviceListStore.HostLists.of(lists), DeviceListStore.Layout.fastScan(lists.m2())) <= maxAlloc
                 && maxQueryKeys * Short.BYTES <= Math.min(maxKeyBytes, maxAlloc)
                 && (!workGroupShape || localBytes(tableBytes, options.listWorkGroupSize()) <= backend.device().localMemBytes());
         backend.onDevice("fastScanLists", fits, rt -> {
             ClResident<BlockCodeLists> r = ClResident.of(backend, handle);
             try {
-                DeviceBlockLists dl = r.device(new ClResident.Layout("block-lists", FastScanKernels.BLOCK),
-                        DeviceBlockLists.class, () -> DeviceBlockLists.upload(rt, lists));
+                var layout = DeviceListStore.Layout.fastScan(lists.m2());
+                DeviceListStore dl = r.device(layout, DeviceListStore.class,
+                        () -> DeviceListStore.upload(rt, DeviceListStore.HostLists.of(lists), layout));
                 search(rt, dl, lists, luts, tables, biases, probes, nprobe, k, nq, outKeys, outIds);
             } finally {
                 r.endCall();
@@ -98,7 +99,7 @@ final class OpenClFastScanListScanner implements FastScanListScanner {
     }
 
     // Streams the queries in chunks whose keys fit maxKeyBytes.
-    private void search(ClRuntime rt, DeviceBlockLists dl, BlockCodeLists lists, byte[] luts, int tables, int[] biases,
+    private void search(ClRuntime rt, DeviceListStore dl, BlockCodeLists lists, byte[] luts, int tables, int[] biases,
                         int[] probes, int nprobe, int k, int nq, int[] outKeys, long[] outIds) {
         int tableBytes = lists.m2() * FastScanKernels.KSUB;
         int q0 = 0;
@@ -118,7 +119,7 @@ final class OpenClFastScanListScanner implements FastScanListScanner {
         }
     }
 
-    private void runChunk(ClRuntime rt, DeviceBlockLists dl, int m2, byte[] luts, int lutFrom, int lutBytes,
+    private void runChunk(ClRuntime rt, DeviceListStore dl, int m2, byte[] luts, int lutFrom, int lutBytes,
                           FastScanSlots slots, int k, int cq, int[] outKeys, long[] outIds, int outAt) {
         try (ClBuffer lut = DeviceArrays.upload(rt, luts, lutFrom, lutBytes);
              ClBuffer slotList = DeviceArrays.upload(rt, slots.list());
@@ -130,9 +131,9 @@ final class OpenClFastScanListScanner implements FastScanListScanner {
              ClBuffer ok = rt.allocate((long) cq * k * Integer.BYTES);
              ClBuffer oi = rt.allocate((long) cq * k * Long.BYTES)) {
             int n = slots.count();
-            ClRuntime.Args acc = new ClRuntime.Args().buffer(dl.codes).buffer(dl.listBlock).buffer(dl.listSize).i32(m2)
+            ClRuntime.Args acc = new ClRuntime.Args().buffer(dl.data).buffer(dl.offsets).buffer(dl.sizes).i32(m2)
                     .buffer(lut).buffer(slotList).buffer(slotTable).buffer(slotBias).buffer(slotKey).buffer(keys);
-            ClRuntime.Args sel = new ClRuntime.Args().buffer(keys).buffer(dl.ids).buffer(dl.listBlock).buffer(dl.listSize)
+            ClRuntime.Args sel = new ClRuntime.Args().buffer(keys).buffer(dl.ids).buffer(dl.offsets).buffer(dl.sizes)
                     .buffer(slotList).buffer(slotKey).buffer(queryStart).i32(k).buffer(ok).buffer(oi);
             if (workGroupShape) {
                 cl_kernel accumulate = rt.kernel(SOURCES, "", "fs_accumulate_wg");

@@ -96,7 +96,7 @@ final class OpenClPqListScanner implements PqListScanner {
     private boolean pqFits(CodeLists lists, int m, int nbits, int k, float[] listTables) {
         long maxAlloc = backend.device().maxAllocBytes();
         return m <= 1 << 16 && search.pqFits(k, m << nbits)
-                && DeviceCodeLists.largestBuffer(lists, search.block()) <= maxAlloc
+                && DeviceListStore.largestBuffer(DeviceListStore.HostLists.of(lists), DeviceListStore.Layout.codes(lists.codeSize(), search.block())) <= maxAlloc
                 && (listTables == null || (long) listTables.length * Float.BYTES <= maxAlloc);
     }
 
@@ -137,7 +137,7 @@ final class OpenClPqListScanner implements PqListScanner {
                     || (residualCentroids.cols() == d && residualCentroids.rows() >= lists.listCount()));
         if (!valid) return onCpu.get();
         long maxAlloc = backend.device().maxAllocBytes();
-        boolean fits = search.sq8Fits(k, d) && DeviceCodeLists.largestBuffer(lists, search.block()) <= maxAlloc
+        boolean fits = search.sq8Fits(k, d) && DeviceListStore.largestBuffer(DeviceListStore.HostLists.of(lists), DeviceListStore.Layout.codes(lists.codeSize(), search.block())) <= maxAlloc
                 && (residualCentroids == null || residualCentroids.segment().byteSize() <= maxAlloc);
         return backend.onDevice("scanSq8", fits, rt -> {
             ClResident<CodeLists> codes = ClResident.of(backend, handle);
@@ -154,10 +154,10 @@ final class OpenClPqListScanner implements PqListScanner {
         }, onCpu);
     }
 
-    private DeviceCodeLists codeLists(ClRuntime rt, ClResident<CodeLists> codes) {
-        int block = search.block();
-        return codes.device(new ClResident.Layout("code-lists", block), DeviceCodeLists.class,
-                () -> DeviceCodeLists.upload(rt, codes.host(), block));
+    private DeviceListStore codeLists(ClRuntime rt, ClResident<CodeLists> codes) {
+        var layout = DeviceListStore.Layout.codes(codes.host().codeSize(), search.block());
+        return codes.device(layout, DeviceListStore.class,
+                () -> DeviceListStore.upload(rt, DeviceListStore.HostLists.of(codes.host()), layout));
     }
 
     private static ClBuffer floats(ClRuntime rt, ClResident<float[]> table) {
