@@ -12,12 +12,12 @@ import java.util.function.IntToLongFunction;
 
 /**
  * Inverted lists resident on a device as one concatenated store, like faiss's GPU IVF: list l
- * starts at row {@code rowOffsets[l]}, a multiple of the layout's block; its ids sit at the same
- * row positions of the id buffer; a table of list starts (in the layout's offset unit) and one of
- * list sizes sit beside them. Every list-scan kernel takes the store as its first four arguments
+ * starts at row {@code rowOffsets[l]}, a multiple of the layout's block, in {@code data}; its ids
+ * sit at the same row positions of {@code ids}; {@code offsets} holds the list starts (in the
+ * layout's offset unit) and {@code sizes} the list sizes. Every list-scan kernel takes the store as its first four arguments
  * ({@link #args}). What differs between IVF-Flat, PQ/SQ8 and FastScan lists is the {@link Layout}.
  */
-final class DeviceListStore implements AutoCloseable {
+record DeviceListStore(ClBuffer data, ClBuffer ids, ClBuffer offsets, ClBuffer sizes) implements AutoCloseable {
     /** How a layout puts one list's rows into the store. */
     enum Arrange {
         /** Row-major rows copied as they are. */
@@ -66,18 +66,6 @@ final class DeviceListStore implements AutoCloseable {
         static HostLists of(BlockCodeLists l) {
             return new HostLists(l.listCount(), l::size, l::codes, l::ids);
         }
-    }
-
-    final ClBuffer data;
-    final ClBuffer ids;
-    final ClBuffer offsets;
-    final ClBuffer sizes;
-
-    private DeviceListStore(ClBuffer data, ClBuffer ids, ClBuffer offsets, ClBuffer sizes) {
-        this.data = data;
-        this.ids = ids;
-        this.offsets = offsets;
-        this.sizes = sizes;
     }
 
     /** Kernel arguments starting with the store: data, ids, list starts, list sizes. */

@@ -131,9 +131,9 @@ final class OpenClFastScanListScanner implements FastScanListScanner {
              ClBuffer ok = rt.allocate((long) cq * k * Integer.BYTES);
              ClBuffer oi = rt.allocate((long) cq * k * Long.BYTES)) {
             int n = slots.count();
-            ClRuntime.Args acc = new ClRuntime.Args().buffer(dl.data).buffer(dl.offsets).buffer(dl.sizes).i32(m2)
+            ClRuntime.Args acc = new ClRuntime.Args().buffer(dl.data()).buffer(dl.offsets()).buffer(dl.sizes()).i32(m2)
                     .buffer(lut).buffer(slotList).buffer(slotTable).buffer(slotBias).buffer(slotKey).buffer(keys);
-            ClRuntime.Args sel = new ClRuntime.Args().buffer(keys).buffer(dl.ids).buffer(dl.offsets).buffer(dl.sizes)
+            ClRuntime.Args sel = new ClRuntime.Args().buffer(keys).buffer(dl.ids()).buffer(dl.offsets()).buffer(dl.sizes())
                     .buffer(slotList).buffer(slotKey).buffer(queryStart).i32(k).buffer(ok).buffer(oi);
             if (workGroupShape) {
                 cl_kernel accumulate = rt.kernel(SOURCES, "", "fs_accumulate_wg");

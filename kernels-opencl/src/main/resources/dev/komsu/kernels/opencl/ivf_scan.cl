@@ -15,6 +15,22 @@
 // WORK_GROUP (-D) picks the shape: a PoCL build of the work-group kernel takes tens of seconds,
 // which a CPU device that runs the per-item one never needs.
 
+// The loop over query q's probes of this chunk, shared by both shapes: in the body, `list`,
+// `offset` and `size` (in the store) and `bias` of the probe; probes of -1 and empty lists are
+// skipped (uniform in a work-group: every work-item reads the same probe). A macro rather than a
+// function with out-parameters: with those, the SQ8 work-group kernel gave wrong results on PoCL
+// 3.1 (address-taken private variables across the codec's barriers, it seems).
+#define FOR_EACH_PROBED_LIST \
+    const int pEnd = min(nprobe, (chunk + 1) * probesPerChunk); \
+    for (int p = chunk * probesPerChunk; p < pEnd; p++) { \
+        const int list = probes[(long) q * nprobe + p]; \
+        if (list < 0) continue; \
+        const long offset = listOffset[list]; \
+        const long size = listSize[list]; \
+        if (size == 0) continue; \
+        const float bias = hasBiases ? biases[(long) q * nprobe + p] : 0.0f;
+#define END_FOR_EACH_PROBED_LIST }
+
 #ifdef WORK_GROUP
 // GPU shape: one work-group per (query, probe chunk), work-items over the rows of each list
 // (coalesced in the BLOCK layout), work-group top-k (topk.cl).
@@ -34,14 +50,7 @@ __kernel void ivf_scan(__global const CODE_T* codes, __global const long* ids,
     wg_topk_init(bk, bi, count, K);
     barrier(CLK_LOCAL_MEM_FENCE);
 
-    const int pEnd = min(nprobe, (chunk + 1) * probesPerChunk);
-    for (int p = chunk * probesPerChunk; p < pEnd; p++) {
-        const int list = probes[(long) q * nprobe + p];
-        if (list < 0) continue; // uniform: every work-item reads the same probe
-        const long offset = listOffset[list];
-        const long size = listSize[list];
-        if (size == 0) continue;
-        const float bias = hasBiases ? biases[(long) q * nprobe + p] : 0.0f;
+    FOR_EACH_PROBED_LIST
         CODEC_WG_LIST
         for (long start = 0; start < size; start += wg) {
             const long r = start + lid;
@@ -51,7 +60,7 @@ __kernel void ivf_scan(__global const CODE_T* codes, __global const long* ids,
             }
             wg_topk_end_round(bk, bi, ck, ci, count, K, C);
         }
-    }
+    END_FOR_EACH_PROBED_LIST
     const long at = ((long) q * nchunks + chunk) * k;
     wg_topk_finish(bk, bi, ck, ci, count, k, K, C, outKey + at, outId + at);
 }
@@ -78,14 +87,7 @@ __kernel void ivf_scan(__global const CODE_T* codes, __global const long* ids,
     float thresholdKey = INFINITY;
     long thresholdId = EMPTY_ID;
     CODEC_ITEM_QUERY
-    const int pEnd = min(nprobe, (chunk + 1) * probesPerChunk);
-    for (int p = chunk * probesPerChunk; p < pEnd; p++) {
-        const int list = probes[(long) q * nprobe + p];
-        if (list < 0) continue;
-        const long offset = listOffset[list];
-        const long size = listSize[list];
-        if (size == 0) continue;
-        const float bias = hasBiases ? biases[(long) q * nprobe + p] : 0.0f;
+    FOR_EACH_PROBED_LIST
         CODEC_ITEM_LIST
         for (long r0 = 0; r0 < size; r0 += ITEM_ROWS) {
             // offset is a multiple of BLOCK (a multiple of ITEM_ROWS): rows past size are padding
@@ -102,6 +104,6 @@ __kernel void ivf_scan(__global const CODE_T* codes, __global const long* ids,
                 }
             }
         }
-    }
+    END_FOR_EACH_PROBED_LIST
 }
 #endif
