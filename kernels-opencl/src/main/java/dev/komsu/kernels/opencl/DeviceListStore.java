@@ -36,7 +36,7 @@ record DeviceListStore(ClBuffer data, ClBuffer ids, ClBuffer offsets, ClBuffer s
      * arranged.
      */
     record Layout(int block, long rowBytes, int offsetUnit, Arrange arrange) {
-        /** IVF-Flat lists ({@code scan_lists.cl}): float rows, blocked on the device when {@code block > 1}. */
+        /** IVF-Flat lists ({@code scan_flat.cl}): float rows, blocked on the device when {@code block > 1}. */
         static Layout vectors(int dim, int block) {
             return new Layout(block, (long) dim * Float.BYTES, 1, block == 1 ? Arrange.AS_IS : Arrange.BLOCK_FLOATS);
         }

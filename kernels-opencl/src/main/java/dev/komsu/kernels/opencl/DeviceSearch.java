@@ -62,7 +62,7 @@ final class DeviceSearch {
     static long localBytes(int qb, int d, int k, int wg) {
         int kk = pow2AtLeast(k);
         int c = candidateCapacity(kk, wg);
-        // knn_wg pads each query row to whole float4s (scan_lists_wg needs no more than that)
+        // knn_wg pads each query row to whole float4s (the IVF-Flat work-group scan needs no more than that)
         return (long) qb * (DeviceMatrix.roundUp(d, 4) * Float.BYTES + (long) (kk + c) * ENTRY_BYTES + Integer.BYTES);
     }
 
