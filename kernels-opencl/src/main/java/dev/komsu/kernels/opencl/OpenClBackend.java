@@ -14,13 +14,19 @@ import dev.komsu.kernels.Resident;
 import dev.komsu.kernels.ResidentMatrix;
 import dev.komsu.kernels.Transfers;
 import dev.komsu.kernels.VectorLists;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.Objects;
+import java.util.Set;
+import java.util.function.IntConsumer;
+import java.util.function.Supplier;
 import org.jocl.CLException;
 
 /**
  * The OpenCL backend (JOCL): fused distance + top-k kernels that keep results on the device and
  * read back only nq x k, bases, inverted lists and codebooks resident in the handles an index
- * {@code prepare}s (kept until it closes them), queries streamed per batch. Thread-safe: device work is serialised (one in-order queue per device).
+ * {@code prepare}s (kept until it closes them), queries streamed per batch. Thread-safe: device
+ * work is serialised (one in-order queue per device).
  *
  * <p>Kernel shape follows the device: work-group kernels with coalesced blocked loads and a
  * local-memory top-k on GPUs, per-work-item float16 kernels on CPU devices such as PoCL (where
@@ -40,7 +46,7 @@ public final class OpenClBackend implements ComputeBackend {
     private final OpenClOptions options;
     private final DeviceSearch search;
     /** Prepared handles not yet closed (identity): close() releases their device copies. */
-    private final java.util.Set<ClResident<?>> handles = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    private final Set<ClResident<?>> handles = Collections.newSetFromMap(new IdentityHashMap<>());
     private final Object lock = new Object();
     private volatile boolean failed;
     private int fallbacks;
@@ -250,7 +256,7 @@ public final class OpenClBackend implements ComputeBackend {
      * knn's failure policy: a device failure is logged once and the call answered by {@code cpu},
      * as is every later call and every call that does not fit (counted as a fallback).
      */
-    <T> T onDevice(String operation, boolean fits, DeviceWork<T> work, java.util.function.Supplier<T> cpu) {
+    <T> T onDevice(String operation, boolean fits, DeviceWork<T> work, Supplier<T> cpu) {
         checkOpen();
         if (!failed && fits) {
             synchronized (lock) {
@@ -269,7 +275,7 @@ public final class OpenClBackend implements ComputeBackend {
 
     /** Host-side per-query loops are CPU work: they run on the fallback CPU backend's threads. */
     @Override
-    public void forEachQuery(int nq, java.util.function.IntConsumer body) {
+    public void forEachQuery(int nq, IntConsumer body) {
         fallback.forEachQuery(nq, body);
     }
 

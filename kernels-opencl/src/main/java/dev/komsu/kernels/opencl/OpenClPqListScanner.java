@@ -77,8 +77,8 @@ final class OpenClPqListScanner implements PqListScanner {
                 && queries.cols() == (long) m * dsub && centroidsT.host().length == (long) m * ksub * dsub
                 && host.codeSize() == (m * nbits + 7) / 8
                 && (table == null || table.length == (long) host.listCount() * (m << nbits));
-        Supplier<Neighbors> onCpu = () -> PqListScanner.super.searchPq(lists, queries, centroidsT, m, nbits, dsub,
-                tableMetric, listTables, tableScale, probes, biases, nprobe, k, metric);
+        Supplier<Neighbors> onCpu = () -> cpu.searchPq(lists, queries, centroidsT, m, nbits, dsub, tableMetric, listTables,
+                tableScale, probes, biases, nprobe, k, metric);
         if (!valid) return onCpu.get();
         boolean fits = pqFits(host, m, nbits, k, table) && search.tablesFit(m, ksub, dsub);
         return backend.onDevice("searchPq", fits, rt -> {
