@@ -1,11 +1,9 @@
 package dev.komsu.index;
 
-import dev.komsu.Index;
 import dev.komsu.SearchParams;
 import dev.komsu.kernels.BaseNorms;
 import dev.komsu.kernels.ComputeBackend;
 import dev.komsu.kernels.FloatMatrix;
-import dev.komsu.kernels.KernelChecks;
 import dev.komsu.kernels.Metric;
 import dev.komsu.kernels.Neighbors;
 import java.util.Objects;
@@ -14,18 +12,11 @@ import java.util.Objects;
  * Exact search over every stored vector (faiss IndexFlat, "Flat"). Needs no training; ids are
  * row numbers. Also serves as the coarse quantiser of IVF indexes.
  */
-public final class FlatIndex implements Index {
-    private final ConcurrencyGuard guard = new ConcurrencyGuard();
+public final class FlatIndex extends GuardedIndex {
     private final int dim;
     private final Metric metric;
     private final ComputeBackend backend;
     private final VectorStore store;
-    /**
-     * The stored vectors' centre and norms for the dense kernel: made by the first search,
-     * extended after an add (earlier rows never change), dropped by {@link #reset}. Kept in
-     * memory only, as faiss keeps its norms out of the file. Null until needed.
-     */
-    private volatile BaseNorms norms;
 
     public FlatIndex(int dim, Metric metric, ComputeBackend backend) {
         this(metric, backend, new VectorStore(checkDim(dim)), dim);
@@ -75,65 +66,23 @@ public final class FlatIndex implements Index {
     }
 
     @Override
-    public void add(FloatMatrix xs) {
-        guard.enterAdd();
-        try {
-            addUnguarded(xs);
-        } finally {
-            guard.exitAdd();
-        }
-    }
-
-    private void addUnguarded(FloatMatrix xs) {
+    void addUnguarded(FloatMatrix xs) {
         InputChecks.checkVectors("added vectors", xs, dim);
         store.append(xs);
     }
 
     @Override
-    public void addWithIds(FloatMatrix xs, long[] ids) {
-        guard.enterAdd();
-        try {
-            addWithIdsUnguarded(xs, ids);
-        } finally {
-            guard.exitAdd();
-        }
-    }
-
-    private void addWithIdsUnguarded(FloatMatrix xs, long[] ids) {
-        throw new UnsupportedOperationException(
-                "Flat stores vectors by row number and takes no ids (faiss: add_with_ids not implemented); use \"IDMap,Flat\"");
+    void addWithIdsUnguarded(FloatMatrix xs, long[] ids) {
+        throw rowNumberIds("Flat", "IDMap,Flat");
     }
 
     @Override
-    public Neighbors search(FloatMatrix queries, int k, SearchParams params) {
-        guard.enterSearch();
-        try {
-            return searchUnguarded(queries, k, params);
-        } finally {
-            guard.exitSearch();
-        }
-    }
-
-    private Neighbors searchUnguarded(FloatMatrix queries, int k, SearchParams params) {
+    Neighbors searchUnguarded(FloatMatrix queries, int k, SearchParams params) {
         InputChecks.checkK(k);
         InputChecks.checkVectors("queries", queries, dim);
         FloatMatrix view = store.view();
-        BaseNorms n = norms(view);
+        BaseNorms n = store.norms(metric);
         return n == null ? backend.knn(queries, view, k, metric) : backend.knn(queries, view, n, k, metric);
-    }
-
-    /** {@link #norms} for {@code view}, made or extended under a lock (searches may race here); null when too long to keep. */
-    private BaseNorms norms(FloatMatrix view) {
-        BaseNorms n = norms;
-        if (n != null && n.fits(view, metric)) return n;
-        if (!KernelChecks.normsFit(view)) return null;
-        synchronized (store) {
-            n = norms;
-            if (n == null || n.rows() > view.rows()) n = BaseNorms.of(view, metric);
-            else if (!n.fits(view, metric)) n = n.extendedTo(view);
-            norms = n;
-            return n;
-        }
     }
 
     /** The stored vectors as a view (valid until the next add). */
@@ -143,7 +92,6 @@ public final class FlatIndex implements Index {
 
     /** Replaces the content with {@code xs} (used by training to install centroids). */
     void reset(FloatMatrix xs) {
-        norms = null;
         store.clear();
         store.append(xs);
     }

@@ -74,8 +74,9 @@ public final class PqCodec implements IvfCodec {
     }
 
     @Override
-    public void train(FloatMatrix xs, Assigner assigner, FloatMatrix centroids, ComputeBackend backend) {
-        trainQuantizer(pq, byResidual, xs, assigner, centroids, backend, ProgressListener.NONE);
+    public void train(FloatMatrix xs, Assigner assigner, FloatMatrix centroids, ComputeBackend backend,
+                      ProgressListener progress) {
+        trainQuantizer(pq, byResidual, xs, assigner, centroids, backend, progress);
         precomputed = null;
     }
 
@@ -100,7 +101,8 @@ public final class PqCodec implements IvfCodec {
     }
 
     @Override
-    public void encode(FloatMatrix xs, long row, int list, FloatMatrix centroids, MemorySegment out, long outOffset) {
+    public void encode(FloatMatrix xs, long row, int list, FloatMatrix centroids, ComputeBackend backend,
+                       MemorySegment out, long outOffset) {
         float[] x = xs.row(row);
         if (byResidual) Residuals.subtract(x, centroids, list);
         pq.encode(x, kernels(), new float[pq.m() * pq.ksub()], out, outOffset);
@@ -154,7 +156,7 @@ public final class PqCodec implements IvfCodec {
         QueryChunks.sequential(nq, chunk, (from, count) -> {
             try (FloatMatrix tables = pq.lookupTables(queries.rowRange(from, count), tableMetric, scanner)) {
                 float[] biases = coarseBias ? QueryChunks.coarseDistances(coarse, from, count) : null;
-                Neighbors part = scanner.scanPq(lists, pq.m(), pq.nbits(), tables, listTables, -2f,
+                Neighbors part = scanner.scanPq(lists.codeLists(), pq.m(), pq.nbits(), tables, listTables, -2f,
                         QueryChunks.probes(coarse, from, count), biases, nprobe, k, metric);
                 QueryChunks.copyInto(part, out, from);
             }
