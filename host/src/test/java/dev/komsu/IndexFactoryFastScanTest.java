@@ -20,8 +20,8 @@ class IndexFactoryFastScanTest {
             IvfIndex ivf = assertInstanceOf(IvfIndex.class, index);
             FastScanCodec fs = assertInstanceOf(FastScanCodec.class, ivf.codec());
             assertEquals(16, ivf.nlist());
-            assertEquals(8, fs.pq().m());
-            assertEquals(4, fs.pq().nbits());
+            assertEquals(8, fs.productQuantizer().m());
+            assertEquals(4, fs.productQuantizer().nbits());
             assertFalse(fs.byResidual(), "faiss's IndexIVFPQFastScan default");
         }
     }
@@ -30,7 +30,7 @@ class IndexFactoryFastScanTest {
     void pqFastScanTokenAloneBuildsTheExhaustiveIndex() {
         try (Index index = IndexFactory.create(32, "PQ16x4fs", Metric.L2)) {
             FlatCodesIndex flat = assertInstanceOf(FlatCodesIndex.class, index);
-            assertEquals(16, assertInstanceOf(FastScanCodec.class, flat.codec()).pq().m());
+            assertEquals(16, assertInstanceOf(FastScanCodec.class, flat.codec()).productQuantizer().m());
         }
     }
 

@@ -10,7 +10,6 @@ import dev.komsu.kernels.Neighbors;
 import dev.komsu.quant.ProductQuantizer;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
-import java.util.Objects;
 
 /**
  * 4-bit PQ FastScan (faiss IndexIVFPQFastScan, "IVF{n},PQ{M}x4fs", and IndexPQFastScan,
@@ -31,9 +30,7 @@ import java.util.Objects;
  * trains its quantiser on every row, as IndexPQFastScan does. Search is thread-safe (chunks of
  * a batch run in parallel on the backend's threads).
  */
-public final class FastScanCodec implements IvfCodec {
-    private final ProductQuantizer pq;
-    private final boolean byResidual;
+public final class FastScanCodec extends ProductQuantizerCodec {
     private final boolean flat;
     /** By-residual L2 only: faiss's precomputed_table, or per list; built by the first search after training. */
     private volatile ResidualTables residualTables;
@@ -41,8 +38,7 @@ public final class FastScanCodec implements IvfCodec {
     private volatile long precomputedTableMaxBytes = PqCodec.PRECOMPUTED_TABLE_MAX_BYTES;
 
     private FastScanCodec(ProductQuantizer pq, boolean byResidual, boolean flat) {
-        this.pq = Objects.requireNonNull(pq, "pq");
-        this.byResidual = byResidual;
+        super(pq, byResidual);
         this.flat = flat;
         if (pq.nbits() != 4) throw new IllegalArgumentException("FastScan needs a 4-bit PQ, got nbits=" + pq.nbits());
     }
@@ -57,27 +53,9 @@ public final class FastScanCodec implements IvfCodec {
         return new FastScanCodec(pq, false, true);
     }
 
-    public ProductQuantizer pq() {
-        return pq;
-    }
-
-    public boolean byResidual() {
-        return byResidual;
-    }
-
-    @Override
-    public int codeSize() {
-        return pq.codeSize();
-    }
-
     @Override
     public CodeLayout layout() {
         return CodeLayout.blocks(pq.m());
-    }
-
-    @Override
-    public boolean isTrained() {
-        return pq.isTrained();
     }
 
     @Override
@@ -86,7 +64,7 @@ public final class FastScanCodec implements IvfCodec {
         if (flat) {
             pq.train(xs, backend, progress);
         } else {
-            PqCodec.trainQuantizer(pq, byResidual, xs, assigner, centroids, backend, progress);
+            trainIvf(xs, assigner, centroids, backend, progress);
         }
         residualTables = null;
     }
@@ -94,15 +72,7 @@ public final class FastScanCodec implements IvfCodec {
     @Override
     public void encode(FloatMatrix xs, long row, int list, FloatMatrix centroids, ComputeBackend backend,
                        MemorySegment out, long outOffset) {
-        float[] x = xs.row(row);
-        if (byResidual) Residuals.subtract(x, centroids, list);
-        pq.encode(x, backend.pq(), new float[pq.m() * pq.ksub()], out, outOffset);
-    }
-
-    @Override
-    public void decode(MemorySegment code, long offset, int list, FloatMatrix centroids, float[] out) {
-        pq.decode(code, offset, out, 0);
-        if (byResidual) Residuals.add(out, centroids, list);
+        encode(xs, row, list, centroids, backend.pq(), out, outOffset);
     }
 
     /**

@@ -15,12 +15,9 @@ import java.util.Objects;
  * IndexScalarQuantizer "SQ8", IndexPQFastScan "PQ{M}x4fs"). It reuses the IVF codecs, not by
  * residual, over one list that every query scans: ids are row numbers, as in faiss.
  */
-public final class FlatCodesIndex extends GuardedIndex {
-    private final int dim;
-    private final Metric metric;
+public final class FlatCodesIndex extends BackendIndex {
     private final IvfCodec codec;
     private final InvertedLists codes;
-    private final ComputeBackend backend;
     private final FloatMatrix origin; // 1 x dim zeros: the "centroid" the codecs' API asks for
     private ProgressListener progress = ProgressListener.NONE;
 
@@ -31,11 +28,9 @@ public final class FlatCodesIndex extends GuardedIndex {
 
     /** An index from parts (e.g. read from a file): {@code codes} is one list of sequential ids. */
     public FlatCodesIndex(int dim, Metric metric, IvfCodec codec, InvertedLists codes, ComputeBackend backend) {
-        this.dim = FlatIndex.checkDim(dim);
-        this.metric = Objects.requireNonNull(metric, "metric");
+        super(dim, metric, backend);
         this.codec = Objects.requireNonNull(codec, "codec");
         this.codes = Objects.requireNonNull(codes, "codes");
-        this.backend = Objects.requireNonNull(backend, "backend");
         if (codes.nlist() != 1 || !codes.layout().equals(codec.layout())) {
             throw new IllegalArgumentException("codes must be one list in " + codec.layout() + ", got "
                     + codes.nlist() + " lists in " + codes.layout());
@@ -57,16 +52,6 @@ public final class FlatCodesIndex extends GuardedIndex {
     }
 
     @Override
-    public int dim() {
-        return dim;
-    }
-
-    @Override
-    public Metric metric() {
-        return metric;
-    }
-
-    @Override
     public long ntotal() {
         return codes.size(0);
     }
@@ -78,19 +63,19 @@ public final class FlatCodesIndex extends GuardedIndex {
 
     @Override
     public void train(FloatMatrix xs) {
-        InputChecks.checkVectors("training vectors", xs, dim);
-        codec.train(xs, rows -> new int[Math.toIntExact(rows.rows())], origin, backend, progress);
+        InputChecks.checkVectors("training vectors", xs, dim());
+        codec.train(xs, rows -> new int[Math.toIntExact(rows.rows())], origin, backend(), progress);
     }
 
     @Override
     void addUnguarded(FloatMatrix xs) {
-        InputChecks.checkVectors("added vectors", xs, dim);
+        InputChecks.checkVectors("added vectors", xs, dim());
         if (!isTrained()) throw new IllegalStateException("the " + codec.factoryName() + " index must be trained before vectors are added");
         long base = ntotal();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment code = arena.allocate(codec.codeSize());
             for (long i = 0; i < xs.rows(); i++) {
-                codec.encode(xs, i, 0, origin, backend, code, 0);
+                codec.encode(xs, i, 0, origin, backend(), code, 0);
                 codes.append(0, base + i, code, 0);
             }
         }
@@ -104,17 +89,17 @@ public final class FlatCodesIndex extends GuardedIndex {
     @Override
     Neighbors searchUnguarded(FloatMatrix queries, int k, SearchParams params) {
         InputChecks.checkK(k);
-        InputChecks.checkVectors("queries", queries, dim);
+        InputChecks.checkVectors("queries", queries, dim());
         if (!isTrained()) throw new IllegalStateException("the " + codec.factoryName() + " index is not trained");
         int nq = Math.toIntExact(queries.rows());
         Neighbors everything = new Neighbors(nq, 1, new float[nq], new long[nq]); // list 0, coarse distance 0
-        return codec.scan(backend, queries, codes, origin, everything, k, metric, params);
+        return codec.scan(backend(), queries, codes, origin, everything, k, metric(), params);
     }
 
     @Override
     public float[] reconstruct(long id) {
         InputChecks.checkRange(id, 1, ntotal());
-        float[] out = new float[dim];
+        float[] out = new float[dim()];
         codec.decode(codes.code(0, id), 0, 0, origin, out);
         return out;
     }
@@ -122,15 +107,15 @@ public final class FlatCodesIndex extends GuardedIndex {
     @Override
     public FloatMatrix reconstructN(long from, long n) {
         InputChecks.checkRange(from, n, ntotal());
-        FloatMatrix out = FloatMatrix.allocate(n, dim);
+        FloatMatrix out = FloatMatrix.allocate(n, dim());
         for (long i = 0; i < n; i++) out.setRow(i, reconstruct(from + i), 0);
         return out;
     }
 
     @Override
     public String describe() {
-        return codec.factoryName() + " d=" + dim + " metric=" + metric + " ntotal=" + ntotal() + " "
-                + codec.details(backend) + " memory=" + codes.memoryBytes() + " bytes";
+        return codec.factoryName() + " d=" + dim() + " metric=" + metric() + " ntotal=" + ntotal() + " "
+                + codec.details(backend()) + " memory=" + codes.memoryBytes() + " bytes";
     }
 
     @Override
@@ -141,6 +126,6 @@ public final class FlatCodesIndex extends GuardedIndex {
 
     @Override
     public String toString() {
-        return "FlatCodesIndex[" + codec.factoryName() + ", d=" + dim + ", ntotal=" + ntotal() + "]";
+        return "FlatCodesIndex[" + codec.factoryName() + ", d=" + dim() + ", ntotal=" + ntotal() + "]";
     }
 }

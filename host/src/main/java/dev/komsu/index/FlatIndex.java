@@ -6,47 +6,27 @@ import dev.komsu.kernels.ComputeBackend;
 import dev.komsu.kernels.FloatMatrix;
 import dev.komsu.kernels.Metric;
 import dev.komsu.kernels.Neighbors;
-import java.util.Objects;
 
 /**
  * Exact search over every stored vector (faiss IndexFlat, "Flat"). Needs no training; ids are
  * row numbers. Also serves as the coarse quantiser of IVF indexes.
  */
-public final class FlatIndex extends GuardedIndex {
-    private final int dim;
-    private final Metric metric;
-    private final ComputeBackend backend;
+public final class FlatIndex extends BackendIndex {
     private final VectorStore store;
 
     public FlatIndex(int dim, Metric metric, ComputeBackend backend) {
-        this(metric, backend, new VectorStore(checkDim(dim)), dim);
+        this(metric, backend, null, dim);
     }
 
     /** An index over {@code vectors}, which it takes ownership of (e.g. read from a file). */
     public static FlatIndex of(FloatMatrix vectors, Metric metric, ComputeBackend backend) {
-        return new FlatIndex(metric, backend, new VectorStore(vectors), vectors.cols());
+        return new FlatIndex(metric, backend, vectors, vectors.cols());
     }
 
-    private FlatIndex(Metric metric, ComputeBackend backend, VectorStore store, int dim) {
-        this.dim = dim;
-        this.metric = Objects.requireNonNull(metric, "metric");
-        this.backend = Objects.requireNonNull(backend, "backend");
-        this.store = store;
-    }
-
-    static int checkDim(int dim) {
-        if (dim <= 0) throw new IllegalArgumentException("dimension must be > 0, got " + dim);
-        return dim;
-    }
-
-    @Override
-    public int dim() {
-        return dim;
-    }
-
-    @Override
-    public Metric metric() {
-        return metric;
+    /** {@code initial} (null: none) becomes the store's first content, owned by it. */
+    private FlatIndex(Metric metric, ComputeBackend backend, FloatMatrix initial, int dim) {
+        super(dim, metric, backend);
+        this.store = initial == null ? new VectorStore(dim) : new VectorStore(initial);
     }
 
     @Override
@@ -62,12 +42,12 @@ public final class FlatIndex extends GuardedIndex {
     /** Flat needs no training; like faiss, train() checks its input and does nothing else. */
     @Override
     public void train(FloatMatrix xs) {
-        InputChecks.checkVectors("training vectors", xs, dim);
+        InputChecks.checkVectors("training vectors", xs, dim());
     }
 
     @Override
     void addUnguarded(FloatMatrix xs) {
-        InputChecks.checkVectors("added vectors", xs, dim);
+        InputChecks.checkVectors("added vectors", xs, dim());
         store.append(xs);
     }
 
@@ -79,10 +59,10 @@ public final class FlatIndex extends GuardedIndex {
     @Override
     Neighbors searchUnguarded(FloatMatrix queries, int k, SearchParams params) {
         InputChecks.checkK(k);
-        InputChecks.checkVectors("queries", queries, dim);
+        InputChecks.checkVectors("queries", queries, dim());
         FloatMatrix view = store.view();
-        BaseNorms n = store.norms(metric);
-        return n == null ? backend.knn(queries, view, k, metric) : backend.knn(queries, view, n, k, metric);
+        BaseNorms n = store.norms(metric());
+        return n == null ? backend().knn(queries, view, k, metric()) : backend().knn(queries, view, n, k, metric());
     }
 
     /** The stored vectors as a view (valid until the next add). */
@@ -94,10 +74,6 @@ public final class FlatIndex extends GuardedIndex {
     void reset(FloatMatrix xs) {
         store.clear();
         store.append(xs);
-    }
-
-    public ComputeBackend backend() {
-        return backend;
     }
 
     @Override
@@ -114,8 +90,8 @@ public final class FlatIndex extends GuardedIndex {
 
     @Override
     public String describe() {
-        return "Flat d=" + dim + " metric=" + metric + " ntotal=" + ntotal()
-                + " memory=" + ntotal() * dim * Float.BYTES + " bytes";
+        return "Flat d=" + dim() + " metric=" + metric() + " ntotal=" + ntotal()
+                + " memory=" + ntotal() * dim() * Float.BYTES + " bytes";
     }
 
     @Override

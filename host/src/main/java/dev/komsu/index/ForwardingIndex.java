@@ -22,6 +22,11 @@ abstract class ForwardingIndex extends GuardedIndex {
         return inner;
     }
 
+    /** The index that holds the vectors reconstruct returns: the inner one unless the wrapper keeps its own. */
+    Index vectorSource() {
+        return inner;
+    }
+
     @Override
     public int dim() {
         return inner.dim();
@@ -49,12 +54,12 @@ abstract class ForwardingIndex extends GuardedIndex {
 
     @Override
     public float[] reconstruct(long id) {
-        return inner.reconstruct(id);
+        return vectorSource().reconstruct(id);
     }
 
     @Override
     public FloatMatrix reconstructN(long from, long n) {
-        return inner.reconstructN(from, n);
+        return vectorSource().reconstructN(from, n);
     }
 
     @Override

@@ -19,7 +19,7 @@ import java.util.Objects;
  * nearest centroids (nprobe clamped to nlist, as faiss does) and has the codec scan those
  * lists; reconstruct by id goes through the lists' direct map, built on first use.
  */
-public final class IvfIndex extends GuardedIndex {
+public final class IvfIndex extends BackendIndex {
     /**
      * faiss's IVF coarse quantiser trains with 10 k-means iterations, not Clustering's 25
      * (Level1Quantizer sets cp.niter = 10; checked on Debian's faiss 1.7.3:
@@ -27,11 +27,8 @@ public final class IvfIndex extends GuardedIndex {
      */
     public static final KMeansParams IVF_KMEANS_DEFAULTS = KMeansParams.FAISS_DEFAULTS.withNiter(10);
 
-    private final int dim;
     private final int nlist;
-    private final Metric metric;
     private final FlatIndex quantizer;
-    private final ComputeBackend backend;
     private final IvfCodec codec;
     private final InvertedLists lists;
     private KMeansParams kmeansParams;
@@ -48,15 +45,13 @@ public final class IvfIndex extends GuardedIndex {
      * untrained), lists in the codec's layout, and the number of stored vectors.
      */
     public IvfIndex(FlatIndex quantizer, int nlist, IvfCodec codec, InvertedLists lists, long ntotal) {
-        this.quantizer = Objects.requireNonNull(quantizer, "quantizer");
+        super(Objects.requireNonNull(quantizer, "quantizer").dim(), quantizer.metric(), quantizer.backend());
+        this.quantizer = quantizer;
         this.codec = Objects.requireNonNull(codec, "codec");
         this.lists = Objects.requireNonNull(lists, "lists");
-        this.dim = quantizer.dim();
-        this.metric = quantizer.metric();
-        this.backend = quantizer.backend();
         this.nlist = checkNlist(nlist);
         this.ntotal = ntotal;
-        this.kmeansParams = IVF_KMEANS_DEFAULTS.withSpherical(metric == Metric.INNER_PRODUCT);
+        this.kmeansParams = IVF_KMEANS_DEFAULTS.withSpherical(quantizer.metric() == Metric.INNER_PRODUCT);
         if (lists.nlist() != nlist || !lists.layout().equals(codec.layout())) {
             throw new IllegalArgumentException("lists (" + lists.nlist() + " lists in " + lists.layout()
                     + ") do not match nlist=" + nlist + " and " + codec.layout());
@@ -86,16 +81,6 @@ public final class IvfIndex extends GuardedIndex {
     }
 
     @Override
-    public int dim() {
-        return dim;
-    }
-
-    @Override
-    public Metric metric() {
-        return metric;
-    }
-
-    @Override
     public long ntotal() {
         return ntotal;
     }
@@ -116,12 +101,12 @@ public final class IvfIndex extends GuardedIndex {
     /** Trains the coarse centroids, then the codec on them (faiss trains the encoder every time, too). */
     @Override
     public void train(FloatMatrix xs) {
-        InputChecks.checkVectors("training vectors", xs, dim);
-        KMeans.Result result = new KMeans(nlist, kmeansParams, backend).train(xs, metric, progress);
+        InputChecks.checkVectors("training vectors", xs, dim());
+        KMeans.Result result = new KMeans(nlist, kmeansParams, backend()).train(xs, metric(), progress);
         try (FloatMatrix centroids = result.centroids()) {
             quantizer.reset(centroids);
         }
-        codec.train(xs, this::assign, quantizer.vectors(), backend, progress);
+        codec.train(xs, this::assign, quantizer.vectors(), backend(), progress);
     }
 
     /** The nearest list of each row. */
@@ -140,7 +125,7 @@ public final class IvfIndex extends GuardedIndex {
     /** Each row's code goes to the end of its nearest list, so every list holds its rows in input order, as faiss's. */
     @Override
     void addWithIdsUnguarded(FloatMatrix xs, long[] ids) {
-        InputChecks.checkVectors("added vectors", xs, dim);
+        InputChecks.checkVectors("added vectors", xs, dim());
         if (ids != null) InputChecks.checkIds(xs, ids);
         if (!isTrained()) throw new IllegalStateException("the " + kind() + " index must be trained before vectors are added");
         int[] assign = assign(xs);
@@ -148,7 +133,7 @@ public final class IvfIndex extends GuardedIndex {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment code = arena.allocate(codec.codeSize());
             for (int i = 0; i < assign.length; i++) {
-                codec.encode(xs, i, assign[i], centroids, backend, code, 0);
+                codec.encode(xs, i, assign[i], centroids, backend(), code, 0);
                 lists.append(assign[i], ids == null ? ntotal + i : ids[i], code, 0);
             }
         }
@@ -163,10 +148,10 @@ public final class IvfIndex extends GuardedIndex {
     @Override
     Neighbors searchUnguarded(FloatMatrix queries, int k, SearchParams params) {
         InputChecks.checkK(k);
-        InputChecks.checkVectors("queries", queries, dim);
+        InputChecks.checkVectors("queries", queries, dim());
         if (!isTrained()) throw new IllegalStateException("the " + kind() + " index is not trained");
         int nprobe = Math.min(params.nprobe(), nlist);
-        return codec.scan(backend, queries, lists, quantizer.vectors(), quantizer.search(queries, nprobe), k, metric, params);
+        return codec.scan(backend(), queries, lists, quantizer.vectors(), quantizer.search(queries, nprobe), k, metric(), params);
     }
 
     /** The list numbers of a coarse result as the int array the kernels take (-1 kept). */
@@ -197,7 +182,7 @@ public final class IvfIndex extends GuardedIndex {
      */
     @Override
     public float[] reconstruct(long id) {
-        float[] row = new float[dim];
+        float[] row = new float[dim()];
         reconstruct(id, row);
         return row;
     }
@@ -213,7 +198,7 @@ public final class IvfIndex extends GuardedIndex {
     }
 
     private boolean tryReconstruct(long id, float[] row) {
-        if (row.length != dim) throw new IllegalArgumentException("row has " + row.length + " floats, the index has d=" + dim);
+        if (row.length != dim()) throw new IllegalArgumentException("row has " + row.length + " floats, the index has d=" + dim());
         long at = lists.locate(id);
         if (at == DirectMap.ABSENT) return false;
         int list = DirectMap.list(at);
@@ -228,8 +213,8 @@ public final class IvfIndex extends GuardedIndex {
     @Override
     public FloatMatrix reconstructN(long from, long n) {
         if (from < 0 || n < 0) throw new IllegalArgumentException("bad range: from=" + from + ", n=" + n);
-        FloatMatrix out = FloatMatrix.allocate(n, dim);
-        float[] row = new float[dim];
+        FloatMatrix out = FloatMatrix.allocate(n, dim());
+        float[] row = new float[dim()];
         for (long i = 0; i < n; i++) {
             if (tryReconstruct(from + i, row)) out.setRow(i, row, 0);
         }
@@ -240,9 +225,9 @@ public final class IvfIndex extends GuardedIndex {
     public String describe() {
         long largest = 0;
         for (int l = 0; l < nlist; l++) largest = Math.max(largest, lists.size(l));
-        long centroidBytes = (long) nlist * dim * Float.BYTES;
-        return kind() + " d=" + dim + " metric=" + metric + " ntotal=" + ntotal + " nlist=" + nlist
-                + " largest-list=" + largest + " " + codec.details(backend)
+        long centroidBytes = (long) nlist * dim() * Float.BYTES;
+        return kind() + " d=" + dim() + " metric=" + metric() + " ntotal=" + ntotal + " nlist=" + nlist
+                + " largest-list=" + largest + " " + codec.details(backend())
                 + " memory=" + (lists.memoryBytes() + centroidBytes) + " bytes";
     }
 

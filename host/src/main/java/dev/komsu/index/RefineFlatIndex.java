@@ -100,14 +100,10 @@ public final class RefineFlatIndex extends ForwardingIndex {
     /** Candidate ids of one refine call at most (16 MiB), so a huge kFactor does not double a batch's memory. */
     private static final long CANDIDATE_BYTES_PER_CHUNK = 16L << 20;
 
+    /** Reconstruct reads the raw vectors of the refine Flat, as faiss's IndexRefine does. */
     @Override
-    public float[] reconstruct(long id) {
-        return refine.reconstruct(id);
-    }
-
-    @Override
-    public FloatMatrix reconstructN(long from, long n) {
-        return refine.reconstructN(from, n);
+    Index vectorSource() {
+        return refine;
     }
 
     @Override

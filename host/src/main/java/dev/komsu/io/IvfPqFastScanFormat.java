@@ -120,7 +120,7 @@ final class IvfPqFastScanFormat implements IndexFormat {
     public void write(Index index, FaissOutput out) throws IOException {
         IvfIndex ivf = (IvfIndex) index;
         FastScanCodec codec = (FastScanCodec) ivf.codec();
-        ProductQuantizer pq = codec.pq();
+        ProductQuantizer pq = codec.productQuantizer();
         int m2 = FastScanPacking.m2(pq.m());
         out.writeFourcc("IwPf");
         IvfLayout.writeHeader(ivf, out);

@@ -60,7 +60,7 @@ final class PqFastScanFormat implements IndexFormat {
     @Override
     public void write(Index index, FaissOutput out) throws IOException {
         FlatCodesIndex f = (FlatCodesIndex) index;
-        ProductQuantizer pq = ((FastScanCodec) f.codec()).pq();
+        ProductQuantizer pq = ((FastScanCodec) f.codec()).productQuantizer();
         out.writeFourcc("IPfs");
         IndexHeader.of(f).write(out);
         QuantizerFields.writeProductQuantizer(pq, out);

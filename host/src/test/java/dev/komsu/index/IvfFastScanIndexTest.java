@@ -135,7 +135,7 @@ class IvfFastScanIndexTest {
              IvfIndex a = build(false, 10, scalar, base);
              IvfIndex viaCpu = new IvfIndex(
                      FlatIndex.of(FloatMatrix.of(toArray(a.quantizer().vectors())), Metric.L2, Backends.defaultCpu()),
-                     a.nlist(), FastScanCodec.ivf(FastScanIndexes.codec(a).pq(), false), a.invertedLists(), a.ntotal())) {
+                     a.nlist(), FastScanCodec.ivf(FastScanIndexes.codec(a).productQuantizer(), false), a.invertedLists(), a.ntotal())) {
             Neighbors ra = a.search(queries, 20, params);
             Neighbors rb = viaCpu.search(queries, 20, params);
             assertEquals(java.util.Arrays.toString(ra.labels()), java.util.Arrays.toString(rb.labels()));

@@ -48,7 +48,7 @@ class FastScanInteropTest {
             IvfIndex fs = assertInstanceOf(IvfIndex.class, refine.base());
             FastScanCodec codec = assertInstanceOf(FastScanCodec.class, fs.codec());
             assertEquals(64, fs.nlist());
-            assertEquals(32, codec.pq().m());
+            assertEquals(32, codec.productQuantizer().m());
             assertEquals(5000, fs.ntotal());
             assertFalse(codec.byResidual(), "the file says by_residual = false");
             SearchParams params = SearchParams.builder().nprobe(nprobe).kFactor(kFactor).build();
@@ -189,7 +189,7 @@ class FastScanInteropTest {
         try (Index index = FaissIndexes.read(InteropFiles.file(FILE))) {
             IvfIndex fs = (IvfIndex) ((RefineFlatIndex) index).base();
             InvertedLists faiss = fs.invertedLists();
-            int m = ((FastScanCodec) fs.codec()).pq().m();
+            int m = ((FastScanCodec) fs.codec()).productQuantizer().m();
             try (InvertedLists ours = new InvertedLists(fs.nlist(), CodeLayout.blocks(m))) {
                 for (int l = 0; l < fs.nlist(); l++) {
                     int n = (int) faiss.size(l);
