@@ -17,8 +17,12 @@ import java.util.Objects;
  * ({@link #codeLists()}, {@link #blockCodeLists()}, {@link #vectorLists(int)}).
  *
  * <p>Memory: lists grow by doubling inside one slab arena; outgrown regions stay allocated until
- * the wasted space exceeds the live space, when everything is copied into a fresh arena and the
- * old one is freed (one arena close instead of one per growth step). Lists may also start as
+ * the wasted space exceeds half the live space (and 64 MiB), when everything is copied into a
+ * fresh arena and the old one is freed (one arena close instead of one per growth step). Half,
+ * because doubling from 8 entries leaves a list of capacity C with C - 8 outgrown entries: waste
+ * stays just below the live space and a "waste exceeds live" trigger would never fire. The
+ * copying stays linear: a compaction copies at most twice the waste that growth made since the
+ * last one. Lists may also start as
  * views of memory owned elsewhere, e.g. a mapped faiss file; a list is copied on its first
  * append. The store also keeps the id -&gt; (list, offset) {@link DirectMap} for reconstruct.
  */
@@ -37,6 +41,9 @@ public final class InvertedLists implements AutoCloseable {
     private Arena slab = Arena.ofShared();
     private long slabLiveBytes;
     private long slabWastedBytes;
+    /** Outgrown bytes that trigger a compaction once they exceed the live ones too; tests lower it. */
+    long minWasteToCompact = MIN_WASTE_TO_COMPACT;
+    private int compactions;
     /**
      * Built by the first lookup (one pass over the lists), then kept up to date by append.
      * Volatile for the lazy build: concurrent reconstructs may all ask for it first.
@@ -167,7 +174,7 @@ public final class InvertedLists implements AutoCloseable {
         ids[list] = newIds;
         owned[list] = true;
         slabLiveBytes += newCodes.byteSize() + newIds.byteSize();
-        if (slabWastedBytes > Math.max(slabLiveBytes, MIN_WASTE_TO_COMPACT)) compact();
+        if (slabWastedBytes > Math.max(slabLiveBytes / 2, minWasteToCompact)) compact();
     }
 
     /** Copies every owned list into a fresh arena sized to the live data and frees the old one. */
@@ -188,6 +195,12 @@ public final class InvertedLists implements AutoCloseable {
         slab = fresh;
         slabLiveBytes = live;
         slabWastedBytes = 0;
+        compactions++;
+    }
+
+    /** How many times the slab was compacted (for tests). */
+    int compactions() {
+        return compactions;
     }
 
     /**
