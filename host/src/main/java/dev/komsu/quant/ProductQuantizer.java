@@ -193,17 +193,11 @@ public final class ProductQuantizer {
      */
     public void encode(float[] x, PqKernels kernels, float[] table, MemorySegment out, long offset) {
         lookupTable(x, Metric.L2, kernels, table);
+        int[] nearest = new int[m];
+        kernels.argmin(table, m, ksub, nearest);
         int acc = 0;
         for (int mi = 0; mi < m; mi++) {
-            int best = 0;
-            float bestDist = table[mi * ksub];
-            for (int j = 1; j < ksub; j++) {
-                float v = table[mi * ksub + j];
-                if (v < bestDist) {
-                    bestDist = v;
-                    best = j;
-                }
-            }
+            int best = nearest[mi];
             if (nbits == 8) {
                 out.set(ValueLayout.JAVA_BYTE, offset + mi, (byte) best);
             } else if ((mi & 1) == 0) {

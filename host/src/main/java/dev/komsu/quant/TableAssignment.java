@@ -7,8 +7,8 @@ import dev.komsu.kernels.PqKernels;
 /**
  * k-means assignment for small centroid sets, on the caller's thread: each point's distances to
  * all centroids come from the PQ lookup-table kernel (one sub-quantiser, the centroids as its
- * codebook), then the best is picked with ties to the lower centroid number (as knn: ties to the
- * smaller id).
+ * codebook), then the kernels' argmin picks the best with ties to the lower centroid number (as
+ * knn: ties to the smaller id).
  * Holds the points as one heap array and scratch space: one instance per k-means run.
  */
 final class TableAssignment {
@@ -22,6 +22,7 @@ final class TableAssignment {
     private final float[] centroidsT;
     private final float[] point;
     private final float[] table;
+    private final int[] best = new int[1];
 
     TableAssignment(FloatMatrix train, int k, Metric metric, PqKernels kernels) {
         this.points = train.toArray();
@@ -46,17 +47,12 @@ final class TableAssignment {
         for (int i = 0; i < n; i++) {
             System.arraycopy(points, i * d, point, 0, d);
             kernels.lookupTable(point, centroidsT, 1, k, d, metric, table);
-            int best = 0;
-            float bestValue = table[0];
-            for (int j = 1; j < k; j++) {
-                float v = table[j];
-                if (l2 ? v < bestValue : v > bestValue) {
-                    bestValue = v;
-                    best = j;
-                }
-            }
-            out[i] = best;
-            obj += bestValue;
+            // Inner product: the first largest is the first smallest of the negated values
+            // (negation is exact, and v > best is -v < -best).
+            if (!l2) for (int j = 0; j < k; j++) table[j] = -table[j];
+            kernels.argmin(table, 1, k, best);
+            out[i] = best[0];
+            obj += l2 ? table[best[0]] : -table[best[0]];
         }
         return obj;
     }

@@ -27,6 +27,14 @@ public final class PqChecks {
         }
     }
 
+    public static void checkArgmin(float[] table, int m, int ksub, int[] out) {
+        if (m <= 0 || ksub <= 0) throw new IllegalArgumentException("m and ksub must be > 0, got m=" + m + " ksub=" + ksub);
+        if (table.length < (long) m * ksub) {
+            throw new IllegalArgumentException("table has " + table.length + " entries, expected m*ksub = " + (long) m * ksub);
+        }
+        if (out.length < m) throw new IllegalArgumentException("out has " + out.length + " entries, expected m = " + m);
+    }
+
     public static void checkCodes(MemorySegment codes, long n, int m, int nbits, float[] lut) {
         if (nbits != 8 && nbits != 4) throw new IllegalArgumentException("nbits must be 4 or 8, got " + nbits);
         if (m <= 0) throw new IllegalArgumentException("m must be > 0, got " + m);

@@ -39,6 +39,26 @@ public final class ScalarPqKernels implements PqKernels {
     }
 
     @Override
+    public void argmin(float[] table, int m, int ksub, int[] out) {
+        PqChecks.checkArgmin(table, m, ksub, out);
+        for (int mi = 0; mi < m; mi++) out[mi] = argmin(table, mi * ksub, ksub);
+    }
+
+    /** The first index of the smallest of {@code table[from .. from+n)}, relative to {@code from}. */
+    public static int argmin(float[] table, int from, int n) {
+        int best = 0;
+        float bestValue = table[from];
+        for (int j = 1; j < n; j++) {
+            float v = table[from + j];
+            if (v < bestValue) {
+                bestValue = v;
+                best = j;
+            }
+        }
+        return best;
+    }
+
+    @Override
     public void madd(int n, float[] a, int aOffset, float scale, float[] b, float[] out) {
         for (int i = 0; i < n; i++) out[i] = a[aOffset + i] + scale * b[i];
     }
