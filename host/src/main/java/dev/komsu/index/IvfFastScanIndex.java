@@ -118,16 +118,14 @@ public final class IvfFastScanIndex extends AbstractIvfIndex {
         byte[] listCodes = new byte[chunk * codeSize];
         long[] listIds = new long[chunk];
         MemorySegment codeSeg = MemorySegment.ofArray(codes);
-        float[] row = new float[dim()];
-        float[] table = new float[pq.m() * pq.ksub()];
         FloatMatrix centroids = quantizer().vectors();
         for (int c0 = 0; c0 < n; c0 += chunk) {
             int count = Math.min(chunk, n - c0);
-            for (int i = 0; i < count; i++) {
-                xs.copyRow(c0 + i, row, 0);
-                if (byResidual) Residuals.subtract(row, centroids, assign[c0 + i]);
-                pq.encode(row, backend().pq(), table, codeSeg, (long) i * codeSize);
-            }
+            int first = c0;
+            pq.encodeAll(count, (i, row) -> {
+                xs.copyRow(first + i, row, 0);
+                if (byResidual) Residuals.subtract(row, centroids, assign[first + i]);
+            }, backend(), codeSeg, 0);
             // faiss adds list by list in input order (a stable sort by list number)
             Integer[] order = new Integer[count];
             for (int i = 0; i < count; i++) order[i] = i;

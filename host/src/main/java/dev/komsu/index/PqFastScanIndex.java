@@ -105,15 +105,13 @@ public final class PqFastScanIndex implements Index {
         int chunk = (int) Math.min(n, AddChunks.rows(codeSize, addChunkBytes));
         byte[] flat = new byte[chunk * codeSize]; // <= AddChunks.BYTES: no int overflow (issue 14)
         long[] ids = new long[chunk];
-        float[] table = new float[pq.m() * pq.ksub()];
         MemorySegment flatSeg = MemorySegment.ofArray(flat);
         for (long from = 0; from < n; from += chunk) {
             int count = (int) Math.min(chunk, n - from);
             long first = ntotal();
-            for (int i = 0; i < count; i++) {
-                pq.encode(xs.row(from + i), backend.pq(), table, flatSeg, (long) i * codeSize);
-                ids[i] = first + i;
-            }
+            long start = from;
+            pq.encodeAll(count, (i, row) -> xs.copyRow(start + i, row, 0), backend, flatSeg, 0);
+            for (int i = 0; i < count; i++) ids[i] = first + i;
             codes.append(0, flat, 0, count, ids, 0);
         }
     }
