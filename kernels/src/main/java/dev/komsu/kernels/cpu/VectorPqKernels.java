@@ -43,54 +43,65 @@ public final class VectorPqKernels implements PqKernels {
     @Override
     public void lookupTable(float[] query, float[] centroidsT, int m, int ksub, int dsub, Metric metric, float[] out) {
         PqChecks.checkLookupTable(query, centroidsT, m, ksub, dsub, out);
+        for (int mi = 0; mi < m; mi++) table(query, mi * dsub, centroidsT, mi * dsub, ksub, dsub, metric == Metric.L2, out, mi * ksub);
+    }
+
+    @Override
+    public void lookupTables(float[] points, int from, int n, float[] centroidsT, int k, int d, Metric metric, float[] out) {
+        PqChecks.checkLookupTables(points, from, n, centroidsT, k, d, out);
+        for (int i = 0; i < n; i++) table(points, (from + i) * d, centroidsT, 0, k, d, metric == Metric.L2, out, i * k);
+    }
+
+    /**
+     * One table row: the query's {@code dsub} components at {@code query[qOff ..]} against the
+     * {@code ksub} centroids whose component t is at {@code centroidsT[(cRow + t) * ksub ..]},
+     * into {@code out[row ..]}.
+     */
+    private static void table(float[] query, int qOff, float[] centroidsT, int cRow, int ksub, int dsub, boolean l2,
+            float[] out, int row) {
         int upper = F.loopBound(ksub);
-        boolean l2 = metric == Metric.L2;
         int upper4 = upper - upper % (4 * L);
-        for (int mi = 0; mi < m; mi++) {
-            int row = mi * ksub;
-            int qBase = mi * dsub;
-            for (int j = 0; j < upper4; j += 4 * L) lookupFour(query, centroidsT, ksub, qBase, dsub, j, l2, out, row + j);
-            for (int j = upper4; j < upper; j += L) {
-                FloatVector acc = FloatVector.zero(F);
-                for (int t = 0; t < dsub; t++) {
-                    FloatVector c = FloatVector.fromArray(F, centroidsT, (qBase + t) * ksub + j);
-                    if (l2) {
-                        FloatVector diff = c.neg().add(query[qBase + t]);
-                        acc = acc.add(diff.mul(diff));
-                    } else {
-                        acc = acc.add(c.mul(query[qBase + t]));
-                    }
+        for (int j = 0; j < upper4; j += 4 * L) tableFour(query, qOff, centroidsT, cRow, ksub, dsub, j, l2, out, row + j);
+        for (int j = upper4; j < upper; j += L) {
+            FloatVector acc = FloatVector.zero(F);
+            for (int t = 0; t < dsub; t++) {
+                FloatVector c = FloatVector.fromArray(F, centroidsT, (cRow + t) * ksub + j);
+                if (l2) {
+                    FloatVector diff = c.neg().add(query[qOff + t]);
+                    acc = acc.add(diff.mul(diff));
+                } else {
+                    acc = acc.add(c.mul(query[qOff + t]));
                 }
-                acc.intoArray(out, row + j);
             }
-            for (int j = upper; j < ksub; j++) {
-                float acc = 0f;
-                for (int t = 0; t < dsub; t++) {
-                    float q = query[qBase + t];
-                    float c = centroidsT[(qBase + t) * ksub + j];
-                    if (l2) {
-                        float diff = q - c;
-                        acc += diff * diff;
-                    } else {
-                        acc += q * c;
-                    }
+            acc.intoArray(out, row + j);
+        }
+        for (int j = upper; j < ksub; j++) {
+            float acc = 0f;
+            for (int t = 0; t < dsub; t++) {
+                float q = query[qOff + t];
+                float c = centroidsT[(cRow + t) * ksub + j];
+                if (l2) {
+                    float diff = q - c;
+                    acc += diff * diff;
+                } else {
+                    acc += q * c;
                 }
-                out[row + j] = acc;
             }
+            out[row + j] = acc;
         }
     }
 
     /**
-     * Table entries {@code j .. j+4L} of one sub-quantiser: four independent sums, so the adds
-     * overlap (one sum at a time waited on its add's latency at every component: ~2x slower
-     * for dsub 8). Each entry is added in component order, as in the one-vector loop.
+     * Table entries {@code j .. j+4L} of one row: four independent sums, so the adds overlap
+     * instead of each component waiting on one sum's add latency. Each entry is still added in
+     * component order, as in the one-vector loop.
      */
-    private static void lookupFour(float[] query, float[] centroidsT, int ksub, int qBase, int dsub, int j, boolean l2,
-            float[] out, int at) {
+    private static void tableFour(float[] query, int qOff, float[] centroidsT, int cRow, int ksub, int dsub, int j,
+            boolean l2, float[] out, int at) {
         FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
         for (int t = 0; t < dsub; t++) {
-            int c = (qBase + t) * ksub + j;
-            float q = query[qBase + t];
+            int c = (cRow + t) * ksub + j;
+            float q = query[qOff + t];
             FloatVector c0 = FloatVector.fromArray(F, centroidsT, c);
             FloatVector c1 = FloatVector.fromArray(F, centroidsT, c + L);
             FloatVector c2 = FloatVector.fromArray(F, centroidsT, c + 2 * L);

@@ -55,6 +55,26 @@ class PqKernelsConformanceTest {
     }
 
     @ParameterizedTest
+    @CsvSource({"100,16,2,L2", "30,256,8,INNER_PRODUCT", "17,40,3,L2", "5,3,1,L2"})
+    void blockTablesAreOneRowTablesBitForBit(int n, int k, int d, Metric metric) {
+        float[] points = random((n + 2) * d, 6);
+        float[] c = random(k * d, 7);
+        float[] expected = new float[k];
+        float[] a = new float[n * k];
+        float[] b = new float[n * k];
+        scalar.lookupTables(points, 2, n, c, k, d, metric, a);
+        vector.lookupTables(points, 2, n, c, k, d, metric, b);
+        assertArrayEquals(a, b);
+        float[] point = new float[d];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(points, (2 + i) * d, point, 0, d);
+            scalar.lookupTable(point, c, 1, k, d, metric, expected);
+            assertArrayEquals(expected, java.util.Arrays.copyOfRange(a, i * k, (i + 1) * k));
+        }
+        assertThrows(IllegalArgumentException.class, () -> vector.lookupTables(points, 3, n, c, k, d, metric, b));
+    }
+
+    @ParameterizedTest
     @CsvSource({"384,16", "96,256", "50,3", "20,8", "7,40"})
     void argminIsTheReferencesIndexWithTiesSignedZerosAndNaN(int m, int ksub) {
         SplittableRandom r = new SplittableRandom(ksub);
