@@ -8,8 +8,8 @@ import dev.komsu.kernels.PqKernels;
  * k-means assignment for small centroid sets, on the caller's thread: the distances of a block
  * of points to all centroids come from the lookup-table kernel (the centroids as one codebook),
  * then the kernels' argmin picks each point's best with ties to the lower centroid number (as
- * knn: ties to the smaller id). Blocks of points, since one kernel call per point cost more
- * than its table for 16 centroids of 2 components (PQ sub-quantisers).
+ * knn: ties to the smaller id). Blocks of points: with one call per point, the calls rather
+ * than the tables bound the k-means of PQ sub-quantisers (16 centroids of 2 components).
  * Holds the points as one heap array and scratch space: one instance per k-means run.
  */
 final class TableAssignment {
