@@ -7,6 +7,7 @@ import dev.komsu.kernels.FloatMatrix;
 import dev.komsu.kernels.LutQuantizer;
 import dev.komsu.kernels.Metric;
 import dev.komsu.kernels.Neighbors;
+import dev.komsu.kernels.PqKernels;
 import dev.komsu.quant.ProductQuantizer;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
@@ -70,9 +71,8 @@ public final class FastScanCodec extends ProductQuantizerCodec {
     }
 
     @Override
-    public void encode(FloatMatrix xs, long row, int list, FloatMatrix centroids, ComputeBackend backend,
-                       MemorySegment out, long outOffset) {
-        encode(xs, row, list, centroids, backend.pq(), out, outOffset);
+    PqKernels encodingKernels(ComputeBackend backend) {
+        return backend.pq();
     }
 
     /**

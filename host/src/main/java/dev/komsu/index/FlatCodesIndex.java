@@ -6,8 +6,6 @@ import dev.komsu.kernels.ComputeBackend;
 import dev.komsu.kernels.FloatMatrix;
 import dev.komsu.kernels.Metric;
 import dev.komsu.kernels.Neighbors;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.util.Objects;
 
 /**
@@ -72,13 +70,7 @@ public final class FlatCodesIndex extends BackendIndex {
         InputChecks.checkVectors("added vectors", xs, dim());
         if (!isTrained()) throw new IllegalStateException("the " + codec.factoryName() + " index must be trained before vectors are added");
         long base = ntotal();
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment code = arena.allocate(codec.codeSize());
-            for (long i = 0; i < xs.rows(); i++) {
-                codec.encode(xs, i, 0, origin, backend(), code, 0);
-                codes.append(0, base + i, code, 0);
-            }
-        }
+        CodeAppender.append(codec, xs, new int[Math.toIntExact(xs.rows())], i -> base + i, origin, backend(), codes);
     }
 
     @Override

@@ -46,6 +46,19 @@ public interface IvfCodec {
     void encode(FloatMatrix xs, long row, int list, FloatMatrix centroids, ComputeBackend backend, MemorySegment out,
                 long outOffset);
 
+    /**
+     * Encodes rows {@code [from, from + lists.length)} of {@code xs}, row {@code from + i} assigned
+     * to {@code lists[i]}, into consecutive codes at {@code out[0]}: the same bytes as
+     * {@link #encode} row by row, which is what this default does. Codecs whose encoding is
+     * costly run it on the backend's threads.
+     */
+    default void encodeAll(FloatMatrix xs, long from, int[] lists, FloatMatrix centroids, ComputeBackend backend,
+                           MemorySegment out) {
+        for (int i = 0; i < lists.length; i++) {
+            encode(xs, from + i, lists[i], centroids, backend, out, (long) i * codeSize());
+        }
+    }
+
     /** Decodes the flat code at {@code code[offset]} of a vector in {@code list} into {@code out}. */
     void decode(MemorySegment code, long offset, int list, FloatMatrix centroids, float[] out);
 

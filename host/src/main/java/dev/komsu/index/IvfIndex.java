@@ -8,8 +8,6 @@ import dev.komsu.kernels.Metric;
 import dev.komsu.kernels.Neighbors;
 import dev.komsu.quant.KMeans;
 import dev.komsu.quant.KMeansParams;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.util.Objects;
 
 /**
@@ -128,15 +126,9 @@ public final class IvfIndex extends BackendIndex {
         InputChecks.checkVectors("added vectors", xs, dim());
         if (ids != null) InputChecks.checkIds(xs, ids);
         if (!isTrained()) throw new IllegalStateException("the " + kind() + " index must be trained before vectors are added");
-        int[] assign = assign(xs);
-        FloatMatrix centroids = quantizer.vectors();
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment code = arena.allocate(codec.codeSize());
-            for (int i = 0; i < assign.length; i++) {
-                codec.encode(xs, i, assign[i], centroids, backend(), code, 0);
-                lists.append(assign[i], ids == null ? ntotal + i : ids[i], code, 0);
-            }
-        }
+        long first = ntotal;
+        CodeAppender.append(codec, xs, assign(xs), i -> ids == null ? first + i : ids[(int) i], quantizer.vectors(),
+                backend(), lists);
         ntotal += xs.rows();
     }
 

@@ -57,11 +57,10 @@ public final class PqCodec extends ProductQuantizerCodec {
         precomputed = null;
     }
 
+    /** The default CPU's kernels whatever the index's backend: an IVF-PQ file's codes do not depend on the backend that built it. */
     @Override
-    public void encode(FloatMatrix xs, long row, int list, FloatMatrix centroids, ComputeBackend backend,
-                       MemorySegment out, long outOffset) {
-        // the default CPU's kernels whatever the index's backend: an IVF-PQ file's codes do not depend on the backend that built it
-        encode(xs, row, list, centroids, dev.komsu.kernels.Backends.defaultCpu().pq(), out, outOffset);
+    PqKernels encodingKernels(ComputeBackend backend) {
+        return dev.komsu.kernels.Backends.defaultCpu().pq();
     }
 
     /**

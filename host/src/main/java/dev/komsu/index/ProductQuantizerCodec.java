@@ -62,6 +62,25 @@ abstract sealed class ProductQuantizerCodec implements IvfCodec permits PqCodec,
         }
     }
 
+    /** The kernels this codec encodes with on {@code backend}. */
+    abstract PqKernels encodingKernels(ComputeBackend backend);
+
+    @Override
+    public void encode(FloatMatrix xs, long row, int list, FloatMatrix centroids, ComputeBackend backend,
+                       MemorySegment out, long outOffset) {
+        encode(xs, row, list, centroids, encodingKernels(backend), out, outOffset);
+    }
+
+    /** The rows encoded on the backend's threads, each code {@link #encode}'s bytes. */
+    @Override
+    public void encodeAll(FloatMatrix xs, long from, int[] lists, FloatMatrix centroids, ComputeBackend backend,
+                          MemorySegment out) {
+        pq.encodeAll(lists.length, (i, row) -> {
+            xs.copyRow(from + i, row, 0);
+            if (byResidual) Residuals.subtract(row, centroids, lists[i]);
+        }, backend, encodingKernels(backend), out, 0);
+    }
+
     /** Encodes row {@code row} of {@code xs} (less its centroid, by residual) with {@code kernels}. */
     void encode(FloatMatrix xs, long row, int list, FloatMatrix centroids, PqKernels kernels, MemorySegment out,
                 long outOffset) {
