@@ -1,15 +1,14 @@
 package dev.komsu;
 
+import dev.komsu.index.FastScanCodec;
 import dev.komsu.index.FlatCodec;
 import dev.komsu.index.FlatCodesIndex;
 import dev.komsu.index.FlatIndex;
 import dev.komsu.index.IdMapIndex;
 import dev.komsu.index.IvfCodec;
-import dev.komsu.index.IvfFastScanIndex;
 import dev.komsu.index.IvfIndex;
 import dev.komsu.index.L2NormIndex;
 import dev.komsu.index.PqCodec;
-import dev.komsu.index.PqFastScanIndex;
 import dev.komsu.index.RefineFlatIndex;
 import dev.komsu.index.Sq8Codec;
 import dev.komsu.kernels.Backends;
@@ -47,7 +46,7 @@ public final class IndexFactory {
 
     private static final Pattern IVF = Pattern.compile("IVF(\\d+)");
     private static final Pattern PQ = Pattern.compile("PQ(\\d+)(?:x(\\d+))?");
-    /** 4-bit PQ FastScan, faiss's "PQ{M}x4fs": its own list layout (32-vector blocks), so not a codec. */
+    /** 4-bit PQ FastScan, faiss's "PQ{M}x4fs": a codec whose lists are laid out in 32-vector blocks. */
     private static final Pattern PQ_FASTSCAN = Pattern.compile("PQ(\\d+)x4fs");
 
     private IndexFactory() {
@@ -80,20 +79,12 @@ public final class IndexFactory {
             int nlist = parseCount(ivf.group(1), t, factory);
             if (i + 1 >= tokens.size()) throw error("'" + t + "' must be followed by a codec such as Flat", factory);
             String codecToken = tokens.get(i + 1);
-            Matcher fs = PQ_FASTSCAN.matcher(codecToken);
-            if (fs.matches()) {
-                core = ivfFastScan(dim, nlist, parseCount(fs.group(1), codecToken, factory), metric, backend, factory);
-            } else {
-                IvfCodec codec = codec(codecToken, dim, true, factory);
-                if (codec == null) throw error("unknown or unsupported codec '" + codecToken + "' after '" + t + "'", factory);
-                core = new IvfIndex(dim, nlist, metric, codec, backend);
-            }
+            IvfCodec codec = codec(codecToken, dim, true, factory);
+            if (codec == null) throw error("unknown or unsupported codec '" + codecToken + "' after '" + t + "'", factory);
+            core = new IvfIndex(dim, nlist, metric, codec, backend);
             i += 2;
         } else if (t.equals("Flat")) {
             core = new FlatIndex(dim, metric, backend);
-            i++;
-        } else if (PQ_FASTSCAN.matcher(t).matches()) {
-            core = pqFastScan(dim, parseCount(t.substring(2, t.length() - 4), t, factory), metric, backend, factory);
             i++;
         } else {
             IvfCodec codec = codec(t, dim, false, factory);
@@ -122,6 +113,17 @@ public final class IndexFactory {
     private static IvfCodec codec(String token, int dim, boolean inIvf, String factory) {
         if (token.equals("Flat") && inIvf) return new FlatCodec(dim);
         if (token.equals("SQ8")) return new Sq8Codec(dim, inIvf);
+        Matcher fs = PQ_FASTSCAN.matcher(token);
+        if (fs.matches()) {
+            int m = parseCount(fs.group(1), token, factory);
+            try {
+                ProductQuantizer pq = new ProductQuantizer(dim, m, 4);
+                // by_residual false: faiss's default for IndexIVFPQFastScan
+                return inIvf ? FastScanCodec.ivf(pq, false) : FastScanCodec.flat(pq);
+            } catch (IllegalArgumentException e) {
+                throw error("'" + token + "': " + e.getMessage(), factory);
+            }
+        }
         Matcher pq = PQ.matcher(token);
         if (pq.matches()) {
             int m = parseCount(pq.group(1), token, factory);
@@ -134,23 +136,6 @@ public final class IndexFactory {
             }
         }
         return null;
-    }
-
-    private static Index ivfFastScan(int dim, int nlist, int m, Metric metric, ComputeBackend backend, String factory) {
-        try {
-            // by_residual false: faiss's default for IndexIVFPQFastScan
-            return new IvfFastScanIndex(dim, nlist, m, metric, false, backend);
-        } catch (IllegalArgumentException e) {
-            throw error("'PQ" + m + "x4fs': " + e.getMessage(), factory);
-        }
-    }
-
-    private static Index pqFastScan(int dim, int m, Metric metric, ComputeBackend backend, String factory) {
-        try {
-            return new PqFastScanIndex(dim, m, metric, backend);
-        } catch (IllegalArgumentException e) {
-            throw error("'PQ" + m + "x4fs': " + e.getMessage(), factory);
-        }
     }
 
     private static int parseCount(String digits, String token, String factory) {

@@ -1,5 +1,6 @@
 package dev.komsu.index;
 
+import dev.komsu.ProgressListener;
 import dev.komsu.SearchParams;
 import dev.komsu.kernels.ComputeBackend;
 import dev.komsu.kernels.FloatMatrix;
@@ -28,12 +29,14 @@ public final class FlatCodec implements IvfCodec {
     }
 
     @Override
-    public void train(FloatMatrix xs, Assigner assigner, FloatMatrix centroids, ComputeBackend backend) {
+    public void train(FloatMatrix xs, Assigner assigner, FloatMatrix centroids, ComputeBackend backend,
+                      ProgressListener progress) {
         // Nothing to learn: vectors are stored as they are.
     }
 
     @Override
-    public void encode(FloatMatrix xs, long row, int list, FloatMatrix centroids, MemorySegment out, long outOffset) {
+    public void encode(FloatMatrix xs, long row, int list, FloatMatrix centroids, ComputeBackend backend,
+                       MemorySegment out, long outOffset) {
         MemorySegment.copy(xs.segment(), xs.rowOffset(row), out, outOffset, codeSize());
     }
 
@@ -45,7 +48,7 @@ public final class FlatCodec implements IvfCodec {
     @Override
     public Neighbors scan(ComputeBackend backend, Residency residency, FloatMatrix queries, InvertedLists lists,
                           FloatMatrix centroids, Neighbors coarse, int k, Metric metric, SearchParams params) {
-        Resident<VectorLists> resident = residency.get(Residency.LISTS, () -> backend.prepare(lists.asVectorLists(dim)));
+        Resident<VectorLists> resident = residency.get(Residency.LISTS, () -> backend.prepare(lists.vectorLists(dim)));
         return backend.scanLists(queries, resident, IvfIndex.probes(coarse), coarse.k(), k, metric);
     }
 

@@ -1,5 +1,6 @@
 package dev.komsu.index;
 
+import dev.komsu.ProgressListener;
 import dev.komsu.SearchParams;
 import dev.komsu.kernels.CodeLists;
 import dev.komsu.kernels.ComputeBackend;
@@ -56,7 +57,8 @@ public final class Sq8Codec implements IvfCodec {
     public static final int MAX_TRAINING_VECTORS = 100_000;
 
     @Override
-    public void train(FloatMatrix xs, Assigner assigner, FloatMatrix centroids, ComputeBackend backend) {
+    public void train(FloatMatrix xs, Assigner assigner, FloatMatrix centroids, ComputeBackend backend,
+                      ProgressListener progress) {
         if (!byResidual) {
             sq.train(xs);
             return;
@@ -68,7 +70,8 @@ public final class Sq8Codec implements IvfCodec {
     }
 
     @Override
-    public void encode(FloatMatrix xs, long row, int list, FloatMatrix centroids, MemorySegment out, long outOffset) {
+    public void encode(FloatMatrix xs, long row, int list, FloatMatrix centroids, ComputeBackend backend,
+                       MemorySegment out, long outOffset) {
         float[] x = xs.row(row);
         if (byResidual) Residuals.subtract(x, centroids, list);
         sq.encode(x, out, outOffset);
@@ -94,7 +97,7 @@ public final class Sq8Codec implements IvfCodec {
         boolean residualQuery = byResidual && metric == Metric.L2;
         boolean coarseBias = byResidual && !residualQuery;
         PqListScanner scanner = backend.pqLists();
-        Resident<CodeLists> codes = residency.get(Residency.LISTS, () -> backend.prepare((CodeLists) lists));
+        Resident<CodeLists> codes = residency.get(Residency.LISTS, () -> backend.prepare(lists.codeLists()));
         ResidentMatrix residuals = residualQuery ? residency.get(Residency.CENTROIDS, () -> backend.prepare(centroids, null)) : null;
         Neighbors out = Neighbors.empty(nq, k, metric);
         // the batched scan is parallel inside: chunks run one after the other

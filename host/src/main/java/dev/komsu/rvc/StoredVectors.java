@@ -1,8 +1,8 @@
 package dev.komsu.rvc;
 
 import dev.komsu.Index;
-import dev.komsu.index.AbstractIvfIndex;
 import dev.komsu.index.IdMapIndex;
+import dev.komsu.index.IvfIndex;
 import dev.komsu.index.L2NormIndex;
 import dev.komsu.kernels.FloatMatrix;
 import java.lang.foreign.MemorySegment;
@@ -35,7 +35,7 @@ final class StoredVectors {
      */
     static Rows open(Index index, long[] sortedIds) {
         Index stored = index instanceof L2NormIndex normalizing ? normalizing.inner() : index;
-        if (stored instanceof AbstractIvfIndex ivf) {
+        if (stored instanceof IvfIndex ivf) {
             return new Rows() {
                 @Override
                 public void read(long id, float[] row) {
@@ -75,7 +75,7 @@ final class StoredVectors {
             } else if (index instanceof IdMapIndex mapped) {
                 out.close();
                 return gatherMapped(mapped, sortedIds);
-            } else if (index instanceof AbstractIvfIndex ivf) {
+            } else if (index instanceof IvfIndex ivf) {
                 gatherIvf(ivf, sortedIds, out);
             } else {
                 for (int i = 0; i < sortedIds.length; i++) out.setRow(i, index.reconstruct(sortedIds[i]), 0);
@@ -118,7 +118,7 @@ final class StoredVectors {
     }
 
     /** O(d) per id through the index's direct map, so a blend costs O(frames * k * d). */
-    private static void gatherIvf(AbstractIvfIndex ivf, long[] sortedIds, FloatMatrix out) {
+    private static void gatherIvf(IvfIndex ivf, long[] sortedIds, FloatMatrix out) {
         float[] row = new float[ivf.dim()];
         for (int i = 0; i < sortedIds.length; i++) {
             ivf.reconstruct(sortedIds[i], row);

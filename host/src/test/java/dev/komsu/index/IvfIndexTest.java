@@ -131,13 +131,16 @@ class IvfIndexTest {
 
     @Test
     void manyListsGrowAndCompactWithoutLosingEntries() {
-        // 60k 64-d rows into 3 lists: the lists grow well past the 64 MiB compaction threshold.
+        // 90k 64-d rows into 3 lists, the compaction threshold lowered from 64 MiB so that the
+        // slab is compacted while the lists grow
         int d = 64;
         try (IvfIndex ivf = new IvfIndex(d, 3, Metric.L2, new FlatCodec(d), backend);
              FloatMatrix xs = TestData.blobs(90_000, d, 3, 11)) {
             ivf.setKMeansParams(KMeansParams.FAISS_DEFAULTS.withNiter(3));
             ivf.train(xs.rowRange(0, 3000));
+            ivf.invertedLists().minWasteToCompact = 1 << 20;
             for (int b = 0; b < 9; b++) ivf.add(xs.rowRange(b * 10_000L, 10_000));
+            assertTrue(ivf.invertedLists().compactions() > 0, "the slab was compacted");
             assertEquals(90_000, ivf.ntotal());
             assertEquals(90_000, ivf.invertedLists().totalSize());
             SplittableRandom r = new SplittableRandom(1);
