@@ -3,6 +3,7 @@ package dev.komsu;
 import dev.komsu.index.FlatCodec;
 import dev.komsu.index.FlatCodesIndex;
 import dev.komsu.index.FlatIndex;
+import dev.komsu.index.HnswIndex;
 import dev.komsu.index.IdMapIndex;
 import dev.komsu.index.IvfCodec;
 import dev.komsu.index.IvfFastScanIndex;
@@ -30,12 +31,14 @@ import java.util.regex.Pattern;
 public final class IndexFactory {
     /** The accepted grammar, quoted in every error. */
     public static final String GRAMMAR =
-            "[L2norm,][IDMap,|IDMap2,](<codec> | IVF<nlist>,<codec>)[,RFlat] with <codec> = Flat | PQ<M>[x<nbits>] | SQ8"
+            "[L2norm,][IDMap,|IDMap2,](<codec> | IVF<nlist>,<codec> | HNSW<M>[,Flat])[,RFlat] with <codec> = Flat | PQ<M>[x<nbits>] | SQ8"
                     + " | PQ<M>x4fs"
                     + " (nbits 8 or 4)  e.g. \"Flat\", \"IVF1024,Flat\", \"IVF256,PQ32\", \"IVF64,SQ8\", \"PQ16x4\","
                     + " \"IVF1024,PQ64,RFlat\", \"IVF1024,PQ128x4fs,RFlat\", \"L2norm,IVF256,Flat\"";
 
     private static final Pattern IVF = Pattern.compile("IVF(\\d+)");
+    /** faiss's graph index over flat vectors, "HNSW{M}" or "HNSW{M},Flat". */
+    private static final Pattern HNSW = Pattern.compile("HNSW(\\d+)");
     private static final Pattern PQ = Pattern.compile("PQ(\\d+)(?:x(\\d+))?");
     /** 4-bit PQ FastScan, faiss's "PQ{M}x4fs": its own list layout (32-vector blocks), so not a codec. */
     private static final Pattern PQ_FASTSCAN = Pattern.compile("PQ(\\d+)x4fs");
@@ -66,7 +69,12 @@ public final class IndexFactory {
         Index core;
         String t = tokens.get(i);
         Matcher ivf = IVF.matcher(t);
-        if (ivf.matches()) {
+        Matcher hnsw = HNSW.matcher(t);
+        if (hnsw.matches()) {
+            core = hnsw(dim, parseCount(hnsw.group(1), t, factory), metric, backend, factory);
+            i++;
+            if (i < tokens.size() && tokens.get(i).equals("Flat")) i++;
+        } else if (ivf.matches()) {
             int nlist = parseCount(ivf.group(1), t, factory);
             if (i + 1 >= tokens.size()) throw error("'" + t + "' must be followed by a codec such as Flat", factory);
             String codecToken = tokens.get(i + 1);
@@ -132,6 +140,14 @@ public final class IndexFactory {
             return new IvfFastScanIndex(dim, nlist, m, metric, false, backend);
         } catch (IllegalArgumentException e) {
             throw error("'PQ" + m + "x4fs': " + e.getMessage(), factory);
+        }
+    }
+
+    private static Index hnsw(int dim, int m, Metric metric, ComputeBackend backend, String factory) {
+        try {
+            return new HnswIndex(dim, m, metric, backend);
+        } catch (IllegalArgumentException e) {
+            throw error("'HNSW" + m + "': " + e.getMessage(), factory);
         }
     }
 
