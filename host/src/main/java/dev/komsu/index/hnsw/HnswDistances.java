@@ -19,6 +19,8 @@ public final class HnswDistances {
     private float[] query;
     private final float[] other;
     private long[] rows = new long[64];
+    private float[] padOut = new float[64];
+    private final int[] single = new int[1];
     private final float[] one = new float[1];
 
     public HnswDistances(FloatMatrix base, Metric metric, PqKernels kernels) {
@@ -35,9 +37,9 @@ public final class HnswDistances {
 
     /** Distance from the query to node {@code id}. */
     public float distance(int id) {
-        rows[0] = id;
-        kernels.gatherDistances(query, base, rows, 1, metric, one);
-        return negate ? -one[0] : one[0];
+        single[0] = id;
+        gather(query, single, 0, 1, one);
+        return one[0];
     }
 
     /** Distances from the query to {@code ids[0 .. count)} into {@code out}. */
@@ -45,22 +47,39 @@ public final class HnswDistances {
         gather(query, ids, 0, count, out);
     }
 
+    /** Makes stored vector {@code from} the origin of {@link #distancesFromOrigin}. */
+    public void setOrigin(int from) {
+        base.copyRow(from, other, 0);
+    }
+
     /**
-     * Distances from stored vector {@code from} to {@code ids[offset .. offset+count)} into
+     * Distances from the origin (a stored vector) to {@code ids[offset .. offset+count)} into
      * {@code out[0 .. count)} (faiss symmetric_dis, batched).
      */
-    public void distancesFrom(int from, int[] ids, int offset, int count, float[] out) {
-        base.copyRow(from, other, 0);
+    public void distancesFromOrigin(int[] ids, int offset, int count, float[] out) {
         gather(other, ids, offset, count, out);
     }
 
+    /**
+     * The backend measures four rows at a time (independent accumulator chains) and a leftover
+     * row alone, at about the cost of four; so a count that is not a multiple of four is padded
+     * with copies of its last row, whose extra results are dropped. Each row's distance is the
+     * same either way (the kernel sums both paths in one order).
+     */
     private void gather(float[] q, int[] ids, int offset, int count, float[] out) {
         if (count == 0) return;
-        if (rows.length < count) rows = new long[Math.max(count, 2 * rows.length)];
+        int padded = (count + 3) & ~3;
+        if (rows.length < padded) {
+            rows = new long[Math.max(padded, 2 * rows.length)];
+            padOut = new float[rows.length];
+        }
         for (int i = 0; i < count; i++) rows[i] = ids[offset + i];
-        kernels.gatherDistances(q, base, rows, count, metric, out);
+        for (int i = count; i < padded; i++) rows[i] = rows[count - 1];
+        kernels.gatherDistances(q, base, rows, padded, metric, padOut);
         if (negate) {
-            for (int i = 0; i < count; i++) out[i] = -out[i];
+            for (int i = 0; i < count; i++) out[i] = -padOut[i];
+        } else {
+            System.arraycopy(padOut, 0, out, 0, count);
         }
     }
 }

@@ -131,9 +131,10 @@ final class HnswInserter {
             int v1 = listIds[c];
             float d1 = listDis[c];
             boolean good = true;
+            if (kept > 0) w.distances.setOrigin(v1);
             for (int j = 0; j < kept && good; j += CHUNK) {
                 int count = Math.min(CHUNK, kept - j);
-                w.distances.distancesFrom(v1, keptIds, j, count, chunk);
+                w.distances.distancesFromOrigin(keptIds, j, count, chunk);
                 for (int t = 0; t < count; t++) {
                     if (chunk[t] < d1) {
                         good = false;
@@ -164,7 +165,8 @@ final class HnswInserter {
         room(n);
         listIds[0] = dest;
         System.arraycopy(slots, b, listIds, 1, e - b);
-        w.distances.distancesFrom(src, listIds, 0, n, listDis);
+        w.distances.setOrigin(src);
+        w.distances.distancesFromOrigin(listIds, 0, n, listDis);
         sortList(n);
         int kept = shrink(n, e - b);
         // faiss writes the kept list back farthest first, then clears the rest.
