@@ -138,6 +138,30 @@ class HnswFaissInteropTest {
         }
     }
 
+    @Test
+    void addingToALoadedGraphDrawsLevelsAsFaissDoesAfterReading() throws IOException {
+        DebianPython.assumeModules("faiss", "numpy");
+        faissBuilds("l2", 16, "faiss.METRIC_L2");
+        // faiss's generator is not in the file: a read index restarts it from its seed.
+        DebianPython.runOk("""
+                import faiss, numpy as np
+                faiss.omp_set_num_threads(1)
+                idx = faiss.read_index('l2.index')
+                idx.add(np.load('queries.npy'))
+                faiss.write_index(idx, 'l2_more.index')
+                """, dir);
+        try (ComputeBackend one = Backends.cpu(1);
+             LoadedIndex loaded = FaissIndexes.load(dir.resolve("l2.index"), one);
+             Index faissMore = FaissIndexes.read(dir.resolve("l2_more.index"))) {
+            loaded.index().add(queries);
+            HnswGraph mine = ((HnswIndex) loaded.index()).graph();
+            HnswGraph theirs = ((HnswIndex) faissMore).graph();
+            assertArrayEquals(theirs.levels(), mine.levels(), "levels of the added nodes");
+            assertArrayEquals(theirs.offsets(), mine.offsets());
+            assertEquals(N + NQ, loaded.index().ntotal());
+        }
+    }
+
     /** Labels equal to faiss's, except where faiss's distances at that rank tie another result's. */
     private void assertSameLabelsTiesAside(String name, Neighbors r) throws IOException {
         long[] labels = Npy.readLongs(dir.resolve(name + "_I.npy"));
