@@ -31,14 +31,18 @@ import java.util.regex.Pattern;
 public final class IndexFactory {
     /** The accepted grammar, quoted in every error. */
     public static final String GRAMMAR =
-            "[L2norm,][IDMap,|IDMap2,](<codec> | IVF<nlist>,<codec> | HNSW<M>[,Flat])[,RFlat] with <codec> = Flat | PQ<M>[x<nbits>] | SQ8"
+            "[L2norm,][IDMap,|IDMap2,](<codec> | IVF<nlist>,<codec> | HNSW[<M>][,Flat])[,RFlat] with <codec> = Flat | PQ<M>[x<nbits>] | SQ8"
                     + " | PQ<M>x4fs"
                     + " (nbits 8 or 4)  e.g. \"Flat\", \"IVF1024,Flat\", \"IVF256,PQ32\", \"IVF64,SQ8\", \"PQ16x4\","
                     + " \"IVF1024,PQ64,RFlat\", \"IVF1024,PQ128x4fs,RFlat\", \"L2norm,IVF256,Flat\"";
 
     private static final Pattern IVF = Pattern.compile("IVF(\\d+)");
-    /** faiss's graph index over flat vectors, "HNSW{M}" or "HNSW{M},Flat". */
-    private static final Pattern HNSW = Pattern.compile("HNSW(\\d+)");
+    /**
+     * faiss's graph index over flat vectors: "HNSW{M}", "HNSW{M},Flat" or faiss's older
+     * "HNSW{M}_Flat"; M defaults to 32 when left out, as in faiss's factory.
+     */
+    private static final Pattern HNSW = Pattern.compile("HNSW(\\d*)(_Flat)?");
+    private static final int HNSW_DEFAULT_M = 32;
     private static final Pattern PQ = Pattern.compile("PQ(\\d+)(?:x(\\d+))?");
     /** 4-bit PQ FastScan, faiss's "PQ{M}x4fs": its own list layout (32-vector blocks), so not a codec. */
     private static final Pattern PQ_FASTSCAN = Pattern.compile("PQ(\\d+)x4fs");
@@ -71,9 +75,10 @@ public final class IndexFactory {
         Matcher ivf = IVF.matcher(t);
         Matcher hnsw = HNSW.matcher(t);
         if (hnsw.matches()) {
-            core = hnsw(dim, parseCount(hnsw.group(1), t, factory), metric, backend, factory);
+            int m = hnsw.group(1).isEmpty() ? HNSW_DEFAULT_M : parseCount(hnsw.group(1), t, factory);
+            core = hnsw(dim, m, metric, backend, factory);
             i++;
-            if (i < tokens.size() && tokens.get(i).equals("Flat")) i++;
+            if (hnsw.group(2) == null && i < tokens.size() && tokens.get(i).equals("Flat")) i++;
         } else if (ivf.matches()) {
             int nlist = parseCount(ivf.group(1), t, factory);
             if (i + 1 >= tokens.size()) throw error("'" + t + "' must be followed by a codec such as Flat", factory);

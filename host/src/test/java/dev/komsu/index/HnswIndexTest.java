@@ -135,7 +135,11 @@ class HnswIndexTest {
     void factoryStringsAndRefusals() {
         try (var a = IndexFactory.create(8, "HNSW32", Metric.L2);
              var b = IndexFactory.create(8, "HNSW16,Flat", Metric.INNER_PRODUCT);
-             var c = IndexFactory.create(8, "IDMap,HNSW8", Metric.L2)) {
+             var c = IndexFactory.create(8, "IDMap,HNSW8", Metric.L2);
+             var d = IndexFactory.create(8, "HNSW", Metric.L2);
+             var e = IndexFactory.create(8, "HNSW24_Flat", Metric.L2)) {
+            assertEquals(32, ((HnswIndex) d).graph().m(), "faiss's default M");
+            assertEquals(24, ((HnswIndex) e).graph().m());
             assertEquals(32, ((HnswIndex) a).graph().m());
             assertEquals(16, ((HnswIndex) b).graph().m());
             assertEquals(40, ((HnswIndex) a).graph().efConstruction());
@@ -144,8 +148,9 @@ class HnswIndexTest {
         }
         assertThrows(IllegalArgumentException.class, () -> IndexFactory.create(8, "HNSW1", Metric.L2));
         assertThrows(IllegalArgumentException.class, () -> IndexFactory.create(8, "HNSW0", Metric.L2));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> IndexFactory.create(8, "HNSW32,PQ4", Metric.L2));
-        assertTrue(e.getMessage().contains("'PQ4'"), e.getMessage());
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> IndexFactory.create(8, "HNSW32,PQ4", Metric.L2));
+        assertTrue(bad.getMessage().contains("'PQ4'"), bad.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> IndexFactory.create(8, "HNSW32_Flat,Flat", Metric.L2));
         try (HnswIndex h = new HnswIndex(8, 8, Metric.L2, Backends.defaultCpu());
              FloatMatrix xs = TestData.uniform(4, 8, 1)) {
             assertThrows(UnsupportedOperationException.class, () -> h.addWithIds(xs, new long[]{1, 2, 3, 4}));
