@@ -45,12 +45,8 @@ class HnswFaissInteropTest {
     @BeforeEach
     void makeData() throws IOException {
         Random rnd = new Random(7);
-        float[] x = new float[N * D];
-        for (int i = 0; i < x.length; i++) x[i] = (float) rnd.nextGaussian() + (i / D % 5);
-        float[] q = new float[NQ * D];
-        for (int i = 0; i < q.length; i++) q[i] = (float) rnd.nextGaussian() + (i / D % 5);
-        data = FloatMatrix.of(x, N, D);
-        queries = FloatMatrix.of(q, NQ, D);
+        data = LooseClusters.of(rnd, N, D, 5);
+        queries = LooseClusters.of(rnd, NQ, D, 5);
         Npy.write(dir.resolve("data.npy"), data);
         Npy.write(dir.resolve("queries.npy"), queries);
     }
