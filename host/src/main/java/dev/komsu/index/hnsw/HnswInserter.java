@@ -33,18 +33,21 @@ final class HnswInserter {
         this.entryLock = entryLock;
     }
 
-    /** faiss add_with_locks for node {@code pt}, whose vector is {@code vector}, at top level {@code ptLevel}. */
+    /** faiss add_with_locks for node {@code pt} (row pt of {@code vectors}) with top level {@code ptLevel}. */
     void insert(int pt, int ptLevel, FloatMatrix vectors) {
         int nearest;
+        int level;
+        // The entry point and its level are read together (faiss reads max_level after its
+        // critical section; the pair only changes when a higher node arrives, before any other).
         synchronized (entryLock) {
             nearest = g.entryPoint();
+            level = g.maxLevel();
             if (nearest == -1) g.setEntry(pt, ptLevel);
         }
         if (nearest < 0) return;
         vectors.copyRow(pt, w.query, 0);
         w.distances.setQuery(w.query);
         locks.lock(pt);
-        int level = g.maxLevel();
         w.nearest = nearest;
         w.dNearest = w.distances.distance(nearest);
         for (; level > ptLevel; level--) w.greedyUpdateNearest(level);
