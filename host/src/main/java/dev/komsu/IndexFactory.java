@@ -1,16 +1,15 @@
 package dev.komsu;
 
+import dev.komsu.index.FastScanCodec;
 import dev.komsu.index.FlatCodec;
 import dev.komsu.index.FlatCodesIndex;
 import dev.komsu.index.FlatIndex;
 import dev.komsu.index.HnswIndex;
 import dev.komsu.index.IdMapIndex;
 import dev.komsu.index.IvfCodec;
-import dev.komsu.index.IvfFastScanIndex;
 import dev.komsu.index.IvfIndex;
 import dev.komsu.index.L2NormIndex;
 import dev.komsu.index.PqCodec;
-import dev.komsu.index.PqFastScanIndex;
 import dev.komsu.index.RefineFlatIndex;
 import dev.komsu.index.Sq8Codec;
 import dev.komsu.kernels.Backends;
@@ -36,6 +35,17 @@ public final class IndexFactory {
                     + " (nbits 8 or 4)  e.g. \"Flat\", \"IVF1024,Flat\", \"IVF256,PQ32\", \"IVF64,SQ8\", \"PQ16x4\","
                     + " \"IVF1024,PQ64,RFlat\", \"IVF1024,PQ128x4fs,RFlat\", \"L2norm,IVF256,Flat\"";
 
+    /**
+     * Every form of factory string {@link #create} accepts, one per code path: {@code {n}} stands
+     * for a list count, {@code {m}} for a sub-quantiser count, {@code {nbits}} for 8 or 4 and
+     * {@code {index}} for any other form. A new form is added here and gets a row in the index
+     * conformance suite ({@code IndexTestCase} in the tests), which fails while one has none.
+     */
+    public static final List<String> FORMS = List.of("Flat", "PQ{m}", "PQ{m}x{nbits}", "PQ{m}x4fs", "SQ8",
+            "IVF{n},Flat", "IVF{n},PQ{m}", "IVF{n},PQ{m}x{nbits}", "IVF{n},PQ{m}x4fs", "IVF{n},SQ8",
+            "{index},RFlat", "IDMap,{index}", "IDMap2,{index}", "L2norm,{index}",
+            "HNSW{m}", "HNSW{m},Flat");
+
     private static final Pattern IVF = Pattern.compile("IVF(\\d+)");
     /**
      * faiss's graph index over flat vectors: "HNSW{M}", "HNSW{M},Flat" or faiss's older
@@ -44,7 +54,7 @@ public final class IndexFactory {
     private static final Pattern HNSW = Pattern.compile("HNSW(\\d*)(_Flat)?");
     private static final int HNSW_DEFAULT_M = 32;
     private static final Pattern PQ = Pattern.compile("PQ(\\d+)(?:x(\\d+))?");
-    /** 4-bit PQ FastScan, faiss's "PQ{M}x4fs": its own list layout (32-vector blocks), so not a codec. */
+    /** 4-bit PQ FastScan, faiss's "PQ{M}x4fs": a codec whose lists are laid out in 32-vector blocks. */
     private static final Pattern PQ_FASTSCAN = Pattern.compile("PQ(\\d+)x4fs");
 
     private IndexFactory() {
@@ -83,20 +93,12 @@ public final class IndexFactory {
             int nlist = parseCount(ivf.group(1), t, factory);
             if (i + 1 >= tokens.size()) throw error("'" + t + "' must be followed by a codec such as Flat", factory);
             String codecToken = tokens.get(i + 1);
-            Matcher fs = PQ_FASTSCAN.matcher(codecToken);
-            if (fs.matches()) {
-                core = ivfFastScan(dim, nlist, parseCount(fs.group(1), codecToken, factory), metric, backend, factory);
-            } else {
-                IvfCodec codec = codec(codecToken, dim, true, factory);
-                if (codec == null) throw error("unknown or unsupported codec '" + codecToken + "' after '" + t + "'", factory);
-                core = new IvfIndex(dim, nlist, metric, codec, backend);
-            }
+            IvfCodec codec = codec(codecToken, dim, true, factory);
+            if (codec == null) throw error("unknown or unsupported codec '" + codecToken + "' after '" + t + "'", factory);
+            core = new IvfIndex(dim, nlist, metric, codec, backend);
             i += 2;
         } else if (t.equals("Flat")) {
             core = new FlatIndex(dim, metric, backend);
-            i++;
-        } else if (PQ_FASTSCAN.matcher(t).matches()) {
-            core = pqFastScan(dim, parseCount(t.substring(2, t.length() - 4), t, factory), metric, backend, factory);
             i++;
         } else {
             IvfCodec codec = codec(t, dim, false, factory);
@@ -125,6 +127,17 @@ public final class IndexFactory {
     private static IvfCodec codec(String token, int dim, boolean inIvf, String factory) {
         if (token.equals("Flat") && inIvf) return new FlatCodec(dim);
         if (token.equals("SQ8")) return new Sq8Codec(dim, inIvf);
+        Matcher fs = PQ_FASTSCAN.matcher(token);
+        if (fs.matches()) {
+            int m = parseCount(fs.group(1), token, factory);
+            try {
+                ProductQuantizer pq = new ProductQuantizer(dim, m, 4);
+                // by_residual false: faiss's default for IndexIVFPQFastScan
+                return inIvf ? FastScanCodec.ivf(pq, false) : FastScanCodec.flat(pq);
+            } catch (IllegalArgumentException e) {
+                throw error("'" + token + "': " + e.getMessage(), factory);
+            }
+        }
         Matcher pq = PQ.matcher(token);
         if (pq.matches()) {
             int m = parseCount(pq.group(1), token, factory);
@@ -139,28 +152,11 @@ public final class IndexFactory {
         return null;
     }
 
-    private static Index ivfFastScan(int dim, int nlist, int m, Metric metric, ComputeBackend backend, String factory) {
-        try {
-            // by_residual false: faiss's default for IndexIVFPQFastScan
-            return new IvfFastScanIndex(dim, nlist, m, metric, false, backend);
-        } catch (IllegalArgumentException e) {
-            throw error("'PQ" + m + "x4fs': " + e.getMessage(), factory);
-        }
-    }
-
     private static Index hnsw(int dim, int m, Metric metric, ComputeBackend backend, String factory) {
         try {
             return new HnswIndex(dim, m, metric, backend);
         } catch (IllegalArgumentException e) {
             throw error("'HNSW" + m + "': " + e.getMessage(), factory);
-        }
-    }
-
-    private static Index pqFastScan(int dim, int m, Metric metric, ComputeBackend backend, String factory) {
-        try {
-            return new PqFastScanIndex(dim, m, metric, backend);
-        } catch (IllegalArgumentException e) {
-            throw error("'PQ" + m + "x4fs': " + e.getMessage(), factory);
         }
     }
 

@@ -6,8 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.komsu.index.IvfFastScanIndex;
-import dev.komsu.index.PqFastScanIndex;
+import dev.komsu.index.FastScanCodec;
+import dev.komsu.index.FlatCodesIndex;
+import dev.komsu.index.IvfIndex;
 import dev.komsu.index.RefineFlatIndex;
 import dev.komsu.kernels.Metric;
 import org.junit.jupiter.api.Test;
@@ -16,10 +17,11 @@ class IndexFactoryFastScanTest {
     @Test
     void ivfPqFastScanTokenBuildsAFastScanIndexWithoutResiduals() {
         try (Index index = IndexFactory.create(32, "IVF16,PQ8x4fs", Metric.L2)) {
-            IvfFastScanIndex fs = assertInstanceOf(IvfFastScanIndex.class, index);
-            assertEquals(16, fs.nlist());
-            assertEquals(8, fs.pq().m());
-            assertEquals(4, fs.pq().nbits());
+            IvfIndex ivf = assertInstanceOf(IvfIndex.class, index);
+            FastScanCodec fs = assertInstanceOf(FastScanCodec.class, ivf.codec());
+            assertEquals(16, ivf.nlist());
+            assertEquals(8, fs.productQuantizer().m());
+            assertEquals(4, fs.productQuantizer().nbits());
             assertFalse(fs.byResidual(), "faiss's IndexIVFPQFastScan default");
         }
     }
@@ -27,7 +29,8 @@ class IndexFactoryFastScanTest {
     @Test
     void pqFastScanTokenAloneBuildsTheExhaustiveIndex() {
         try (Index index = IndexFactory.create(32, "PQ16x4fs", Metric.L2)) {
-            assertEquals(16, assertInstanceOf(PqFastScanIndex.class, index).pq().m());
+            FlatCodesIndex flat = assertInstanceOf(FlatCodesIndex.class, index);
+            assertEquals(16, assertInstanceOf(FastScanCodec.class, flat.codec()).productQuantizer().m());
         }
     }
 
@@ -35,7 +38,7 @@ class IndexFactoryFastScanTest {
     void rflatWrapsTheFastScanIndex() {
         try (Index index = IndexFactory.create(32, "IVF16,PQ16x4fs,RFlat", Metric.L2)) {
             RefineFlatIndex refine = assertInstanceOf(RefineFlatIndex.class, index);
-            assertInstanceOf(IvfFastScanIndex.class, refine.base());
+            assertInstanceOf(FastScanCodec.class, assertInstanceOf(IvfIndex.class, refine.base()).codec());
         }
     }
 
@@ -50,8 +53,8 @@ class IndexFactoryFastScanTest {
     void innerProductFastScanIndexesCarryTheMetric() {
         try (Index ivf = IndexFactory.create(32, "IVF16,PQ8x4fs", Metric.INNER_PRODUCT);
              Index flat = IndexFactory.create(32, "PQ8x4fs", Metric.INNER_PRODUCT)) {
-            assertEquals(Metric.INNER_PRODUCT, assertInstanceOf(IvfFastScanIndex.class, ivf).metric());
-            assertEquals(Metric.INNER_PRODUCT, assertInstanceOf(PqFastScanIndex.class, flat).metric());
+            assertEquals(Metric.INNER_PRODUCT, assertInstanceOf(IvfIndex.class, ivf).metric());
+            assertEquals(Metric.INNER_PRODUCT, assertInstanceOf(FlatCodesIndex.class, flat).metric());
         }
     }
 }

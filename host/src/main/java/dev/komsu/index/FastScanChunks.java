@@ -8,9 +8,10 @@ import dev.komsu.kernels.Neighbors;
 import dev.komsu.kernels.QuantizedTopK;
 
 /**
- * What both FastScan indexes (IVF and flat) do with a chunk of queries once their uint8 tables
- * are built: the backend's batched scan ({@link ComputeBackend#fastScanLists()}), then faiss's
- * conversion of the raw uint16 results to float distances with each query's scale.
+ * What the FastScan codec (IVF lists, or the one list of a flat index) does with a chunk of
+ * queries once their uint8 tables are built: the backend's batched scan
+ * ({@link ComputeBackend#fastScanLists()}), then faiss's conversion of the raw uint16 results to
+ * float distances with each query's scale.
  */
 final class FastScanChunks {
     /** Lookup tables of one chunk at most (256 x M2 x 16 bytes: 512 KB at M=128), so they stay in cache. */

@@ -65,10 +65,10 @@ public final class FastScanPacking {
      * Packs flat code {@code flat[flatOffset ..]} of m sub-quantisers as vector {@code vector}
      * of the packed codes at {@code blocks[offset]}; padding sub-quantisers (m..m2) get code 0.
      */
-    public static void pack(byte[] flat, int flatOffset, int m, MemorySegment blocks, long offset, long vector) {
+    public static void pack(MemorySegment flat, long flatOffset, int m, MemorySegment blocks, long offset, long vector) {
         int m2 = m2(m);
         for (int sq = 0; sq < m2; sq++) {
-            int code = sq < m ? (flat[flatOffset + sq / 2] >> ((sq & 1) * 4)) & 15 : 0;
+            int code = sq < m ? (flat.get(ValueLayout.JAVA_BYTE, flatOffset + sq / 2) >> ((sq & 1) * 4)) & 15 : 0;
             set(blocks, offset, m2, vector, sq, code);
         }
     }

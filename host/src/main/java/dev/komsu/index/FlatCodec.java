@@ -1,5 +1,6 @@
 package dev.komsu.index;
 
+import dev.komsu.ProgressListener;
 import dev.komsu.SearchParams;
 import dev.komsu.kernels.ComputeBackend;
 import dev.komsu.kernels.FloatMatrix;
@@ -26,12 +27,14 @@ public final class FlatCodec implements IvfCodec {
     }
 
     @Override
-    public void train(FloatMatrix xs, Assigner assigner, FloatMatrix centroids, ComputeBackend backend) {
+    public void train(FloatMatrix xs, Assigner assigner, FloatMatrix centroids, ComputeBackend backend,
+                      ProgressListener progress) {
         // Nothing to learn: vectors are stored as they are.
     }
 
     @Override
-    public void encode(FloatMatrix xs, long row, int list, FloatMatrix centroids, MemorySegment out, long outOffset) {
+    public void encode(FloatMatrix xs, long row, int list, FloatMatrix centroids, ComputeBackend backend,
+                       MemorySegment out, long outOffset) {
         MemorySegment.copy(xs.segment(), xs.rowOffset(row), out, outOffset, codeSize());
     }
 
@@ -43,7 +46,7 @@ public final class FlatCodec implements IvfCodec {
     @Override
     public Neighbors scan(ComputeBackend backend, FloatMatrix queries, InvertedLists lists, FloatMatrix centroids,
                           Neighbors coarse, int k, Metric metric, SearchParams params) {
-        return backend.scanLists(queries, lists.asVectorLists(dim), IvfIndex.probes(coarse), coarse.k(), k, metric);
+        return backend.scanLists(queries, lists.vectorLists(dim), IvfIndex.probes(coarse), coarse.k(), k, metric);
     }
 
     @Override

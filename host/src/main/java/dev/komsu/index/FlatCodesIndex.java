@@ -1,44 +1,37 @@
 package dev.komsu.index;
 
-import dev.komsu.Index;
+import dev.komsu.ProgressListener;
 import dev.komsu.SearchParams;
 import dev.komsu.kernels.ComputeBackend;
 import dev.komsu.kernels.FloatMatrix;
 import dev.komsu.kernels.Metric;
 import dev.komsu.kernels.Neighbors;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.util.Objects;
 
 /**
- * Exhaustive search over encoded vectors (faiss IndexFlatCodes: IndexPQ "PQ{M}", and
- * IndexScalarQuantizer "SQ8"). It reuses the IVF codecs, not by residual, over one list that
- * every query scans: ids are row numbers, as in faiss.
+ * Exhaustive search over encoded vectors (faiss IndexFlatCodes: IndexPQ "PQ{M}",
+ * IndexScalarQuantizer "SQ8", IndexPQFastScan "PQ{M}x4fs"). It reuses the IVF codecs, not by
+ * residual, over one list that every query scans: ids are row numbers, as in faiss.
  */
-public final class FlatCodesIndex implements Index {
-    private final ConcurrencyGuard guard = new ConcurrencyGuard();
-    private final int dim;
-    private final Metric metric;
+public final class FlatCodesIndex extends BackendIndex {
     private final IvfCodec codec;
     private final InvertedLists codes;
-    private final ComputeBackend backend;
     private final FloatMatrix origin; // 1 x dim zeros: the "centroid" the codecs' API asks for
+    private ProgressListener progress = ProgressListener.NONE;
 
     /** An empty index; {@code codec} must not encode residuals. */
     public FlatCodesIndex(int dim, Metric metric, IvfCodec codec, ComputeBackend backend) {
-        this(dim, metric, codec, new InvertedLists(1, codec.codeSize()), backend);
+        this(dim, metric, codec, new InvertedLists(1, codec.layout()), backend);
     }
 
     /** An index from parts (e.g. read from a file): {@code codes} is one list of sequential ids. */
     public FlatCodesIndex(int dim, Metric metric, IvfCodec codec, InvertedLists codes, ComputeBackend backend) {
-        this.dim = FlatIndex.checkDim(dim);
-        this.metric = Objects.requireNonNull(metric, "metric");
+        super(dim, metric, backend);
         this.codec = Objects.requireNonNull(codec, "codec");
         this.codes = Objects.requireNonNull(codes, "codes");
-        this.backend = Objects.requireNonNull(backend, "backend");
-        if (codes.nlist() != 1 || codes.codeSize() != codec.codeSize()) {
-            throw new IllegalArgumentException("codes must be one list of " + codec.codeSize() + "-byte codes, got "
-                    + codes.nlist() + " lists of " + codes.codeSize());
+        if (codes.nlist() != 1 || !codes.layout().equals(codec.layout())) {
+            throw new IllegalArgumentException("codes must be one list in " + codec.layout() + ", got "
+                    + codes.nlist() + " lists in " + codes.layout());
         }
         this.origin = FloatMatrix.allocate(1, dim);
     }
@@ -52,14 +45,8 @@ public final class FlatCodesIndex implements Index {
         return codes;
     }
 
-    @Override
-    public int dim() {
-        return dim;
-    }
-
-    @Override
-    public Metric metric() {
-        return metric;
+    public void setProgressListener(ProgressListener listener) {
+        this.progress = Objects.requireNonNull(listener, "listener");
     }
 
     @Override
@@ -74,93 +61,53 @@ public final class FlatCodesIndex implements Index {
 
     @Override
     public void train(FloatMatrix xs) {
-        InputChecks.checkVectors("training vectors", xs, dim);
-        codec.train(xs, rows -> new int[Math.toIntExact(rows.rows())], origin, backend);
+        InputChecks.checkVectors("training vectors", xs, dim());
+        codec.train(xs, rows -> new int[Math.toIntExact(rows.rows())], origin, backend(), progress);
     }
 
     @Override
-    public void add(FloatMatrix xs) {
-        guard.enterAdd();
-        try {
-            addUnguarded(xs);
-        } finally {
-            guard.exitAdd();
-        }
-    }
-
-    private void addUnguarded(FloatMatrix xs) {
-        InputChecks.checkVectors("added vectors", xs, dim);
+    void addUnguarded(FloatMatrix xs) {
+        InputChecks.checkVectors("added vectors", xs, dim());
         if (!isTrained()) throw new IllegalStateException("the " + codec.factoryName() + " index must be trained before vectors are added");
         long base = ntotal();
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment code = arena.allocate(codec.codeSize());
-            for (long i = 0; i < xs.rows(); i++) {
-                codec.encode(xs, i, 0, origin, code, 0);
-                codes.append(0, base + i, code, 0);
-            }
-        }
+        CodeAppender.append(codec, xs, new int[Math.toIntExact(xs.rows())], i -> base + i, origin, backend(), codes);
     }
 
     @Override
-    public void addWithIds(FloatMatrix xs, long[] ids) {
-        guard.enterAdd();
-        try {
-            addWithIdsUnguarded(xs, ids);
-        } finally {
-            guard.exitAdd();
-        }
-    }
-
-    private void addWithIdsUnguarded(FloatMatrix xs, long[] ids) {
-        throw new UnsupportedOperationException("a " + codec.factoryName()
-                + " index stores vectors by row number and takes no ids (faiss: add_with_ids not implemented); use \"IDMap,"
-                + codec.factoryName() + "\"");
+    void addWithIdsUnguarded(FloatMatrix xs, long[] ids) {
+        throw rowNumberIds("a " + codec.factoryName() + " index", "IDMap," + codec.factoryName());
     }
 
     @Override
-    public Neighbors search(FloatMatrix queries, int k, SearchParams params) {
-        guard.enterSearch();
-        try {
-            return searchUnguarded(queries, k, params);
-        } finally {
-            guard.exitSearch();
-        }
-    }
-
-    private Neighbors searchUnguarded(FloatMatrix queries, int k, SearchParams params) {
+    Neighbors searchUnguarded(FloatMatrix queries, int k, SearchParams params) {
         InputChecks.checkK(k);
-        InputChecks.checkVectors("queries", queries, dim);
+        InputChecks.checkVectors("queries", queries, dim());
         if (!isTrained()) throw new IllegalStateException("the " + codec.factoryName() + " index is not trained");
         int nq = Math.toIntExact(queries.rows());
         Neighbors everything = new Neighbors(nq, 1, new float[nq], new long[nq]); // list 0, coarse distance 0
-        return codec.scan(backend, queries, codes, origin, everything, k, metric, params);
+        return codec.scan(backend(), queries, codes, origin, everything, k, metric(), params);
     }
 
     @Override
     public float[] reconstruct(long id) {
         InputChecks.checkRange(id, 1, ntotal());
-        float[] out = new float[dim];
-        codec.decode(codes.codes(0), id * codec.codeSize(), 0, origin, out);
+        float[] out = new float[dim()];
+        codec.decode(codes.code(0, id), 0, 0, origin, out);
         return out;
     }
 
     @Override
     public FloatMatrix reconstructN(long from, long n) {
         InputChecks.checkRange(from, n, ntotal());
-        FloatMatrix out = FloatMatrix.allocate(n, dim);
-        float[] row = new float[dim];
-        MemorySegment all = codes.codes(0);
-        for (long i = 0; i < n; i++) {
-            codec.decode(all, (from + i) * codec.codeSize(), 0, origin, row);
-            out.setRow(i, row, 0);
-        }
+        FloatMatrix out = FloatMatrix.allocate(n, dim());
+        for (long i = 0; i < n; i++) out.setRow(i, reconstruct(from + i), 0);
         return out;
     }
 
     @Override
     public String describe() {
-        return codec.factoryName() + " d=" + dim + " metric=" + metric + " ntotal=" + ntotal() + " code-size="
-                + codec.codeSize() + " memory=" + codes.memoryBytes() + " bytes";
+        return codec.factoryName() + " d=" + dim() + " metric=" + metric() + " ntotal=" + ntotal() + " "
+                + codec.details(backend()) + " memory=" + codes.memoryBytes() + " bytes";
     }
 
     @Override
@@ -171,6 +118,6 @@ public final class FlatCodesIndex implements Index {
 
     @Override
     public String toString() {
-        return "FlatCodesIndex[" + codec.factoryName() + ", d=" + dim + ", ntotal=" + ntotal() + "]";
+        return "FlatCodesIndex[" + codec.factoryName() + ", d=" + dim() + ", ntotal=" + ntotal() + "]";
     }
 }

@@ -1,61 +1,32 @@
 package dev.komsu.index;
 
-import dev.komsu.Index;
 import dev.komsu.SearchParams;
 import dev.komsu.kernels.BaseNorms;
 import dev.komsu.kernels.ComputeBackend;
 import dev.komsu.kernels.FloatMatrix;
-import dev.komsu.kernels.KernelChecks;
 import dev.komsu.kernels.Metric;
 import dev.komsu.kernels.Neighbors;
-import java.util.Objects;
 
 /**
  * Exact search over every stored vector (faiss IndexFlat, "Flat"). Needs no training; ids are
  * row numbers. Also serves as the coarse quantiser of IVF indexes.
  */
-public final class FlatIndex implements Index {
-    private final ConcurrencyGuard guard = new ConcurrencyGuard();
-    private final int dim;
-    private final Metric metric;
-    private final ComputeBackend backend;
+public final class FlatIndex extends BackendIndex {
     private final VectorStore store;
-    /**
-     * The stored vectors' centre and norms for the dense kernel: made by the first search,
-     * extended after an add (earlier rows never change), dropped by {@link #reset}. Kept in
-     * memory only, as faiss keeps its norms out of the file. Null until needed.
-     */
-    private volatile BaseNorms norms;
 
     public FlatIndex(int dim, Metric metric, ComputeBackend backend) {
-        this(metric, backend, new VectorStore(checkDim(dim)), dim);
+        this(metric, backend, null, dim);
     }
 
     /** An index over {@code vectors}, which it takes ownership of (e.g. read from a file). */
     public static FlatIndex of(FloatMatrix vectors, Metric metric, ComputeBackend backend) {
-        return new FlatIndex(metric, backend, new VectorStore(vectors), vectors.cols());
+        return new FlatIndex(metric, backend, vectors, vectors.cols());
     }
 
-    private FlatIndex(Metric metric, ComputeBackend backend, VectorStore store, int dim) {
-        this.dim = dim;
-        this.metric = Objects.requireNonNull(metric, "metric");
-        this.backend = Objects.requireNonNull(backend, "backend");
-        this.store = store;
-    }
-
-    static int checkDim(int dim) {
-        if (dim <= 0) throw new IllegalArgumentException("dimension must be > 0, got " + dim);
-        return dim;
-    }
-
-    @Override
-    public int dim() {
-        return dim;
-    }
-
-    @Override
-    public Metric metric() {
-        return metric;
+    /** {@code initial} (null: none) becomes the store's first content, owned by it. */
+    private FlatIndex(Metric metric, ComputeBackend backend, FloatMatrix initial, int dim) {
+        super(dim, metric, backend);
+        this.store = initial == null ? new VectorStore(dim) : new VectorStore(initial);
     }
 
     @Override
@@ -71,69 +42,27 @@ public final class FlatIndex implements Index {
     /** Flat needs no training; like faiss, train() checks its input and does nothing else. */
     @Override
     public void train(FloatMatrix xs) {
-        InputChecks.checkVectors("training vectors", xs, dim);
+        InputChecks.checkVectors("training vectors", xs, dim());
     }
 
     @Override
-    public void add(FloatMatrix xs) {
-        guard.enterAdd();
-        try {
-            addUnguarded(xs);
-        } finally {
-            guard.exitAdd();
-        }
-    }
-
-    private void addUnguarded(FloatMatrix xs) {
-        InputChecks.checkVectors("added vectors", xs, dim);
+    void addUnguarded(FloatMatrix xs) {
+        InputChecks.checkVectors("added vectors", xs, dim());
         store.append(xs);
     }
 
     @Override
-    public void addWithIds(FloatMatrix xs, long[] ids) {
-        guard.enterAdd();
-        try {
-            addWithIdsUnguarded(xs, ids);
-        } finally {
-            guard.exitAdd();
-        }
-    }
-
-    private void addWithIdsUnguarded(FloatMatrix xs, long[] ids) {
-        throw new UnsupportedOperationException(
-                "Flat stores vectors by row number and takes no ids (faiss: add_with_ids not implemented); use \"IDMap,Flat\"");
+    void addWithIdsUnguarded(FloatMatrix xs, long[] ids) {
+        throw rowNumberIds("Flat", "IDMap,Flat");
     }
 
     @Override
-    public Neighbors search(FloatMatrix queries, int k, SearchParams params) {
-        guard.enterSearch();
-        try {
-            return searchUnguarded(queries, k, params);
-        } finally {
-            guard.exitSearch();
-        }
-    }
-
-    private Neighbors searchUnguarded(FloatMatrix queries, int k, SearchParams params) {
+    Neighbors searchUnguarded(FloatMatrix queries, int k, SearchParams params) {
         InputChecks.checkK(k);
-        InputChecks.checkVectors("queries", queries, dim);
+        InputChecks.checkVectors("queries", queries, dim());
         FloatMatrix view = store.view();
-        BaseNorms n = norms(view);
-        return n == null ? backend.knn(queries, view, k, metric) : backend.knn(queries, view, n, k, metric);
-    }
-
-    /** {@link #norms} for {@code view}, made or extended under a lock (searches may race here); null when too long to keep. */
-    private BaseNorms norms(FloatMatrix view) {
-        BaseNorms n = norms;
-        if (n != null && n.fits(view, metric)) return n;
-        if (!KernelChecks.normsFit(view)) return null;
-        synchronized (store) {
-            n = norms;
-            if (n == null || n.rows() > view.rows()) n = BaseNorms.of(view, metric);
-            else if (!n.fits(view, metric)) n = n.extendedTo(view);
-            norms = n;
-            return n;
-        }
+        BaseNorms n = store.norms(metric());
+        return n == null ? backend().knn(queries, view, k, metric()) : backend().knn(queries, view, n, k, metric());
     }
 
     /** The stored vectors as a view (valid until the next add). */
@@ -143,13 +72,8 @@ public final class FlatIndex implements Index {
 
     /** Replaces the content with {@code xs} (used by training to install centroids). */
     void reset(FloatMatrix xs) {
-        norms = null;
         store.clear();
         store.append(xs);
-    }
-
-    public ComputeBackend backend() {
-        return backend;
     }
 
     @Override
@@ -166,8 +90,8 @@ public final class FlatIndex implements Index {
 
     @Override
     public String describe() {
-        return "Flat d=" + dim + " metric=" + metric + " ntotal=" + ntotal()
-                + " memory=" + ntotal() * dim * Float.BYTES + " bytes";
+        return "Flat d=" + dim() + " metric=" + metric() + " ntotal=" + ntotal()
+                + " memory=" + ntotal() * dim() * Float.BYTES + " bytes";
     }
 
     @Override

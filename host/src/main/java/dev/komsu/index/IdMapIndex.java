@@ -3,21 +3,17 @@ package dev.komsu.index;
 import dev.komsu.Index;
 import dev.komsu.SearchParams;
 import dev.komsu.kernels.FloatMatrix;
-import dev.komsu.kernels.Metric;
 import dev.komsu.kernels.Neighbors;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * Gives the vectors of an inner index caller-chosen ids (faiss IndexIDMap / IndexIDMap2,
  * "IDMap,..."): the inner index numbers its rows 0..n-1 and {@code idMap[row]} is the user id.
  * Reconstruct by user id keeps a reverse map, as IDMap2 does.
  */
-public final class IdMapIndex implements Index {
-    private final ConcurrencyGuard guard = new ConcurrencyGuard();
-    private final Index inner;
+public final class IdMapIndex extends ForwardingIndex {
     private final boolean reverseMapped; // IDMap2
     private long[] idMap;
     private int size;
@@ -29,7 +25,7 @@ public final class IdMapIndex implements Index {
 
     /** Wraps {@code inner} whose row i has user id {@code ids[i]} (e.g. read from a file). */
     public IdMapIndex(Index inner, boolean reverseMapped, long[] ids) {
-        this.inner = Objects.requireNonNull(inner, "inner");
+        super(inner, "inner");
         this.reverseMapped = reverseMapped;
         if (ids.length != inner.ntotal()) {
             throw new IllegalArgumentException("id map has " + ids.length + " ids for " + inner.ntotal() + " vectors");
@@ -40,7 +36,7 @@ public final class IdMapIndex implements Index {
     }
 
     public Index inner() {
-        return inner;
+        return delegate();
     }
 
     public boolean reverseMapped() {
@@ -52,60 +48,17 @@ public final class IdMapIndex implements Index {
         return Arrays.copyOf(idMap, size);
     }
 
-    @Override
-    public int dim() {
-        return inner.dim();
-    }
-
-    @Override
-    public Metric metric() {
-        return inner.metric();
-    }
-
-    @Override
-    public long ntotal() {
-        return inner.ntotal();
-    }
-
-    @Override
-    public boolean isTrained() {
-        return inner.isTrained();
-    }
-
-    @Override
-    public void train(FloatMatrix xs) {
-        inner.train(xs);
-    }
-
     /** faiss's IDMap refuses plain add: ids must be given. */
     @Override
-    public void add(FloatMatrix xs) {
-        guard.enterAdd();
-        try {
-            addUnguarded(xs);
-        } finally {
-            guard.exitAdd();
-        }
-    }
-
-    private void addUnguarded(FloatMatrix xs) {
+    void addUnguarded(FloatMatrix xs) {
         throw new UnsupportedOperationException("IDMap needs explicit ids: use addWithIds");
     }
 
     @Override
-    public void addWithIds(FloatMatrix xs, long[] ids) {
-        guard.enterAdd();
-        try {
-            addWithIdsUnguarded(xs, ids);
-        } finally {
-            guard.exitAdd();
-        }
-    }
-
-    private void addWithIdsUnguarded(FloatMatrix xs, long[] ids) {
+    void addWithIdsUnguarded(FloatMatrix xs, long[] ids) {
         InputChecks.checkIds(xs, ids);
-        long start = inner.ntotal();
-        inner.add(xs);
+        long start = inner().ntotal();
+        inner().add(xs);
         if (size + ids.length > idMap.length) {
             idMap = Arrays.copyOf(idMap, Math.max(size + ids.length, idMap.length * 2));
         }
@@ -117,17 +70,8 @@ public final class IdMapIndex implements Index {
     }
 
     @Override
-    public Neighbors search(FloatMatrix queries, int k, SearchParams params) {
-        guard.enterSearch();
-        try {
-            return searchUnguarded(queries, k, params);
-        } finally {
-            guard.exitSearch();
-        }
-    }
-
-    private Neighbors searchUnguarded(FloatMatrix queries, int k, SearchParams params) {
-        Neighbors r = inner.search(queries, k, params);
+    Neighbors searchUnguarded(FloatMatrix queries, int k, SearchParams params) {
+        Neighbors r = inner().search(queries, k, params);
         long[] labels = r.labels();
         for (int i = 0; i < labels.length; i++) {
             if (labels[i] >= 0) labels[i] = idMap[(int) labels[i]];
@@ -139,7 +83,7 @@ public final class IdMapIndex implements Index {
     public float[] reconstruct(long id) {
         Long row = reverse.get(id);
         if (row == null) throw new IllegalArgumentException("no vector with id " + id);
-        return inner.reconstruct(row);
+        return inner().reconstruct(row);
     }
 
     /** Vectors with user ids {@code from .. from+n-1}; every id must be present. */
@@ -152,11 +96,6 @@ public final class IdMapIndex implements Index {
 
     @Override
     public String describe() {
-        return (reverseMapped ? "IDMap2," : "IDMap,") + inner.describe();
-    }
-
-    @Override
-    public void close() {
-        inner.close();
+        return (reverseMapped ? "IDMap2," : "IDMap,") + inner().describe();
     }
 }

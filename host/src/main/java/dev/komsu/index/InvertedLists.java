@@ -1,5 +1,6 @@
 package dev.komsu.index;
 
+import dev.komsu.kernels.BlockCodeLists;
 import dev.komsu.kernels.CodeLists;
 import dev.komsu.kernels.VectorLists;
 import java.lang.foreign.Arena;
@@ -9,42 +10,62 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * The inverted lists of an IVF index (faiss ArrayInvertedLists): for each of {@code nlist}
- * lists, {@code size} codes of {@code codeSize} bytes and as many int64 ids, each list one
- * contiguous off-heap region.
+ * The inverted lists of an IVF index, and the one list of a flat-codes index (faiss
+ * ArrayInvertedLists, and BlockInvertedLists with its CodePacker): for each of {@code nlist}
+ * lists, {@code size} codes in a {@link CodeLayout} and as many int64 ids, each list one
+ * contiguous off-heap region. The kernels see the lists through the view their layout allows
+ * ({@link #codeLists()}, {@link #blockCodeLists()}, {@link #vectorLists(int)}).
  *
  * <p>Memory: lists grow by doubling inside one slab arena; outgrown regions stay allocated until
- * the wasted space exceeds the live space, when everything is copied into a fresh arena and the
- * old one is freed (one arena close instead of one per growth step). Lists may also start as
+ * the wasted space exceeds half the live space (and 64 MiB), when everything is copied into a
+ * fresh arena and the old one is freed (one arena close instead of one per growth step). Half,
+ * because doubling from 8 entries leaves a list of capacity C with C - 8 outgrown entries: waste
+ * stays just below the live space and a "waste exceeds live" trigger would never fire. The
+ * copying stays linear: a compaction copies at most twice the waste that growth made since the
+ * last one. Lists may also start as
  * views of memory owned elsewhere, e.g. a mapped faiss file; a list is copied on its first
- * append.
+ * append. The store also keeps the id -&gt; (list, offset) {@link DirectMap} for reconstruct.
  */
-public final class InvertedLists implements CodeLists, AutoCloseable {
+public final class InvertedLists implements AutoCloseable {
     private static final ValueLayout.OfLong ID = ValueLayout.JAVA_LONG_UNALIGNED;
     private static final long MIN_WASTE_TO_COMPACT = 64L << 20;
 
     private final int nlist;
-    private final int codeSize;
+    private final CodeLayout layout;
     private final MemorySegment[] codes;
     private final MemorySegment[] ids;
     private final long[] sizes;
     private final boolean[] owned; // false: a view of external memory
     private final AutoCloseable externalOwner;
+    private final Views views = new Views(0);
     private Arena slab = Arena.ofShared();
     private long slabLiveBytes;
     private long slabWastedBytes;
+    /** Outgrown bytes that trigger a compaction once they exceed the live ones too; tests lower it. */
+    long minWasteToCompact = MIN_WASTE_TO_COMPACT;
+    private int compactions;
+    /**
+     * Built by the first lookup (one pass over the lists), then kept up to date by append.
+     * Volatile for the lazy build: concurrent reconstructs may all ask for it first.
+     */
+    private volatile DirectMap directMap;
 
+    /** Empty lists of flat codes of {@code codeSize} bytes. */
     public InvertedLists(int nlist, int codeSize) {
-        this(nlist, codeSize, null);
+        this(nlist, CodeLayout.flat(codeSize));
+    }
+
+    /** Empty lists of codes in {@code layout}. */
+    public InvertedLists(int nlist, CodeLayout layout) {
+        this(nlist, layout, null);
         Arrays.fill(codes, MemorySegment.NULL);
         Arrays.fill(ids, MemorySegment.NULL);
     }
 
-    private InvertedLists(int nlist, int codeSize, AutoCloseable externalOwner) {
+    private InvertedLists(int nlist, CodeLayout layout, AutoCloseable externalOwner) {
         if (nlist <= 0) throw new IllegalArgumentException("nlist must be > 0, got " + nlist);
-        if (codeSize <= 0) throw new IllegalArgumentException("code size must be > 0, got " + codeSize);
         this.nlist = nlist;
-        this.codeSize = codeSize;
+        this.layout = Objects.requireNonNull(layout, "layout");
         this.codes = new MemorySegment[nlist];
         this.ids = new MemorySegment[nlist];
         this.sizes = new long[nlist];
@@ -53,33 +74,40 @@ public final class InvertedLists implements CodeLists, AutoCloseable {
     }
 
     /**
-     * Lists that are views of external memory (list l: {@code sizes[l]} codes in
-     * {@code codes[l]}, ids in {@code ids[l]}); {@code owner} is closed with these lists.
+     * Lists that are views of external memory (list l: {@code sizes[l]} codes in {@code layout}
+     * in {@code codes[l]}, ids in {@code ids[l]}); {@code owner} is closed with these lists.
      */
-    public static InvertedLists ofViews(int codeSize, MemorySegment[] codes, MemorySegment[] ids, long[] sizes,
+    public static InvertedLists ofViews(CodeLayout layout, MemorySegment[] codes, MemorySegment[] ids, long[] sizes,
                                         AutoCloseable owner) {
         int n = sizes.length;
         if (codes.length != n || ids.length != n) throw new IllegalArgumentException("array lengths differ");
-        InvertedLists lists = new InvertedLists(n, codeSize, owner);
+        InvertedLists lists = new InvertedLists(n, layout, owner);
         for (int l = 0; l < n; l++) {
-            lists.codes[l] = codes[l].asSlice(0, Math.multiplyExact(sizes[l], (long) codeSize));
-            lists.ids[l] = ids[l].asSlice(0, Math.multiplyExact(sizes[l], (long) Long.BYTES));
+            long codeBytes = layout.bytes(sizes[l]);
+            long idBytes = Math.multiplyExact(sizes[l], (long) Long.BYTES);
+            if (codes[l].byteSize() < codeBytes || ids[l].byteSize() < idBytes) {
+                throw new IllegalArgumentException("list " + l + " of " + sizes[l] + " entries needs " + codeBytes
+                        + " code bytes and " + idBytes + " id bytes, got " + codes[l].byteSize() + " and "
+                        + ids[l].byteSize());
+            }
+            lists.codes[l] = codes[l].asSlice(0, codeBytes);
+            lists.ids[l] = ids[l].asSlice(0, idBytes);
             lists.sizes[l] = sizes[l];
         }
         return lists;
-    }
-
-    @Override
-    public int listCount() {
-        return nlist();
     }
 
     public int nlist() {
         return nlist;
     }
 
+    public CodeLayout layout() {
+        return layout;
+    }
+
+    /** Bytes of one code in its flat form (faiss's code_size). */
     public int codeSize() {
-        return codeSize;
+        return layout.codeSize();
     }
 
     public long size(int list) {
@@ -92,9 +120,9 @@ public final class InvertedLists implements CodeLists, AutoCloseable {
         return t;
     }
 
-    /** The list's codes: exactly {@code size(list) * codeSize} bytes. Valid until the next append. */
+    /** The list's codes in its layout: exactly {@code layout().bytes(size(list))} bytes. Valid until the next append. */
     public MemorySegment codes(int list) {
-        return codes[list].asSlice(0, sizes[list] * codeSize);
+        return codes[list].asSlice(0, layout.bytes(sizes[list]));
     }
 
     /** The list's ids: exactly {@code size(list) * 8} bytes. Valid until the next append. */
@@ -107,14 +135,22 @@ public final class InvertedLists implements CodeLists, AutoCloseable {
         return ids[list].getAtIndex(ID, offset);
     }
 
-    /** Appends one entry: {@code codeSize} bytes from {@code code} at {@code codeOffset}. */
+    /** The flat code of entry {@code offset} of {@code list} (a view for flat codes, a copy for blocks). */
+    public MemorySegment code(int list, long offset) {
+        Objects.checkIndex(offset, sizes[Objects.checkIndex(list, nlist)]);
+        return layout.unpack(codes[list], offset);
+    }
+
+    /** Appends one entry: the flat code of {@code codeSize()} bytes at {@code code[codeOffset]}. */
     public void append(int list, long id, MemorySegment code, long codeOffset) {
         Objects.checkIndex(list, nlist);
         long n = sizes[list];
         ensureCapacity(list, n + 1);
-        MemorySegment.copy(code, codeOffset, codes[list], n * codeSize, codeSize);
+        layout.pack(code, codeOffset, codes[list], n);
         ids[list].setAtIndex(ID, n, id);
         sizes[list] = n + 1;
+        DirectMap map = directMap;
+        if (map != null) map.put(id, list, n);
     }
 
     private long capacity(int list) {
@@ -123,11 +159,12 @@ public final class InvertedLists implements CodeLists, AutoCloseable {
 
     private void ensureCapacity(int list, long need) {
         if (owned[list] && capacity(list) >= need) return;
-        long cap = Math.max(need, Math.max(8, capacity(list) * 2));
-        MemorySegment newCodes = slab.allocate(cap * codeSize, 64);
+        long cap = layout.roundUp(Math.max(need, Math.max(8, capacity(list) * 2)));
+        // arena memory starts zeroed: block layouts rely on it for their padding lanes
+        MemorySegment newCodes = slab.allocate(layout.bytes(cap), 64);
         MemorySegment newIds = slab.allocate(cap * Long.BYTES, 8);
         long n = sizes[list];
-        MemorySegment.copy(codes[list], 0, newCodes, 0, n * codeSize);
+        MemorySegment.copy(codes[list], 0, newCodes, 0, layout.bytes(n));
         MemorySegment.copy(ids[list], 0, newIds, 0, n * Long.BYTES);
         if (owned[list]) {
             slabWastedBytes += codes[list].byteSize() + ids[list].byteSize();
@@ -137,7 +174,7 @@ public final class InvertedLists implements CodeLists, AutoCloseable {
         ids[list] = newIds;
         owned[list] = true;
         slabLiveBytes += newCodes.byteSize() + newIds.byteSize();
-        if (slabWastedBytes > Math.max(slabLiveBytes, MIN_WASTE_TO_COMPACT)) compact();
+        if (slabWastedBytes > Math.max(slabLiveBytes / 2, minWasteToCompact)) compact();
     }
 
     /** Copies every owned list into a fresh arena sized to the live data and frees the old one. */
@@ -158,50 +195,118 @@ public final class InvertedLists implements CodeLists, AutoCloseable {
         slab = fresh;
         slabLiveBytes = live;
         slabWastedBytes = 0;
+        compactions++;
     }
 
-    /** Bytes of codes and ids held (live entries only). */
+    /** How many times the slab was compacted (for tests). */
+    int compactions() {
+        return compactions;
+    }
+
+    /**
+     * The packed (list, offset) of {@code id} ({@link DirectMap#list}, {@link DirectMap#offset}),
+     * or {@link DirectMap#ABSENT}: O(1) once the map exists, the first call builds it in one
+     * pass over the lists, as faiss's {@code make_direct_map}. Thread-safe against other
+     * lookups; appends are not concurrent with lookups.
+     */
+    public long locate(long id) {
+        DirectMap map = directMap;
+        if (map == null) {
+            synchronized (this) {
+                if (directMap == null) {
+                    DirectMap built = new DirectMap(totalSize());
+                    for (int l = 0; l < nlist; l++) {
+                        for (long j = 0; j < sizes[l]; j++) built.put(id(l, j), l, j);
+                    }
+                    directMap = built;
+                }
+                map = directMap;
+            }
+        }
+        return map.get(id);
+    }
+
+    /** Bytes of codes and ids held (live entries only, whole blocks for blocks). */
     public long memoryBytes() {
-        return totalSize() * (codeSize + (long) Long.BYTES);
+        long t = 0;
+        for (long s : sizes) t += layout.bytes(s) + s * Long.BYTES;
+        return t;
+    }
+
+    /** These lists as the kernels' lists of fixed-size codes; the layout must be flat. */
+    public CodeLists codeLists() {
+        if (!(layout instanceof CodeLayout.Flat)) throw new IllegalStateException("lists in " + layout + " are not flat codes");
+        return views;
+    }
+
+    /** These lists as the kernels' FastScan block lists; the layout must be blocks. */
+    public BlockCodeLists blockCodeLists() {
+        if (!(layout instanceof CodeLayout.Blocks)) throw new IllegalStateException("lists in " + layout + " are not blocks");
+        return views;
     }
 
     /** These lists as full-precision vectors, for codecs whose code is the raw float vector. */
-    public VectorLists asVectorLists(int dim) {
-        if (dim * Float.BYTES != codeSize) {
-            throw new IllegalStateException("code size " + codeSize + " is not " + dim + " floats");
+    public VectorLists vectorLists(int dim) {
+        if (!(layout instanceof CodeLayout.Flat) || dim * Float.BYTES != layout.codeSize()) {
+            throw new IllegalStateException("lists in " + layout + " are not codes of " + dim + " floats");
         }
-        return new VectorLists() {
-            @Override
-            public int listCount() {
-                return nlist;
-            }
+        return new Views(dim);
+    }
 
-            @Override
-            public int dim() {
-                return dim;
-            }
+    /** The kernels' read-only views: the same lists, named as each kernel takes them. */
+    private final class Views implements CodeLists, BlockCodeLists, VectorLists {
+        private final int dim;
 
-            @Override
-            public long size(int list) {
-                return sizes[list];
-            }
+        Views(int dim) {
+            this.dim = dim;
+        }
 
-            @Override
-            public MemorySegment vectors(int list) {
-                return codes(list);
-            }
+        @Override
+        public int listCount() {
+            return nlist;
+        }
 
-            @Override
-            public MemorySegment ids(int list) {
-                return InvertedLists.this.ids(list);
-            }
-        };
+        @Override
+        public int codeSize() {
+            return layout.codeSize();
+        }
+
+        @Override
+        public int m2() {
+            return ((CodeLayout.Blocks) layout).m2();
+        }
+
+        @Override
+        public int dim() {
+            return dim;
+        }
+
+        @Override
+        public long size(int list) {
+            return InvertedLists.this.size(list);
+        }
+
+        @Override
+        public MemorySegment codes(int list) {
+            return InvertedLists.this.codes(list);
+        }
+
+        @Override
+        public MemorySegment vectors(int list) {
+            return InvertedLists.this.codes(list);
+        }
+
+        @Override
+        public MemorySegment ids(int list) {
+            return InvertedLists.this.ids(list);
+        }
     }
 
     @Override
     public void close() {
         if (slab.scope().isAlive()) slab.close();
         Arrays.fill(sizes, 0);
+        directMap = null;
         if (externalOwner != null) {
             try {
                 externalOwner.close();

@@ -3,25 +3,21 @@ package dev.komsu.index;
 import dev.komsu.Index;
 import dev.komsu.SearchParams;
 import dev.komsu.kernels.FloatMatrix;
-import dev.komsu.kernels.Metric;
 import dev.komsu.kernels.Neighbors;
-import java.util.Objects;
 
 /**
  * Normalises every vector to unit L2 length before the inner index sees it ("L2norm,...",
  * faiss IndexPreTransform with a NormalizationTransform). With inner product this is cosine
- * similarity. Zero vectors stay zero, as in faiss's fvec_renorm_L2.
+ * similarity. Zero vectors stay zero, as in faiss's fvec_renorm_L2. Reconstruct returns the
+ * stored (normalised) vector, as faiss's IndexPreTransform does without a reverse transform.
  */
-public final class L2NormIndex implements Index {
-    private final ConcurrencyGuard guard = new ConcurrencyGuard();
-    private final Index inner;
-
+public final class L2NormIndex extends ForwardingIndex {
     public L2NormIndex(Index inner) {
-        this.inner = Objects.requireNonNull(inner, "inner");
+        super(inner, "inner");
     }
 
     public Index inner() {
-        return inner;
+        return delegate();
     }
 
     /** A normalised copy of {@code xs}; the caller closes it. */
@@ -41,103 +37,42 @@ public final class L2NormIndex implements Index {
         return out;
     }
 
-    @Override
-    public int dim() {
-        return inner.dim();
-    }
-
-    @Override
-    public Metric metric() {
-        return inner.metric();
-    }
-
-    @Override
-    public long ntotal() {
-        return inner.ntotal();
-    }
-
-    @Override
-    public boolean isTrained() {
-        return inner.isTrained();
+    /** {@code xs} normalised after the usual checks (the copy is what the inner index sees). */
+    private FloatMatrix checkedNormalized(String what, FloatMatrix xs) {
+        InputChecks.checkVectors(what, xs, dim());
+        return normalized(xs);
     }
 
     @Override
     public void train(FloatMatrix xs) {
-        InputChecks.checkVectors("training vectors", xs, dim());
-        try (FloatMatrix n = normalized(xs)) {
-            inner.train(n);
+        try (FloatMatrix n = checkedNormalized("training vectors", xs)) {
+            inner().train(n);
         }
     }
 
     @Override
-    public void add(FloatMatrix xs) {
-        guard.enterAdd();
-        try {
-            addUnguarded(xs);
-        } finally {
-            guard.exitAdd();
-        }
-    }
-
-    private void addUnguarded(FloatMatrix xs) {
-        InputChecks.checkVectors("added vectors", xs, dim());
-        try (FloatMatrix n = normalized(xs)) {
-            inner.add(n);
+    void addUnguarded(FloatMatrix xs) {
+        try (FloatMatrix n = checkedNormalized("added vectors", xs)) {
+            inner().add(n);
         }
     }
 
     @Override
-    public void addWithIds(FloatMatrix xs, long[] ids) {
-        guard.enterAdd();
-        try {
-            addWithIdsUnguarded(xs, ids);
-        } finally {
-            guard.exitAdd();
-        }
-    }
-
-    private void addWithIdsUnguarded(FloatMatrix xs, long[] ids) {
-        InputChecks.checkVectors("added vectors", xs, dim());
-        try (FloatMatrix n = normalized(xs)) {
-            inner.addWithIds(n, ids);
+    void addWithIdsUnguarded(FloatMatrix xs, long[] ids) {
+        try (FloatMatrix n = checkedNormalized("added vectors", xs)) {
+            inner().addWithIds(n, ids);
         }
     }
 
     @Override
-    public Neighbors search(FloatMatrix queries, int k, SearchParams params) {
-        guard.enterSearch();
-        try {
-            return searchUnguarded(queries, k, params);
-        } finally {
-            guard.exitSearch();
+    Neighbors searchUnguarded(FloatMatrix queries, int k, SearchParams params) {
+        try (FloatMatrix n = checkedNormalized("queries", queries)) {
+            return inner().search(n, k, params);
         }
-    }
-
-    private Neighbors searchUnguarded(FloatMatrix queries, int k, SearchParams params) {
-        InputChecks.checkVectors("queries", queries, dim());
-        try (FloatMatrix n = normalized(queries)) {
-            return inner.search(n, k, params);
-        }
-    }
-
-    /** The stored (normalised) vector, as faiss's IndexPreTransform returns it without reverse transform. */
-    @Override
-    public float[] reconstruct(long id) {
-        return inner.reconstruct(id);
-    }
-
-    @Override
-    public FloatMatrix reconstructN(long from, long n) {
-        return inner.reconstructN(from, n);
     }
 
     @Override
     public String describe() {
-        return "L2norm," + inner.describe();
-    }
-
-    @Override
-    public void close() {
-        inner.close();
+        return "L2norm," + inner().describe();
     }
 }

@@ -10,9 +10,7 @@ import dev.komsu.kernels.PqKernels;
 import dev.komsu.kernels.PqListScanner;
 import dev.komsu.kernels.TopK;
 import dev.komsu.quant.ProductQuantizer;
-import dev.komsu.quant.TrainingSample;
 import java.lang.foreign.MemorySegment;
-import java.util.Objects;
 
 /**
  * IVF-PQ's codec (faiss IndexIVFPQ): a product-quantised code of the vector's residual from
@@ -26,12 +24,10 @@ import java.util.Objects;
  * table of the residual {@code q-c} is built per (query, list). Inner product by residual is
  * {@code <q,c> + <q,r>}: coarse distance plus one table per query.
  */
-public final class PqCodec implements IvfCodec {
+public final class PqCodec extends ProductQuantizerCodec {
     /** faiss's IndexIVFPQ::precomputed_table_max_bytes: 2 GiB. */
     public static final long PRECOMPUTED_TABLE_MAX_BYTES = 2L << 30;
 
-    private final ProductQuantizer pq;
-    private final boolean byResidual;
     private volatile boolean usePrecomputedTable = true;
     private volatile float[] precomputed; // nlist * m * ksub, built on first L2 search or at training
 
@@ -42,12 +38,7 @@ public final class PqCodec implements IvfCodec {
 
     /** A codec over an existing (e.g. read) quantiser. */
     public PqCodec(ProductQuantizer pq, boolean byResidual) {
-        this.pq = Objects.requireNonNull(pq, "pq");
-        this.byResidual = byResidual;
-    }
-
-    public ProductQuantizer productQuantizer() {
-        return pq;
+        super(pq, byResidual);
     }
 
     /**
@@ -59,62 +50,16 @@ public final class PqCodec implements IvfCodec {
         this.usePrecomputedTable = use;
     }
 
-    public boolean byResidual() {
-        return byResidual;
-    }
-
     @Override
-    public int codeSize() {
-        return pq.codeSize();
-    }
-
-    @Override
-    public boolean isTrained() {
-        return pq.isTrained();
-    }
-
-    @Override
-    public void train(FloatMatrix xs, Assigner assigner, FloatMatrix centroids, ComputeBackend backend) {
-        trainQuantizer(pq, byResidual, xs, assigner, centroids, backend, ProgressListener.NONE);
+    public void train(FloatMatrix xs, Assigner assigner, FloatMatrix centroids, ComputeBackend backend,
+                      ProgressListener progress) {
+        trainIvf(xs, assigner, centroids, backend, progress);
         precomputed = null;
     }
 
-    /**
-     * Trains {@code pq} as faiss's IVF-PQ indexes do (IndexIVFPQ::train_encoder, and
-     * IndexIVFPQFastScan the same way): sub-sample to 256 * ksub vectors with seed 1234 first
-     * (train_encoder_num_vectors), then, by residual, assign only the sample and train on its
-     * residuals from their list centroids.
-     */
-    static void trainQuantizer(ProductQuantizer pq, boolean byResidual, FloatMatrix xs, Assigner assigner,
-                               FloatMatrix centroids, ComputeBackend backend, ProgressListener progress) {
-        long max = (long) pq.ksub() * dev.komsu.quant.KMeansParams.FAISS_DEFAULTS.maxPointsPerCentroid();
-        try (TrainingSample sample = TrainingSample.of(xs, max)) {
-            if (!byResidual) {
-                pq.train(sample.rows(), backend, progress);
-            } else {
-                try (FloatMatrix residuals = Residuals.of(sample.rows(), assigner.assign(sample.rows()), centroids)) {
-                    pq.train(residuals, backend, progress);
-                }
-            }
-        }
-    }
-
+    /** The default CPU's kernels whatever the index's backend: an IVF-PQ file's codes do not depend on the backend that built it. */
     @Override
-    public void encode(FloatMatrix xs, long row, int list, FloatMatrix centroids, MemorySegment out, long outOffset) {
-        float[] x = xs.row(row);
-        if (byResidual) Residuals.subtract(x, centroids, list);
-        pq.encode(x, kernels(), new float[pq.m() * pq.ksub()], out, outOffset);
-    }
-
-    @Override
-    public void decode(MemorySegment codes, long offset, int list, FloatMatrix centroids, float[] out) {
-        pq.decode(codes, offset, out, 0);
-        if (byResidual) {
-            Residuals.add(out, centroids, list);
-        }
-    }
-
-    private static PqKernels kernels() {
+    PqKernels encodingKernels(ComputeBackend backend) {
         return dev.komsu.kernels.Backends.defaultCpu().pq();
     }
 
@@ -154,7 +99,7 @@ public final class PqCodec implements IvfCodec {
         QueryChunks.sequential(nq, chunk, (from, count) -> {
             try (FloatMatrix tables = pq.lookupTables(queries.rowRange(from, count), tableMetric, scanner)) {
                 float[] biases = coarseBias ? QueryChunks.coarseDistances(coarse, from, count) : null;
-                Neighbors part = scanner.scanPq(lists, pq.m(), pq.nbits(), tables, listTables, -2f,
+                Neighbors part = scanner.scanPq(lists.codeLists(), pq.m(), pq.nbits(), tables, listTables, -2f,
                         QueryChunks.probes(coarse, from, count), biases, nprobe, k, metric);
                 QueryChunks.copyInto(part, out, from);
             }

@@ -18,9 +18,7 @@ import java.util.Objects;
  * <p>kFactor: {@link SearchParams#kFactor()} when it is not the default 1, else the index's
  * own {@link #kFactor()} (faiss's k_factor field, stored in the file, default 1).
  */
-public final class RefineFlatIndex implements Index {
-    private final ConcurrencyGuard guard = new ConcurrencyGuard();
-    private final Index base;
+public final class RefineFlatIndex extends ForwardingIndex {
     private final FlatIndex refine;
     private float kFactor;
 
@@ -31,7 +29,7 @@ public final class RefineFlatIndex implements Index {
 
     /** From parts (e.g. read from a file): both indexes are owned and closed by this one. */
     public RefineFlatIndex(Index base, FlatIndex refine, float kFactor) {
-        this.base = Objects.requireNonNull(base, "base");
+        super(base, "base");
         this.refine = Objects.requireNonNull(refine, "refine");
         if (refine.dim() != base.dim() || refine.metric() != base.metric()) {
             throw new IllegalArgumentException("refine Flat (d=" + refine.dim() + ", " + refine.metric()
@@ -41,7 +39,7 @@ public final class RefineFlatIndex implements Index {
     }
 
     public Index base() {
-        return base;
+        return delegate();
     }
 
     public FlatIndex refineIndex() {
@@ -60,74 +58,22 @@ public final class RefineFlatIndex implements Index {
     }
 
     @Override
-    public int dim() {
-        return base.dim();
-    }
-
-    @Override
-    public Metric metric() {
-        return base.metric();
-    }
-
-    @Override
-    public long ntotal() {
-        return base.ntotal();
-    }
-
-    @Override
-    public boolean isTrained() {
-        return base.isTrained();
-    }
-
-    @Override
-    public void train(FloatMatrix xs) {
-        base.train(xs);
-    }
-
-    @Override
-    public void add(FloatMatrix xs) {
-        guard.enterAdd();
-        try {
-            addUnguarded(xs);
-        } finally {
-            guard.exitAdd();
+    void addUnguarded(FloatMatrix xs) {
+        if (refine.ntotal() != base().ntotal()) {
+            throw new IllegalStateException("refine Flat holds " + refine.ntotal() + " vectors, the base " + base().ntotal());
         }
-    }
-
-    private void addUnguarded(FloatMatrix xs) {
-        if (refine.ntotal() != base.ntotal()) {
-            throw new IllegalStateException("refine Flat holds " + refine.ntotal() + " vectors, the base " + base.ntotal());
-        }
-        base.add(xs);
+        base().add(xs);
         refine.add(xs);
     }
 
     @Override
-    public void addWithIds(FloatMatrix xs, long[] ids) {
-        guard.enterAdd();
-        try {
-            addWithIdsUnguarded(xs, ids);
-        } finally {
-            guard.exitAdd();
-        }
-    }
-
-    private void addWithIdsUnguarded(FloatMatrix xs, long[] ids) {
+    void addWithIdsUnguarded(FloatMatrix xs, long[] ids) {
         throw new UnsupportedOperationException(
                 "RFlat finds raw vectors by row number and takes no ids (faiss IndexRefine: add_with_ids not implemented)");
     }
 
     @Override
-    public Neighbors search(FloatMatrix queries, int k, SearchParams params) {
-        guard.enterSearch();
-        try {
-            return searchUnguarded(queries, k, params);
-        } finally {
-            guard.exitSearch();
-        }
-    }
-
-    private Neighbors searchUnguarded(FloatMatrix queries, int k, SearchParams params) {
+    Neighbors searchUnguarded(FloatMatrix queries, int k, SearchParams params) {
         InputChecks.checkK(k);
         InputChecks.checkVectors("queries", queries, dim());
         float factor = params.kFactor() != 1f ? params.kFactor() : kFactor;
@@ -135,7 +81,7 @@ public final class RefineFlatIndex implements Index {
         // grows with k_factor (a stored 2.5e6 made a 3-query search take 13 s), so clamp it
         int kBase = SearchBudget.refineCandidates(k, factor, ntotal());
         SearchBudget.check(this, queries.rows(), k, params, "the batch size or k");
-        Neighbors candidates = base.search(queries, kBase, params);
+        Neighbors candidates = base().search(queries, kBase, params);
         Metric metric = metric();
         int nq = candidates.nq();
         Neighbors out = Neighbors.empty(nq, k, metric);
@@ -154,26 +100,22 @@ public final class RefineFlatIndex implements Index {
     /** Candidate ids of one refine call at most (16 MiB), so a huge kFactor does not double a batch's memory. */
     private static final long CANDIDATE_BYTES_PER_CHUNK = 16L << 20;
 
+    /** Reconstruct reads the raw vectors of the refine Flat, as faiss's IndexRefine does. */
     @Override
-    public float[] reconstruct(long id) {
-        return refine.reconstruct(id);
-    }
-
-    @Override
-    public FloatMatrix reconstructN(long from, long n) {
-        return refine.reconstructN(from, n);
+    Index vectorSource() {
+        return refine;
     }
 
     @Override
     public String describe() {
-        return base.describe() + " + RFlat (kFactor=" + kFactor + ", raw vectors " + refine.ntotal() * dim() * Float.BYTES
+        return base().describe() + " + RFlat (kFactor=" + kFactor + ", raw vectors " + refine.ntotal() * dim() * Float.BYTES
                 + " bytes)";
     }
 
     @Override
     public void close() {
         try {
-            base.close();
+            super.close();
         } finally {
             refine.close();
         }

@@ -1,5 +1,6 @@
 package dev.komsu.index;
 
+import dev.komsu.ProgressListener;
 import dev.komsu.SearchParams;
 import dev.komsu.kernels.ComputeBackend;
 import dev.komsu.kernels.FloatMatrix;
@@ -53,7 +54,8 @@ public final class Sq8Codec implements IvfCodec {
     public static final int MAX_TRAINING_VECTORS = 100_000;
 
     @Override
-    public void train(FloatMatrix xs, Assigner assigner, FloatMatrix centroids, ComputeBackend backend) {
+    public void train(FloatMatrix xs, Assigner assigner, FloatMatrix centroids, ComputeBackend backend,
+                      ProgressListener progress) {
         if (!byResidual) {
             sq.train(xs);
             return;
@@ -65,7 +67,8 @@ public final class Sq8Codec implements IvfCodec {
     }
 
     @Override
-    public void encode(FloatMatrix xs, long row, int list, FloatMatrix centroids, MemorySegment out, long outOffset) {
+    public void encode(FloatMatrix xs, long row, int list, FloatMatrix centroids, ComputeBackend backend,
+                       MemorySegment out, long outOffset) {
         float[] x = xs.row(row);
         if (byResidual) Residuals.subtract(x, centroids, list);
         sq.encode(x, out, outOffset);
@@ -95,7 +98,7 @@ public final class Sq8Codec implements IvfCodec {
         // the batched scan is parallel inside: chunks run one after the other
         QueryChunks.sequential(nq, QUERIES_PER_CHUNK, (from, count) -> {
             float[] biases = coarseBias ? QueryChunks.coarseDistances(coarse, from, count) : null;
-            Neighbors part = scanner.scanSq8(lists, queries.rowRange(from, count), residualQuery ? centroids : null,
+            Neighbors part = scanner.scanSq8(lists.codeLists(), queries.rowRange(from, count), residualQuery ? centroids : null,
                     sq.vmin(), sq.vdiff(), QueryChunks.probes(coarse, from, count), biases, nprobe, k, metric);
             QueryChunks.copyInto(part, out, from);
         });

@@ -1,17 +1,27 @@
 package dev.komsu.index;
 
+import dev.komsu.kernels.BaseNorms;
 import dev.komsu.kernels.FloatMatrix;
+import dev.komsu.kernels.KernelChecks;
+import dev.komsu.kernels.Metric;
 import java.lang.foreign.MemorySegment;
 
 /**
  * Growable off-heap storage of float vectors, appended in batches. Capacity doubles, so adding
  * N rows copies O(N) in all. It may start as a view of memory owned elsewhere (a mapped faiss
- * file); the first append then copies it into memory of its own.
+ * file); the first append then copies it into memory of its own. It also keeps the rows' centre
+ * and norms the dense kernel takes ({@link #norms}).
  */
 final class VectorStore implements AutoCloseable {
     private final int dim;
     private FloatMatrix buffer; // capacity rows; the first `size` are live
     private long size;
+    /**
+     * The stored vectors' centre and norms for the dense kernel: made by the first search,
+     * extended after an append (earlier rows never change), dropped by {@link #clear}. Kept in
+     * memory only, as faiss keeps its norms out of the file. Null until needed.
+     */
+    private volatile BaseNorms norms;
 
     VectorStore(int dim) {
         this.dim = dim;
@@ -50,7 +60,26 @@ final class VectorStore implements AutoCloseable {
         return buffer.rowRange(0, size);
     }
 
+    /**
+     * The live rows' norms for {@code metric}, made or extended under a lock (searches may race
+     * here); null when the rows are too many to keep norms for.
+     */
+    BaseNorms norms(Metric metric) {
+        FloatMatrix view = view();
+        BaseNorms n = norms;
+        if (n != null && n.fits(view, metric)) return n;
+        if (!KernelChecks.normsFit(view)) return null;
+        synchronized (this) {
+            n = norms;
+            if (n == null || n.rows() > view.rows()) n = BaseNorms.of(view, metric);
+            else if (!n.fits(view, metric)) n = n.extendedTo(view);
+            norms = n;
+            return n;
+        }
+    }
+
     void clear() {
+        norms = null;
         size = 0;
     }
 

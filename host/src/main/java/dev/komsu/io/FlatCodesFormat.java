@@ -1,6 +1,7 @@
 package dev.komsu.io;
 
 import dev.komsu.Index;
+import dev.komsu.index.CodeLayout;
 import dev.komsu.index.FlatCodesIndex;
 import dev.komsu.index.InvertedLists;
 import dev.komsu.index.IvfCodec;
@@ -58,11 +59,19 @@ final class FlatCodesFormat implements IndexFormat {
                 throw in.error(at, "PQ search type " + searchType + " is not supported: komsu searches with ST_PQ (0)");
             }
         }
+        return new FlatCodesIndex(h.d(), metric, codec, oneList(in, codec.layout(), codes, h.ntotal()), in.backend());
+    }
+
+    /**
+     * The one list of an exhaustive index: {@code ntotal} codes in {@code layout} left in the
+     * file mapping, and the row-number ids the list layout wants, generated.
+     */
+    static InvertedLists oneList(FaissInput in, CodeLayout layout, MemorySegment codes, long ntotal) {
         Arena claim = in.shareMapping();
         Arena idArena = Arena.ofShared();
         try {
-            MemorySegment ids = idArena.allocate(Math.max(1, h.ntotal()) * Long.BYTES, 8);
-            for (long i = 0; i < h.ntotal(); i++) ids.setAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, i, i);
+            MemorySegment ids = idArena.allocate(Math.max(1, ntotal) * Long.BYTES, 8);
+            for (long i = 0; i < ntotal; i++) ids.setAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, i, i);
             AutoCloseable owner = () -> {
                 try {
                     claim.close();
@@ -70,9 +79,8 @@ final class FlatCodesFormat implements IndexFormat {
                     idArena.close();
                 }
             };
-            InvertedLists lists = InvertedLists.ofViews(codec.codeSize(), new MemorySegment[] {codes},
-                    new MemorySegment[] {ids}, new long[] {h.ntotal()}, owner);
-            return new FlatCodesIndex(h.d(), metric, codec, lists, in.backend());
+            return InvertedLists.ofViews(layout, new MemorySegment[] {codes}, new MemorySegment[] {ids}, new long[] {ntotal},
+                    owner);
         } catch (RuntimeException e) {
             idArena.close();
             claim.close();
@@ -105,7 +113,8 @@ final class FlatCodesFormat implements IndexFormat {
         }
     }
 
-    private static void writeCodes(FlatCodesIndex f, FaissOutput out) throws IOException {
+    /** The one list's codes as a byte vector, in its layout. */
+    static void writeCodes(FlatCodesIndex f, FaissOutput out) throws IOException {
         MemorySegment codes = f.codes().codes(0);
         out.writeLong(codes.byteSize());
         out.writeBytes(codes);

@@ -1,6 +1,7 @@
 package dev.komsu.io;
 
 import dev.komsu.Index;
+import dev.komsu.index.CodeLayout;
 import dev.komsu.index.FlatCodec;
 import dev.komsu.index.InvertedLists;
 import dev.komsu.index.IvfIndex;
@@ -66,7 +67,7 @@ final class IvfFlatFormat implements IndexFormat {
             if (total != h.index().ntotal()) {
                 throw in.error("the lists hold " + total + " entries, the header says ntotal=" + h.index().ntotal());
             }
-            InvertedLists lists = InvertedLists.ofViews(codeSize, codes, ids, sizes, in.shareMapping());
+            InvertedLists lists = InvertedLists.ofViews(CodeLayout.flat(codeSize), codes, ids, sizes, in.shareMapping());
             return IvfLayout.build(in, h, new FlatCodec(h.index().d()), lists);
         } catch (IndexFormatException | RuntimeException e) {
             h.quantizer().close();

@@ -1,6 +1,7 @@
 package dev.komsu.io;
 
 import dev.komsu.Index;
+import dev.komsu.index.CodeLayout;
 import dev.komsu.index.FlatIndex;
 import dev.komsu.index.InvertedLists;
 import dev.komsu.index.IvfCodec;
@@ -120,7 +121,7 @@ final class IvfLayout {
         if (total != h.index().ntotal()) {
             throw in.error("the inverted lists hold " + total + " entries, the header says ntotal=" + h.index().ntotal());
         }
-        return InvertedLists.ofViews(codeSize, codes, ids, sizes, in.shareMapping());
+        return InvertedLists.ofViews(CodeLayout.flat(codeSize), codes, ids, sizes, in.shareMapping());
     }
 
     /** The list sizes, stored in full ({@code full}) or as (list, size) pairs ({@code sprs}). */
@@ -161,15 +162,10 @@ final class IvfLayout {
 
     /** Writes the IVF header: common fields, nlist, nprobe, the quantiser, an empty direct map. */
     public static void writeHeader(IvfIndex ivf, FaissOutput out) throws IOException {
-        writeHeader(ivf, ivf.nlist(), ivf.quantizer(), out);
-    }
-
-    /** {@link #writeHeader(IvfIndex, FaissOutput)} for IVF indexes with their own list type (FastScan). */
-    public static void writeHeader(Index ivf, int nlist, FlatIndex quantizer, FaissOutput out) throws IOException {
         IndexHeader.of(ivf).write(out);
-        out.writeLong(nlist);
+        out.writeLong(ivf.nlist());
         out.writeLong(out.nprobe());
-        out.writeIndex(quantizer);
+        out.writeIndex(ivf.quantizer());
         out.writeByte((byte) 0); // no direct map, faiss's default
         out.writeLong(0);
     }

@@ -1,9 +1,11 @@
 package dev.komsu.io;
 
 import dev.komsu.Index;
-import dev.komsu.index.BlockInvertedLists;
+import dev.komsu.index.CodeLayout;
+import dev.komsu.index.FastScanCodec;
 import dev.komsu.index.FastScanPacking;
-import dev.komsu.index.IvfFastScanIndex;
+import dev.komsu.index.InvertedLists;
+import dev.komsu.index.IvfIndex;
 import dev.komsu.quant.ProductQuantizer;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
@@ -56,20 +58,14 @@ final class IvfPqFastScanFormat implements IndexFormat {
             if (codeSize != pq.codeSize()) {
                 throw in.error(codeSizeAt, "code size " + codeSize + " does not match the PQ's " + pq.codeSize() + " bytes");
             }
-            BlockInvertedLists lists = readBlockLists(in, h, pq.m());
-            try {
-                return new IvfFastScanIndex(h.quantizer(), h.nlist(), pq, lists, byResidual, h.index().ntotal());
-            } catch (IllegalArgumentException e) {
-                lists.close();
-                throw in.error("inconsistent IVF FastScan index: " + e.getMessage());
-            }
+            return IvfLayout.build(in, h, FastScanCodec.ivf(pq, byResidual), readBlockLists(in, h, pq.m()));
         } catch (IndexFormatException | RuntimeException e) {
             h.quantizer().close();
             throw e;
         }
     }
 
-    private static BlockInvertedLists readBlockLists(FaissInput in, IvfLayout.Header h, int m) throws IndexFormatException {
+    private static InvertedLists readBlockLists(FaissInput in, IvfLayout.Header h, int m) throws IndexFormatException {
         long at = in.position();
         String tag = in.readFourcc("the inverted lists tag 'ilbl'");
         if (!tag.equals("ilbl")) {
@@ -112,29 +108,30 @@ final class IvfPqFastScanFormat implements IndexFormat {
         if (total != h.index().ntotal()) {
             throw in.error("the inverted lists hold " + total + " entries, the header says ntotal=" + h.index().ntotal());
         }
-        return BlockInvertedLists.ofViews(m, codes, ids, sizes, in.shareMapping());
+        return InvertedLists.ofViews(CodeLayout.blocks(m), codes, ids, sizes, in.shareMapping());
     }
 
     @Override
     public boolean writes(Index index) {
-        return index instanceof IvfFastScanIndex;
+        return index instanceof IvfIndex ivf && ivf.codec() instanceof FastScanCodec;
     }
 
     @Override
     public void write(Index index, FaissOutput out) throws IOException {
-        IvfFastScanIndex ivf = (IvfFastScanIndex) index;
-        ProductQuantizer pq = ivf.pq();
+        IvfIndex ivf = (IvfIndex) index;
+        FastScanCodec codec = (FastScanCodec) ivf.codec();
+        ProductQuantizer pq = codec.productQuantizer();
         int m2 = FastScanPacking.m2(pq.m());
         out.writeFourcc("IwPf");
-        IvfLayout.writeHeader(ivf, ivf.nlist(), ivf.quantizer(), out);
-        out.writeBool(ivf.byResidual());
+        IvfLayout.writeHeader(ivf, out);
+        out.writeBool(codec.byResidual());
         out.writeLong(pq.codeSize());
         out.writeInt(FastScanPacking.BLOCK);
         out.writeLong(m2);
         out.writeInt(0);  // implem: faiss's automatic choice
         out.writeLong(0); // qbs2: faiss's default
         QuantizerFields.writeProductQuantizer(pq, out);
-        BlockInvertedLists lists = ivf.invertedLists();
+        InvertedLists lists = ivf.invertedLists();
         out.writeFourcc("ilbl");
         out.writeLong(lists.nlist());
         out.writeLong(INVALID_CODE_SIZE); // as faiss 1.7.3 writes it

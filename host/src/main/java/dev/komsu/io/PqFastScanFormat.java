@@ -1,14 +1,12 @@
 package dev.komsu.io;
 
 import dev.komsu.Index;
-import dev.komsu.index.BlockInvertedLists;
+import dev.komsu.index.FastScanCodec;
 import dev.komsu.index.FastScanPacking;
-import dev.komsu.index.PqFastScanIndex;
+import dev.komsu.index.FlatCodesIndex;
 import dev.komsu.quant.ProductQuantizer;
 import java.io.IOException;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.List;
 
 /**
@@ -49,46 +47,28 @@ final class PqFastScanFormat implements IndexFormat {
         long expected = in.product(at, FastScanPacking.blocks(h.ntotal()), FastScanPacking.blockBytes(m2), "blocks*block_bytes");
         if (n != expected) throw in.error(at, "expected " + expected + " bytes of packed codes, found " + n);
         MemorySegment codes = in.readBytes(n, "the codes");
-        Arena claim = in.shareMapping();
-        Arena idArena = Arena.ofShared();
-        try {
-            MemorySegment ids = idArena.allocate(Math.max(1, h.ntotal()) * Long.BYTES, 8);
-            for (long i = 0; i < h.ntotal(); i++) ids.setAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, i, i);
-            AutoCloseable owner = () -> {
-                try {
-                    claim.close();
-                } finally {
-                    idArena.close();
-                }
-            };
-            BlockInvertedLists lists = BlockInvertedLists.ofViews(pq.m(), new MemorySegment[] {codes},
-                    new MemorySegment[] {ids}, new long[] {h.ntotal()}, owner);
-            return new PqFastScanIndex(pq, lists, h.metric(), in.backend());
-        } catch (RuntimeException e) {
-            idArena.close();
-            claim.close();
-            throw e;
-        }
+        FastScanCodec codec = FastScanCodec.flat(pq);
+        return new FlatCodesIndex(h.d(), h.metric(), codec, FlatCodesFormat.oneList(in, codec.layout(), codes, h.ntotal()),
+                in.backend());
     }
 
     @Override
     public boolean writes(Index index) {
-        return index instanceof PqFastScanIndex;
+        return index instanceof FlatCodesIndex f && f.codec() instanceof FastScanCodec;
     }
 
     @Override
     public void write(Index index, FaissOutput out) throws IOException {
-        PqFastScanIndex f = (PqFastScanIndex) index;
+        FlatCodesIndex f = (FlatCodesIndex) index;
+        ProductQuantizer pq = ((FastScanCodec) f.codec()).productQuantizer();
         out.writeFourcc("IPfs");
         IndexHeader.of(f).write(out);
-        QuantizerFields.writeProductQuantizer(f.pq(), out);
+        QuantizerFields.writeProductQuantizer(pq, out);
         out.writeInt(0); // implem: faiss's automatic choice
         out.writeInt(FastScanPacking.BLOCK);
         out.writeInt(0); // qbs: faiss's default
         out.writeLong(FastScanPacking.blocks(f.ntotal()) * FastScanPacking.BLOCK);
-        out.writeLong(FastScanPacking.m2(f.pq().m()));
-        MemorySegment codes = f.codes().codes(0);
-        out.writeLong(codes.byteSize());
-        out.writeBytes(codes);
+        out.writeLong(FastScanPacking.m2(pq.m()));
+        FlatCodesFormat.writeCodes(f, out);
     }
 }

@@ -1,7 +1,7 @@
 package dev.komsu.io;
 
 import dev.komsu.Index;
-import dev.komsu.index.AbstractIvfIndex;
+import dev.komsu.index.IvfIndex;
 import dev.komsu.index.FlatIndex;
 import dev.komsu.index.RefineFlatIndex;
 import java.io.IOException;
@@ -34,7 +34,7 @@ final class RefineFlatFormat implements IndexFormat {
         Index refine = null;
         try {
             h.checkPart(in, at, "the base index", base, true);
-            long[] bad = base instanceof AbstractIvfIndex ivf ? ivf.idOutside(h.ntotal()) : null;
+            long[] bad = base instanceof IvfIndex ivf ? ivf.idOutside(h.ntotal()) : null;
             if (bad != null) { // found by the fuzzer: refine took them as rows and failed at search time
                 throw in.error(at, "the base index's list " + bad[0] + " holds id " + bad[1] + ", but a refine index"
                         + " uses its base's ids as rows of its " + h.ntotal() + " raw vectors");

@@ -22,6 +22,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * index file holds) and transposed for the lookup-table kernel.
  */
 public final class ProductQuantizer {
+    /** Rows copied per parallel encode block at most (4 MiB of floats). */
+    private static final int ENCODE_BLOCK_FLOATS = 1 << 20;
+    /** Rows one encode task takes: ~1 ms of work for PQ384x4 (~16 us a row), small enough to balance threads. */
+    private static final int ENCODE_ROWS_PER_TASK = 64;
+
     private final int d;
     private final int m;
     private final int nbits;
@@ -193,17 +198,11 @@ public final class ProductQuantizer {
      */
     public void encode(float[] x, PqKernels kernels, float[] table, MemorySegment out, long offset) {
         lookupTable(x, Metric.L2, kernels, table);
+        int[] nearest = new int[m];
+        kernels.argmin(table, m, ksub, nearest);
         int acc = 0;
         for (int mi = 0; mi < m; mi++) {
-            int best = 0;
-            float bestDist = table[mi * ksub];
-            for (int j = 1; j < ksub; j++) {
-                float v = table[mi * ksub + j];
-                if (v < bestDist) {
-                    bestDist = v;
-                    best = j;
-                }
-            }
+            int best = nearest[mi];
             if (nbits == 8) {
                 out.set(ValueLayout.JAVA_BYTE, offset + mi, (byte) best);
             } else if ((mi & 1) == 0) {
@@ -212,6 +211,46 @@ public final class ProductQuantizer {
             } else {
                 out.set(ValueLayout.JAVA_BYTE, offset + (mi >> 1), (byte) (acc | best << 4));
             }
+        }
+    }
+
+    /** The rows a batch encode reads: row i of the batch into {@code row[0 .. d)}. */
+    @FunctionalInterface
+    public interface RowSource {
+        void copyRow(int i, float[] row);
+    }
+
+    /**
+     * Encodes rows {@code 0 .. count} of {@code rows} to {@code out[outOffset + i * codeSize()]}
+     * on the backend's threads (faiss encodes in parallel too). Rows and codes pass through heap
+     * blocks that only the caller's thread copies in and out, since the caller's segments may be
+     * confined to it; each code depends on its row alone, so the bytes are {@link #encode}'s
+     * for any thread count. {@code kernels} compute the tables and the argmin.
+     */
+    public void encodeAll(int count, RowSource rows, ComputeBackend backend, PqKernels kernels, MemorySegment out,
+                          long outOffset) {
+        checkTrained();
+        int codeSize = codeSize();
+        int blockRows = Math.max(1, Math.min(count, ENCODE_BLOCK_FLOATS / d));
+        float[] block = new float[blockRows * d];
+        MemorySegment codes = MemorySegment.ofArray(new byte[blockRows * codeSize]);
+        float[] row = new float[d];
+        for (int from = 0; from < count; from += blockRows) {
+            int n = Math.min(blockRows, count - from);
+            for (int i = 0; i < n; i++) {
+                rows.copyRow(from + i, row);
+                System.arraycopy(row, 0, block, i * d, d);
+            }
+            int parts = (n + ENCODE_ROWS_PER_TASK - 1) / ENCODE_ROWS_PER_TASK;
+            backend.forEachQuery(parts, t -> {
+                float[] x = new float[d];
+                float[] table = new float[m * ksub];
+                for (int i = t * ENCODE_ROWS_PER_TASK; i < Math.min(n, (t + 1) * ENCODE_ROWS_PER_TASK); i++) {
+                    System.arraycopy(block, i * d, x, 0, d);
+                    encode(x, kernels, table, codes, (long) i * codeSize);
+                }
+            });
+            MemorySegment.copy(codes, 0, out, outOffset + (long) from * codeSize, (long) n * codeSize);
         }
     }
 

@@ -62,9 +62,9 @@ public final class FeatureRetrieval {
         }
         long[] ids = distinctIds(found);
         FloatMatrix out = FloatMatrix.allocate(rows, index.dim());
-        try (FloatMatrix stored = StoredVectors.gather(index, ids)) {
+        try (StoredVectors.Rows stored = StoredVectors.open(index, ids)) {
             for (int b = 0; b < found.length; b++) {
-                mix(found[b], (long) b * SEARCH_BATCH, ids, stored, features, indexRate, out);
+                mix(found[b], (long) b * SEARCH_BATCH, stored, features, indexRate, out);
             }
             return out;
         } catch (RuntimeException | Error e) {
@@ -74,7 +74,7 @@ public final class FeatureRetrieval {
     }
 
     /** Writes rows {@code [from, from + found.nq())} of {@code out}. */
-    private static void mix(Neighbors found, long from, long[] ids, FloatMatrix stored, FloatMatrix features,
+    private static void mix(Neighbors found, long from, StoredVectors.Rows stored, FloatMatrix features,
                             float indexRate, FloatMatrix out) {
         int k = found.k();
         int dim = features.cols();
@@ -92,7 +92,7 @@ public final class FeatureRetrieval {
             Arrays.fill(mean, 0);
             for (int j = 0; j < k; j++) {
                 if (weights[j] == 0) continue;
-                stored.copyRow(Arrays.binarySearch(ids, found.label(q, j)), neighbour, 0);
+                stored.read(found.label(q, j), neighbour);
                 for (int c = 0; c < dim; c++) mean[c] += weights[j] * neighbour[c];
             }
             for (int c = 0; c < dim; c++) {

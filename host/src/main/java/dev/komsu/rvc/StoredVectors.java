@@ -1,8 +1,8 @@
 package dev.komsu.rvc;
 
 import dev.komsu.Index;
-import dev.komsu.index.AbstractIvfIndex;
 import dev.komsu.index.IdMapIndex;
+import dev.komsu.index.IvfIndex;
 import dev.komsu.index.L2NormIndex;
 import dev.komsu.kernels.FloatMatrix;
 import java.lang.foreign.MemorySegment;
@@ -19,6 +19,48 @@ final class StoredVectors {
     private StoredVectors() {
     }
 
+    /** The stored vectors of a blend's neighbours, read one id at a time. */
+    interface Rows extends AutoCloseable {
+        /** Copies the stored vector of {@code id} (one of the ids the reader was opened for) into {@code row}. */
+        void read(long id, float[] row);
+
+        @Override
+        void close();
+    }
+
+    /**
+     * A reader for the ids {@code sortedIds} (ascending, distinct). An IVF index (also under
+     * L2norm) is read in place through its direct map: each neighbour is decoded straight into
+     * the caller's row, with no gathered copy. Other indexes are gathered once, then read.
+     */
+    static Rows open(Index index, long[] sortedIds) {
+        Index stored = index instanceof L2NormIndex normalizing ? normalizing.inner() : index;
+        if (stored instanceof IvfIndex ivf) {
+            return new Rows() {
+                @Override
+                public void read(long id, float[] row) {
+                    ivf.reconstruct(id, row);
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+        }
+        FloatMatrix gathered = gather(stored, sortedIds);
+        return new Rows() {
+            @Override
+            public void read(long id, float[] row) {
+                gathered.copyRow(Arrays.binarySearch(sortedIds, id), row, 0);
+            }
+
+            @Override
+            public void close() {
+                gathered.close();
+            }
+        };
+    }
+
     /**
      * Row i of the result holds the stored vector of {@code sortedIds[i]}. {@code sortedIds}
      * must be ascending and distinct. Fails naming the first id the index does not hold.
@@ -33,7 +75,7 @@ final class StoredVectors {
             } else if (index instanceof IdMapIndex mapped) {
                 out.close();
                 return gatherMapped(mapped, sortedIds);
-            } else if (index instanceof AbstractIvfIndex ivf) {
+            } else if (index instanceof IvfIndex ivf) {
                 gatherIvf(ivf, sortedIds, out);
             } else {
                 for (int i = 0; i < sortedIds.length; i++) out.setRow(i, index.reconstruct(sortedIds[i]), 0);
@@ -76,7 +118,7 @@ final class StoredVectors {
     }
 
     /** O(d) per id through the index's direct map, so a blend costs O(frames * k * d). */
-    private static void gatherIvf(AbstractIvfIndex ivf, long[] sortedIds, FloatMatrix out) {
+    private static void gatherIvf(IvfIndex ivf, long[] sortedIds, FloatMatrix out) {
         float[] row = new float[ivf.dim()];
         for (int i = 0; i < sortedIds.length; i++) {
             ivf.reconstruct(sortedIds[i], row);

@@ -13,10 +13,9 @@ import dev.komsu.kernels.Neighbors;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 14, sizes past 2^31: FastScan adds built {@code new byte[n * codeSize]} with an int
- * product (overflowing at 134M PQ32x4fs vectors) and IVF FastScan's precomputed table used
- * {@code Math.toIntExact(nlist * M * ksub)} with no fallback. The arithmetic at the boundaries,
- * and the chunked and per-list paths against the single-chunk and precomputed ones.
+ * Sizes past 2^31: IVF FastScan's precomputed table used {@code Math.toIntExact(nlist * M * ksub)}
+ * with no fallback. The arithmetic at the boundaries, the per-list path against the precomputed
+ * one, and FastScan adds in many small batches (appends into partly filled blocks) against one.
  */
 class AddSizesTest {
     private static final int D = 16;
@@ -35,33 +34,6 @@ class AddSizesTest {
             }
         }
         return out;
-    }
-
-    @Test
-    void chunkRowsKeepTheScratchInIntRangeAndWithinBudget() {
-        long[] perRow = sizes(1, Long.MAX_VALUE);
-        long[] budgets = sizes(2, 1L << 40);
-        for (int i = 0; i < perRow.length; i++) {
-            long bytesPerRow = perRow[i];
-            long budget = budgets[i];
-            int rows = AddChunks.rows(bytesPerRow, budget);
-            assertTrue(rows >= 1 && rows <= Integer.MAX_VALUE - 8);
-            long bytes = Math.multiplyExact((long) rows, bytesPerRow); // never overflows a long
-            assertTrue(bytes <= Math.max(budget, bytesPerRow), rows + " rows of " + bytesPerRow + " bytes");
-            if (rows < Integer.MAX_VALUE - 8) {
-                assertTrue(rows == 1 || (rows + 1) * bytesPerRow > budget, "as many rows as the budget allows");
-            }
-        }
-    }
-
-    @Test
-    void chunkRowsAtTheBoundaries() {
-        assertEquals(4 << 20, AddChunks.rows(16));                       // PQ32x4fs: 16-byte codes, 64 MiB
-        assertEquals(1, AddChunks.rows(AddChunks.BYTES + 1));              // a code larger than the budget
-        assertEquals(Integer.MAX_VALUE - 8, AddChunks.rows(1, Long.MAX_VALUE));
-        // the old product: 134,217,728 PQ32x4fs codes * 16 bytes wraps an int to a negative array size
-        assertEquals(Integer.MIN_VALUE, 134_217_728 * 16);
-        assertTrue((long) AddChunks.rows(16) * 16 <= Integer.MAX_VALUE);
     }
 
     @Test
@@ -88,29 +60,30 @@ class AddSizesTest {
     }
 
     @Test
-    void chunkedFastScanAddsEqualOneChunk() {
+    void fastScanAddsInManyBatchesEqualOneAdd() {
         try (FloatMatrix xs = TestVectors.clustered(3000, D, 1); FloatMatrix qs = TestVectors.clustered(30, D, 2);
-             PqFastScanIndex one = new PqFastScanIndex(D, 8, Metric.L2, Backends.defaultCpu());
-             PqFastScanIndex chunked = new PqFastScanIndex(D, 8, Metric.L2, Backends.defaultCpu());
-             IvfFastScanIndex ivfOne = new IvfFastScanIndex(D, 8, 8, Metric.L2, true, Backends.defaultCpu());
-             IvfFastScanIndex ivfChunked = new IvfFastScanIndex(D, 8, 8, Metric.L2, true, Backends.defaultCpu())) {
+             FlatCodesIndex one = FastScanIndexes.flat(D, 8, Metric.L2, Backends.defaultCpu());
+             FlatCodesIndex batched = FastScanIndexes.flat(D, 8, Metric.L2, Backends.defaultCpu());
+             IvfIndex ivfOne = FastScanIndexes.ivf(D, 8, 8, Metric.L2, true, Backends.defaultCpu());
+             IvfIndex ivfBatched = FastScanIndexes.ivf(D, 8, 8, Metric.L2, true, Backends.defaultCpu())) {
             one.train(xs);
-            chunked.train(xs);
+            batched.train(xs);
             ivfOne.train(xs);
-            ivfChunked.train(xs);
-            chunked.addChunkBytes = 4 * 7 + 3; // 7 rows of 4-byte codes per chunk: many chunks, a short last one
-            ivfChunked.addChunkBytes = 4 * 7 + 3;
+            ivfBatched.train(xs);
             one.add(xs);
-            chunked.add(xs);
             ivfOne.add(xs);
-            ivfChunked.add(xs);
-            assertEquals(one.ntotal(), chunked.ntotal());
-            assertSameResults(one.search(qs, 10, SearchParams.DEFAULTS), chunked.search(qs, 10, SearchParams.DEFAULTS));
+            for (long from = 0; from < xs.rows(); from += 7) { // many batches, a short last one
+                batched.add(xs.rowRange(from, Math.min(7, xs.rows() - from)));
+                ivfBatched.add(xs.rowRange(from, Math.min(7, xs.rows() - from)));
+            }
+            assertEquals(one.ntotal(), batched.ntotal());
+            assertEquals(-1L, one.codes().codes(0).mismatch(batched.codes().codes(0)), "flat codes");
+            assertSameResults(one.search(qs, 10, SearchParams.DEFAULTS), batched.search(qs, 10, SearchParams.DEFAULTS));
             SearchParams p = SearchParams.builder().nprobe(3).build();
-            assertSameResults(ivfOne.search(qs, 10, p), ivfChunked.search(qs, 10, p));
+            assertSameResults(ivfOne.search(qs, 10, p), ivfBatched.search(qs, 10, p));
             for (int l = 0; l < 8; l++) {
-                assertEquals(-1L, ivfOne.invertedLists().codes(l).mismatch(ivfChunked.invertedLists().codes(l)), "codes of list " + l);
-                assertEquals(-1L, ivfOne.invertedLists().ids(l).mismatch(ivfChunked.invertedLists().ids(l)), "ids of list " + l);
+                assertEquals(-1L, ivfOne.invertedLists().codes(l).mismatch(ivfBatched.invertedLists().codes(l)), "codes of list " + l);
+                assertEquals(-1L, ivfOne.invertedLists().ids(l).mismatch(ivfBatched.invertedLists().ids(l)), "ids of list " + l);
             }
         }
     }
@@ -118,15 +91,17 @@ class AddSizesTest {
     @Test
     void perListResidualTablesGiveTheSameResultsAsThePrecomputedOne() {
         try (FloatMatrix xs = TestVectors.clustered(3000, D, 3); FloatMatrix qs = TestVectors.clustered(30, D, 4);
-             IvfFastScanIndex index = new IvfFastScanIndex(D, 16, 8, Metric.L2, true, Backends.defaultCpu())) {
+             IvfIndex index = FastScanIndexes.ivf(D, 16, 8, Metric.L2, true, Backends.defaultCpu())) {
             index.train(xs);
             index.add(xs);
-            assertTrue(index.usesPrecomputedTable());
+            FastScanCodec codec = FastScanIndexes.codec(index);
             SearchParams p = SearchParams.builder().nprobe(5).build();
             Neighbors precomputed = index.search(qs, 10, p);
-            index.setPrecomputedTableMaxBytes(0); // as if nlist * M * 16 floats exceeded 2 GiB
-            assertFalse(index.usesPrecomputedTable());
-            assertSameResults(precomputed, index.search(qs, 10, p));
+            assertTrue(codec.usesPrecomputedTable());
+            codec.setPrecomputedTableMaxBytes(0); // as if nlist * M * 16 floats exceeded 2 GiB
+            Neighbors perList = index.search(qs, 10, p);
+            assertFalse(codec.usesPrecomputedTable());
+            assertSameResults(precomputed, perList);
         }
     }
 

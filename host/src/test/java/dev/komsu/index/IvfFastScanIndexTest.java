@@ -1,7 +1,6 @@
 package dev.komsu.index;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.komsu.SearchParams;
@@ -38,8 +37,8 @@ class IvfFastScanIndexTest {
         return s;
     }
 
-    private static IvfFastScanIndex build(boolean byResidual, int m, ComputeBackend backend, float[][] base) {
-        IvfFastScanIndex index = new IvfFastScanIndex(D, 8, m, Metric.L2, byResidual, backend);
+    private static IvfIndex build(boolean byResidual, int m, ComputeBackend backend, float[][] base) {
+        IvfIndex index = FastScanIndexes.ivf(D, 8, m, Metric.L2, byResidual, backend);
         index.setKMeansParams(KMeansParams.FAISS_DEFAULTS.withNiter(10));
         index.train(base);
         index.add(base);
@@ -52,7 +51,7 @@ class IvfFastScanIndexTest {
         float[][] base = mixture(3000, D, 1);
         float[][] queries = mixture(50, D, 2);
         int m = 15; // odd M: one padding sub-quantiser in every block
-        try (IvfFastScanIndex index = build(byResidual, m, Backends.defaultCpu(), base);
+        try (IvfIndex index = build(byResidual, m, Backends.defaultCpu(), base);
              FloatMatrix decoded = index.reconstructN(0, base.length)) {
             assertEquals(3000, index.ntotal());
             int k = 10;
@@ -97,7 +96,7 @@ class IvfFastScanIndexTest {
         float[][] base = mixture(3000, D, 1);
         float[][] queries = mixture(50, D, 2);
         int m = 15;
-        try (IvfFastScanIndex index = new IvfFastScanIndex(D, 8, m, Metric.INNER_PRODUCT, byResidual, Backends.defaultCpu())) {
+        try (IvfIndex index = FastScanIndexes.ivf(D, 8, m, Metric.INNER_PRODUCT, byResidual, Backends.defaultCpu())) {
             index.train(base);
             index.add(base);
             try (FloatMatrix decoded = index.reconstructN(0, base.length)) {
@@ -132,10 +131,10 @@ class IvfFastScanIndexTest {
         float[][] queries = mixture(40, D, 4);
         SearchParams params = SearchParams.builder().nprobe(3).build();
         try (ComputeBackend scalar = Backends.scalar();
-             IvfFastScanIndex a = build(false, 10, scalar, base);
-             IvfFastScanIndex viaCpu = new IvfFastScanIndex(
+             IvfIndex a = build(false, 10, scalar, base);
+             IvfIndex viaCpu = new IvfIndex(
                      FlatIndex.of(FloatMatrix.of(toArray(a.quantizer().vectors())), Metric.L2, Backends.defaultCpu()),
-                     a.nlist(), a.pq(), a.invertedLists(), false, a.ntotal())) {
+                     a.nlist(), FastScanCodec.ivf(FastScanIndexes.codec(a).productQuantizer(), false), a.invertedLists(), a.ntotal())) {
             Neighbors ra = a.search(queries, 20, params);
             Neighbors rb = viaCpu.search(queries, 20, params);
             assertEquals(java.util.Arrays.toString(ra.labels()), java.util.Arrays.toString(rb.labels()));
@@ -148,7 +147,7 @@ class IvfFastScanIndexTest {
         float[][] base = mixture(2000, D, 8);
         float[][] queries = mixture(300, D, 9); // more than one batch of 256 queries
         SearchParams params = SearchParams.builder().nprobe(3).build();
-        try (IvfFastScanIndex index = build(true, 10, Backends.defaultCpu(), base)) {
+        try (IvfIndex index = build(true, 10, Backends.defaultCpu(), base)) {
             Neighbors expected = index.search(queries, 7, params);
             java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
             try {
@@ -177,7 +176,7 @@ class IvfFastScanIndexTest {
     @Test
     void addWithIdsKeepsTheCallersIdsAndReconstructDecodes() {
         float[][] base = mixture(1000, D, 5);
-        try (IvfFastScanIndex index = new IvfFastScanIndex(D, 4, 6, Metric.L2, false, Backends.defaultCpu())) {
+        try (IvfIndex index = FastScanIndexes.ivf(D, 4, 6, Metric.L2, false, Backends.defaultCpu())) {
             index.setKMeansParams(KMeansParams.FAISS_DEFAULTS.withNiter(5));
             index.train(base);
             long[] ids = new long[37];
@@ -206,33 +205,10 @@ class IvfFastScanIndexTest {
     }
 
     @Test
-    void fewerResultsThanKAreMarkedEmpty() {
-        float[][] base = mixture(300, D, 6);
-        try (IvfFastScanIndex index = new IvfFastScanIndex(D, 2, 6, Metric.L2, false, Backends.defaultCpu())) {
-            index.setKMeansParams(KMeansParams.FAISS_DEFAULTS.withNiter(5));
-            index.train(base);
-            float[][] few = {base[0], base[1], base[2]};
-            index.add(few);
-            Neighbors r = index.search(new float[][] {base[0]}, 5, SearchParams.builder().nprobe(2).build());
-            assertEquals(-1, r.label(0, 3));
-            assertEquals(Float.MAX_VALUE, r.distance(0, 4));
-        }
-    }
-
-    @Test
-    void rejectsWrongDimensions() {
-        assertThrows(IllegalArgumentException.class, () -> new IvfFastScanIndex(D, 4, 7, Metric.L2, false, Backends.defaultCpu()));
-        try (IvfFastScanIndex index = new IvfFastScanIndex(D, 4, 6, Metric.L2, false, Backends.defaultCpu())) {
-            assertThrows(IllegalStateException.class, () -> index.add(new float[][] {new float[D]}));
-            assertThrows(IllegalArgumentException.class, () -> index.train(new float[][] {new float[D + 1]}));
-        }
-    }
-
-    @Test
     void coarseKMeansRunsFaissIvfTenIterationsByDefault() {
         // faiss's IndexIVF (IndexIVFPQFastScan too) trains its quantiser with cp.niter = 10, not Clustering's 25.
         float[][] base = mixture(1000, D, 6);
-        try (IvfFastScanIndex index = new IvfFastScanIndex(D, 4, 6, Metric.L2, false, Backends.defaultCpu())) {
+        try (IvfIndex index = FastScanIndexes.ivf(D, 4, 6, Metric.L2, false, Backends.defaultCpu())) {
             java.util.concurrent.atomic.AtomicLong iterations = new java.util.concurrent.atomic.AtomicLong();
             index.setProgressListener((stage, done, total) -> {
                 if (stage.equals("k-means")) {

@@ -100,29 +100,4 @@ class IvfPqIndexTest {
             assertEquals(dd, perList.distance(0, 0), 1e-3 * Math.max(1, dd));
         }
     }
-
-    @Test
-    void concurrentSearchesGiveTheSequentialResults() throws Exception {
-        try (FloatMatrix base = TestVectors.clustered(2000, D, 7);
-             FloatMatrix queries = TestVectors.clustered(40, D, 8);
-             Index index = IndexFactory.create(D, "IVF8,PQ4,RFlat", Metric.L2)) {
-            index.train(base);
-            index.add(base);
-            SearchParams p = SearchParams.builder().nprobe(3).kFactor(3).build();
-            // the first search of each thread races to build the precomputed tables
-            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
-            try {
-                java.util.List<java.util.concurrent.Future<Neighbors>> futures = new java.util.ArrayList<>();
-                for (int t = 0; t < 8; t++) futures.add(pool.submit(() -> index.search(queries, 5, p)));
-                Neighbors sequential = index.search(queries, 5, p);
-                for (java.util.concurrent.Future<Neighbors> f : futures) {
-                    Neighbors got = f.get();
-                    assertArrayEquals(sequential.labels(), got.labels());
-                    assertArrayEquals(sequential.distances(), got.distances());
-                }
-            } finally {
-                pool.shutdownNow();
-            }
-        }
-    }
 }

@@ -11,8 +11,8 @@ import dev.komsu.kernels.Neighbors;
  * tolerance, may order its members either way). The last rank is exempt too: it may tie with
  * the unseen (k+1)-th candidate. Exempt ranks that differ are counted and must stay rare.
  */
-final class ApproximateResults {
-    static final double RELATIVE = 1e-4;
+public final class ApproximateResults {
+    public static final double RELATIVE = 1e-4;
 
     private ApproximateResults() {
     }
@@ -21,7 +21,7 @@ final class ApproximateResults {
         return Math.abs(a - b) <= RELATIVE * Math.max(1.0, Math.max(Math.abs(a), Math.abs(b)));
     }
 
-    static void assertMatch(long[] expectedLabels, float[] expectedDistances, Neighbors got, String what) {
+    public static void assertMatch(long[] expectedLabels, float[] expectedDistances, Neighbors got, String what) {
         int k = got.k();
         assertEquals(expectedLabels.length, got.labels().length, what + ": result count");
         int mismatchedLabels = 0;

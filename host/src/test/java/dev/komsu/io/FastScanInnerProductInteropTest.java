@@ -6,7 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.komsu.Index;
 import dev.komsu.IndexFactory;
 import dev.komsu.SearchParams;
-import dev.komsu.index.IvfFastScanIndex;
+import dev.komsu.index.FastScanCodec;
+import dev.komsu.index.IvfIndex;
 import dev.komsu.kernels.Backends;
 import dev.komsu.kernels.FloatMatrix;
 import dev.komsu.kernels.Metric;
@@ -60,7 +61,7 @@ class FastScanInnerProductInteropTest {
              FloatMatrix queries = Npy.readMatrix(InteropFiles.file("queries.npy"))) {
             Index index = loaded.index();
             assertEquals(Metric.INNER_PRODUCT, index.metric());
-            if (index instanceof IvfFastScanIndex ivf) assertEquals(byResidual, ivf.byResidual());
+            if (index instanceof IvfIndex ivf) assertEquals(byResidual, ((FastScanCodec) ivf.codec()).byResidual());
             Neighbors r = index.search(queries, k, SearchParams.builder().nprobe(nprobe).build());
             ApproximateResults.assertMatch(Npy.readLongs(tmp.resolve("I.npy")), Npy.readFloats(tmp.resolve("D.npy")), r,
                     factory + " IP by_residual=" + byResidual + " nprobe " + nprobe + " (" + out.strip() + ")");

@@ -10,10 +10,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.komsu.Index;
 import dev.komsu.IndexFactory;
 import dev.komsu.SearchParams;
-import dev.komsu.index.BlockInvertedLists;
-import dev.komsu.index.FastScanPacking;
-import dev.komsu.index.IvfFastScanIndex;
-import dev.komsu.index.PqFastScanIndex;
+import dev.komsu.index.CodeLayout;
+import dev.komsu.index.FastScanCodec;
+import dev.komsu.index.FlatCodesIndex;
+import dev.komsu.index.InvertedLists;
+import dev.komsu.index.IvfIndex;
 import dev.komsu.index.RefineFlatIndex;
 import dev.komsu.kernels.Backends;
 import dev.komsu.kernels.FloatMatrix;
@@ -44,11 +45,12 @@ class FastScanInteropTest {
         try (LoadedIndex loaded = FaissIndexes.load(InteropFiles.file(FILE), Backends.defaultCpu());
              FloatMatrix queries = Npy.readMatrix(InteropFiles.file("queries.npy"))) {
             RefineFlatIndex refine = assertInstanceOf(RefineFlatIndex.class, loaded.index());
-            IvfFastScanIndex fs = assertInstanceOf(IvfFastScanIndex.class, refine.base());
+            IvfIndex fs = assertInstanceOf(IvfIndex.class, refine.base());
+            FastScanCodec codec = assertInstanceOf(FastScanCodec.class, fs.codec());
             assertEquals(64, fs.nlist());
-            assertEquals(32, fs.pq().m());
+            assertEquals(32, codec.productQuantizer().m());
             assertEquals(5000, fs.ntotal());
-            assertFalse(fs.byResidual(), "the file says by_residual = false");
+            assertFalse(codec.byResidual(), "the file says by_residual = false");
             SearchParams params = SearchParams.builder().nprobe(nprobe).kFactor(kFactor).build();
             Neighbors r = refine.search(queries, K, params);
             long[] labels = Npy.readLongs(InteropFiles.file(results + "_I.npy"));
@@ -74,7 +76,7 @@ class FastScanInteropTest {
         return Float.NaN;
     }
 
-    private static void assertSameExceptBoundaryTies(IvfFastScanIndex fs, FloatMatrix queries, int nprobe, int candidates,
+    private static void assertSameExceptBoundaryTies(IvfIndex fs, FloatMatrix queries, int nprobe, int candidates,
                                                      long[] labels, float[] distances, Neighbors r, String what) {
         int explained = 0;
         for (int q = 0; q < r.nq(); q++) {
@@ -163,15 +165,15 @@ class FastScanInteropTest {
         DebianPython.runOk(script, tmp);
         int[] codes = Npy.readInts(tmp.resolve("C.npy"));
         try (Index index = FaissIndexes.read(file)) {
-            IvfFastScanIndex fs = (IvfFastScanIndex) ((RefineFlatIndex) index).base();
-            BlockInvertedLists lists = fs.invertedLists();
-            int cs = FastScanPacking.flatCodeSize(fs.pq().m());
+            IvfIndex fs = (IvfIndex) ((RefineFlatIndex) index).base();
+            InvertedLists lists = fs.invertedLists();
+            int cs = lists.codeSize();
             assertEquals(5000 * cs, codes.length);
             long checked = 0;
             for (int l = 0; l < fs.nlist(); l++) {
                 for (long j = 0; j < lists.size(l); j++) {
                     int id = (int) lists.id(l, j);
-                    byte[] flat = lists.flatCode(l, j);
+                    byte[] flat = lists.code(l, j).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
                     for (int b = 0; b < cs; b++) {
                         assertEquals(codes[id * cs + b], flat[b] & 0xff, "list " + l + " entry " + j + " (id " + id + ") byte " + b);
                     }
@@ -185,22 +187,14 @@ class FastScanInteropTest {
     @Test
     void repackingFaissCodesGivesFaissBytes() throws IOException {
         try (Index index = FaissIndexes.read(InteropFiles.file(FILE))) {
-            IvfFastScanIndex fs = (IvfFastScanIndex) ((RefineFlatIndex) index).base();
-            BlockInvertedLists faiss = fs.invertedLists();
-            int m = fs.pq().m();
-            try (BlockInvertedLists ours = new BlockInvertedLists(fs.nlist(), m)) {
+            IvfIndex fs = (IvfIndex) ((RefineFlatIndex) index).base();
+            InvertedLists faiss = fs.invertedLists();
+            int m = ((FastScanCodec) fs.codec()).productQuantizer().m();
+            try (InvertedLists ours = new InvertedLists(fs.nlist(), CodeLayout.blocks(m))) {
                 for (int l = 0; l < fs.nlist(); l++) {
                     int n = (int) faiss.size(l);
-                    byte[] flat = new byte[n * FastScanPacking.flatCodeSize(m)];
-                    long[] ids = new long[n];
-                    for (int j = 0; j < n; j++) {
-                        System.arraycopy(faiss.flatCode(l, j), 0, flat, j * FastScanPacking.flatCodeSize(m),
-                                FastScanPacking.flatCodeSize(m));
-                        ids[j] = faiss.id(l, j);
-                    }
-                    // in two parts, so appending into a partly filled block is covered
-                    ours.append(l, flat, 0, n / 3, ids, 0);
-                    ours.append(l, flat, n / 3, n - n / 3, ids, n / 3);
+                    // entry by entry from an empty list: each code is packed beside the block's earlier ones
+                    for (int j = 0; j < n; j++) ours.append(l, faiss.id(l, j), faiss.code(l, j), 0);
                     assertEquals(-1, ours.codes(l).mismatch(faiss.codes(l)), "list " + l + " codes");
                     assertEquals(-1, ours.ids(l).mismatch(faiss.ids(l)), "list " + l + " ids");
                 }
@@ -272,7 +266,8 @@ class FastScanInteropTest {
         Path file = tmp.resolve("pqfs.index");
         try (LoadedIndex loaded = FaissIndexes.load(file, Backends.defaultCpu());
              FloatMatrix queries = Npy.readMatrix(InteropFiles.file("queries.npy"))) {
-            PqFastScanIndex index = assertInstanceOf(PqFastScanIndex.class, loaded.index());
+            FlatCodesIndex index = assertInstanceOf(FlatCodesIndex.class, loaded.index());
+            assertInstanceOf(FastScanCodec.class, index.codec());
             assertEquals(4999, index.ntotal());
             Neighbors r = index.search(queries, K);
             ApproximateResults.assertMatch(Npy.readLongs(tmp.resolve("I.npy")), Npy.readFloats(tmp.resolve("D.npy")), r,

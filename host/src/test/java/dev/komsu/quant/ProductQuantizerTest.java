@@ -30,6 +30,26 @@ class ProductQuantizerTest {
 
     @ParameterizedTest
     @ValueSource(ints = {8, 4})
+    void parallelBatchEncodeWritesTheBytesOfOneRowAtATime(int nbits) {
+        int d = 24;
+        int n = 1000; // several tasks of 64 rows, the last one short
+        try (FloatMatrix xs = TestVectors.clustered(n, d, 3);
+             dev.komsu.kernels.cpu.CpuBackend threads = new dev.komsu.kernels.cpu.CpuBackend(3);
+             Arena arena = Arena.ofConfined()) {
+            ProductQuantizer pq = new ProductQuantizer(d, 6, nbits);
+            pq.train(xs, Backends.defaultCpu(), ProgressListener.NONE);
+            int size = pq.codeSize();
+            MemorySegment one = arena.allocate((long) n * size);
+            float[] table = new float[pq.m() * pq.ksub()];
+            for (int i = 0; i < n; i++) pq.encode(xs.row(i), K, table, one, (long) i * size);
+            MemorySegment batch = arena.allocate((long) (n + 1) * size);
+            pq.encodeAll(n, (i, row) -> xs.copyRow(i, row, 0), threads, threads.pq(), batch, size);
+            assertArrayEquals(one.toArray(ValueLayout.JAVA_BYTE), batch.asSlice(size).toArray(ValueLayout.JAVA_BYTE));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {8, 4})
     void trainedQuantizerReconstructsBetterThanTheDataSpread(int nbits) {
         int d = 16;
         try (FloatMatrix xs = TestVectors.clustered(3000, d, 1)) {

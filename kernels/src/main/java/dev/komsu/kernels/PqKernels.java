@@ -21,6 +21,23 @@ public interface PqKernels {
      */
     void lookupTable(float[] query, float[] centroidsT, int m, int ksub, int dsub, Metric metric, float[] out);
 
+    /**
+     * The tables of {@code n} points against one codebook (k-means assignment with few
+     * centroids): row i of {@code out} ({@code k} values at {@code i * k}) is
+     * {@link #lookupTable} with m = 1 of point {@code from + i} ({@code d} floats at
+     * {@code points[(from + i) * d]}), {@code centroidsT} holding the k centroids transposed.
+     */
+    void lookupTables(float[] points, int from, int n, float[] centroidsT, int k, int d, Metric metric, float[] out);
+
+    /**
+     * For each of the {@code m} rows of {@code ksub} values in {@code table} (row mi at
+     * {@code mi * ksub}), the index of its smallest value into {@code out[mi]}: the first index
+     * of the minimum, as a scan with a strict {@code <} from index 0 finds it (faiss's
+     * PQ encoder and k-means assignment): a NaN never replaces a value, and a row starting
+     * with NaN gives 0.
+     */
+    void argmin(float[] table, int m, int ksub, int[] out);
+
     /** {@code out[i] = a[aOffset + i] + scale * b[i]} for i in [0, n) (faiss fvec_madd). */
     void madd(int n, float[] a, int aOffset, float scale, float[] b, float[] out);
 

@@ -1,10 +1,12 @@
 package dev.komsu.bench.kernels;
 
-import dev.komsu.index.BlockInvertedLists;
+import dev.komsu.index.CodeLayout;
+import dev.komsu.index.InvertedLists;
 import dev.komsu.kernels.ComputeBackend;
 import dev.komsu.kernels.FastScanKernels;
 import dev.komsu.kernels.FastScanListScanner;
 import dev.komsu.kernels.Metric;
+import java.lang.foreign.MemorySegment;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -23,7 +25,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * One batched FastScan list scan ({@link FastScanListScanner}) per call, CPU form vs the OpenCL
- * kernels: 100 000 random 4-bit codes of m = 64 in 1024 lists (the host's BlockInvertedLists),
+ * kernels: 100 000 random 4-bit codes of m = 64 in 1024 lists (the host's InvertedLists in FastScan's block layout),
  * 256 queries x nprobe 16 random lists, random uint8 tables (one per query, or one per probe
  * with random biases, as IVF by-residual search has), k = 10. The CPU form runs on the calling
  * thread (hosts run query chunks in parallel); the device uses all its compute units.
@@ -50,7 +52,7 @@ public class OpenClFastScanBenchmark {
 
     private ComputeBackend b;
     private FastScanListScanner scanner;
-    private BlockInvertedLists lists;
+    private InvertedLists lists;
     private byte[] luts;
     private int[] biases;
     private int[] probes;
@@ -79,15 +81,12 @@ public class OpenClFastScanBenchmark {
 
     // Vectors dealt to random lists (sizes ~ Poisson(N/NLIST), like k-means lists of uniform
     // data), random 4-bit codes, ids 0..N-1, packed by the host's own FastScan lists.
-    private static BlockInvertedLists randomLists(SplittableRandom r) {
-        BlockInvertedLists l = new BlockInvertedLists(NLIST, M2);
+    private static InvertedLists randomLists(SplittableRandom r) {
+        InvertedLists l = new InvertedLists(NLIST, CodeLayout.blocks(M2));
         byte[] flat = new byte[N * M2 / 2];
         r.nextBytes(flat);
-        long[] ids = new long[N];
-        for (int i = 0; i < N; i++) {
-            ids[i] = i;
-            l.append(r.nextInt(NLIST), flat, i, 1, ids, i);
-        }
+        MemorySegment codes = MemorySegment.ofArray(flat);
+        for (int i = 0; i < N; i++) l.append(r.nextInt(NLIST), i, codes, (long) i * (M2 / 2));
         return l;
     }
 
@@ -100,7 +99,7 @@ public class OpenClFastScanBenchmark {
 
     @Benchmark
     public long scanBatch() {
-        scanner.scan(lists, luts, tables, biases, probes, NPROBE, K, keys, ids, Metric.L2);
+        scanner.scan(lists.blockCodeLists(), luts, tables, biases, probes, NPROBE, K, keys, ids, Metric.L2);
         return ids[0] + keys[K - 1];
     }
 }

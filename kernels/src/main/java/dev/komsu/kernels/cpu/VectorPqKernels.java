@@ -13,6 +13,7 @@ import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
@@ -31,6 +32,7 @@ public final class VectorPqKernels implements PqKernels {
     private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
     private static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(F.length() * 8));
     private static final int L = F.length();
+    private static final IntVector LANE_INDEX = IntVector.zero(I).addIndex(1);
     /** Codes copied per block in the PQ scans: fits L1 with room for the table. */
     private static final int BLOCK_BYTES = 8192;
     private static final ValueLayout.OfLong ID = ValueLayout.JAVA_LONG_UNALIGNED;
@@ -41,38 +43,120 @@ public final class VectorPqKernels implements PqKernels {
     @Override
     public void lookupTable(float[] query, float[] centroidsT, int m, int ksub, int dsub, Metric metric, float[] out) {
         PqChecks.checkLookupTable(query, centroidsT, m, ksub, dsub, out);
+        for (int mi = 0; mi < m; mi++) table(query, mi * dsub, centroidsT, mi * dsub, ksub, dsub, metric == Metric.L2, out, mi * ksub);
+    }
+
+    @Override
+    public void lookupTables(float[] points, int from, int n, float[] centroidsT, int k, int d, Metric metric, float[] out) {
+        PqChecks.checkLookupTables(points, from, n, centroidsT, k, d, out);
+        for (int i = 0; i < n; i++) table(points, (from + i) * d, centroidsT, 0, k, d, metric == Metric.L2, out, i * k);
+    }
+
+    /**
+     * One table row: the query's {@code dsub} components at {@code query[qOff ..]} against the
+     * {@code ksub} centroids whose component t is at {@code centroidsT[(cRow + t) * ksub ..]},
+     * into {@code out[row ..]}.
+     */
+    private static void table(float[] query, int qOff, float[] centroidsT, int cRow, int ksub, int dsub, boolean l2,
+            float[] out, int row) {
         int upper = F.loopBound(ksub);
-        boolean l2 = metric == Metric.L2;
+        int upper4 = upper - upper % (4 * L);
+        for (int j = 0; j < upper4; j += 4 * L) tableFour(query, qOff, centroidsT, cRow, ksub, dsub, j, l2, out, row + j);
+        for (int j = upper4; j < upper; j += L) {
+            FloatVector acc = FloatVector.zero(F);
+            for (int t = 0; t < dsub; t++) {
+                FloatVector c = FloatVector.fromArray(F, centroidsT, (cRow + t) * ksub + j);
+                if (l2) {
+                    FloatVector diff = c.neg().add(query[qOff + t]);
+                    acc = acc.add(diff.mul(diff));
+                } else {
+                    acc = acc.add(c.mul(query[qOff + t]));
+                }
+            }
+            acc.intoArray(out, row + j);
+        }
+        for (int j = upper; j < ksub; j++) {
+            float acc = 0f;
+            for (int t = 0; t < dsub; t++) {
+                float q = query[qOff + t];
+                float c = centroidsT[(cRow + t) * ksub + j];
+                if (l2) {
+                    float diff = q - c;
+                    acc += diff * diff;
+                } else {
+                    acc += q * c;
+                }
+            }
+            out[row + j] = acc;
+        }
+    }
+
+    /**
+     * Table entries {@code j .. j+4L} of one row: four independent sums, so the adds overlap
+     * instead of each component waiting on one sum's add latency. Each entry is still added in
+     * component order, as in the one-vector loop.
+     */
+    private static void tableFour(float[] query, int qOff, float[] centroidsT, int cRow, int ksub, int dsub, int j,
+            boolean l2, float[] out, int at) {
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+        for (int t = 0; t < dsub; t++) {
+            int c = (cRow + t) * ksub + j;
+            float q = query[qOff + t];
+            FloatVector c0 = FloatVector.fromArray(F, centroidsT, c);
+            FloatVector c1 = FloatVector.fromArray(F, centroidsT, c + L);
+            FloatVector c2 = FloatVector.fromArray(F, centroidsT, c + 2 * L);
+            FloatVector c3 = FloatVector.fromArray(F, centroidsT, c + 3 * L);
+            if (l2) {
+                c0 = c0.neg().add(q);
+                c1 = c1.neg().add(q);
+                c2 = c2.neg().add(q);
+                c3 = c3.neg().add(q);
+                a0 = a0.add(c0.mul(c0));
+                a1 = a1.add(c1.mul(c1));
+                a2 = a2.add(c2.mul(c2));
+                a3 = a3.add(c3.mul(c3));
+            } else {
+                a0 = a0.add(c0.mul(q));
+                a1 = a1.add(c1.mul(q));
+                a2 = a2.add(c2.mul(q));
+                a3 = a3.add(c3.mul(q));
+            }
+        }
+        a0.intoArray(out, at);
+        a1.intoArray(out, at + L);
+        a2.intoArray(out, at + 2 * L);
+        a3.intoArray(out, at + 3 * L);
+    }
+
+    /**
+     * Lanes over the row: each lane keeps its smallest value and, with a strict {@code <} in
+     * index order, the first index reaching it; then the smallest index among the lanes holding
+     * the row's minimum. A minimum is exact and order-free for numbers (+0 and -0 compare
+     * equal, as in the scalar scan), so this is the reference's index; a row with a NaN, where
+     * a lane-wise minimum is not, goes to the reference loop.
+     */
+    @Override
+    public void argmin(float[] table, int m, int ksub, int[] out) {
+        PqChecks.checkArgmin(table, m, ksub, out);
+        if (ksub % L != 0) {
+            ScalarPqKernels.INSTANCE.argmin(table, m, ksub, out);
+            return;
+        }
         for (int mi = 0; mi < m; mi++) {
-            int row = mi * ksub;
-            int qBase = mi * dsub;
-            for (int j = 0; j < upper; j += L) {
-                FloatVector acc = FloatVector.zero(F);
-                for (int t = 0; t < dsub; t++) {
-                    FloatVector c = FloatVector.fromArray(F, centroidsT, (qBase + t) * ksub + j);
-                    if (l2) {
-                        FloatVector diff = c.neg().add(query[qBase + t]);
-                        acc = acc.add(diff.mul(diff));
-                    } else {
-                        acc = acc.add(c.mul(query[qBase + t]));
-                    }
-                }
-                acc.intoArray(out, row + j);
+            int o = mi * ksub;
+            FloatVector best = FloatVector.fromArray(F, table, o);
+            IntVector index = LANE_INDEX;
+            for (int j = L; j < ksub; j += L) {
+                FloatVector v = FloatVector.fromArray(F, table, o + j);
+                VectorMask<Float> less = v.compare(VectorOperators.LT, best);
+                best = best.blend(v, less);
+                index = index.blend(LANE_INDEX.add(j), less.cast(I));
             }
-            for (int j = upper; j < ksub; j++) {
-                float acc = 0f;
-                for (int t = 0; t < dsub; t++) {
-                    float q = query[qBase + t];
-                    float c = centroidsT[(qBase + t) * ksub + j];
-                    if (l2) {
-                        float diff = q - c;
-                        acc += diff * diff;
-                    } else {
-                        acc += q * c;
-                    }
-                }
-                out[row + j] = acc;
-            }
+            float min = best.reduceLanes(VectorOperators.MIN);
+            VectorMask<Float> at = best.compare(VectorOperators.EQ, min);
+            out[mi] = at.anyTrue()
+                    ? index.blend(Integer.MAX_VALUE, at.not().cast(I)).reduceLanes(VectorOperators.MIN)
+                    : ScalarPqKernels.argmin(table, o, ksub);
         }
     }
 

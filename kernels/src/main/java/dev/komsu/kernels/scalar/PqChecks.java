@@ -27,6 +27,31 @@ public final class PqChecks {
         }
     }
 
+    public static void checkLookupTables(float[] points, int from, int n, float[] centroidsT, int k, int d, float[] out) {
+        if (n < 0 || from < 0 || k <= 0 || d <= 0) {
+            throw new IllegalArgumentException("from and n must be >= 0, k and d > 0, got from=" + from + " n=" + n
+                    + " k=" + k + " d=" + d);
+        }
+        if (points.length < ((long) from + n) * d) {
+            throw new IllegalArgumentException("points has " + points.length + " values, expected (from+n)*d = "
+                    + ((long) from + n) * d);
+        }
+        if (centroidsT.length < (long) k * d) {
+            throw new IllegalArgumentException("codebook has " + centroidsT.length + " values, expected k*d = " + (long) k * d);
+        }
+        if (out.length < (long) n * k) {
+            throw new IllegalArgumentException("tables have " + out.length + " entries, expected n*k = " + (long) n * k);
+        }
+    }
+
+    public static void checkArgmin(float[] table, int m, int ksub, int[] out) {
+        if (m <= 0 || ksub <= 0) throw new IllegalArgumentException("m and ksub must be > 0, got m=" + m + " ksub=" + ksub);
+        if (table.length < (long) m * ksub) {
+            throw new IllegalArgumentException("table has " + table.length + " entries, expected m*ksub = " + (long) m * ksub);
+        }
+        if (out.length < m) throw new IllegalArgumentException("out has " + out.length + " entries, expected m = " + m);
+    }
+
     public static void checkCodes(MemorySegment codes, long n, int m, int nbits, float[] lut) {
         if (nbits != 8 && nbits != 4) throw new IllegalArgumentException("nbits must be 4 or 8, got " + nbits);
         if (m <= 0) throw new IllegalArgumentException("m must be > 0, got " + m);

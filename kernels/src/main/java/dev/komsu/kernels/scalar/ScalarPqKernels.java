@@ -19,23 +19,52 @@ public final class ScalarPqKernels implements PqKernels {
     @Override
     public void lookupTable(float[] query, float[] centroidsT, int m, int ksub, int dsub, Metric metric, float[] out) {
         PqChecks.checkLookupTable(query, centroidsT, m, ksub, dsub, out);
-        for (int mi = 0; mi < m; mi++) {
-            int row = mi * ksub;
-            for (int j = 0; j < ksub; j++) out[row + j] = 0f;
-            for (int t = 0; t < dsub; t++) {
-                float q = query[mi * dsub + t];
-                int base = (mi * dsub + t) * ksub;
-                for (int j = 0; j < ksub; j++) {
-                    float c = centroidsT[base + j];
-                    if (metric == Metric.L2) {
-                        float diff = q - c;
-                        out[row + j] += diff * diff;
-                    } else {
-                        out[row + j] += q * c;
-                    }
+        for (int mi = 0; mi < m; mi++) table(query, mi * dsub, centroidsT, mi * dsub, ksub, dsub, metric, out, mi * ksub);
+    }
+
+    @Override
+    public void lookupTables(float[] points, int from, int n, float[] centroidsT, int k, int d, Metric metric, float[] out) {
+        PqChecks.checkLookupTables(points, from, n, centroidsT, k, d, out);
+        for (int i = 0; i < n; i++) table(points, (from + i) * d, centroidsT, 0, k, d, metric, out, i * k);
+    }
+
+    /** One table row: query components {@code query[qOff ..]} against codebook rows {@code cRow ..}. */
+    private static void table(float[] query, int qOff, float[] centroidsT, int cRow, int ksub, int dsub, Metric metric,
+            float[] out, int row) {
+        for (int j = 0; j < ksub; j++) out[row + j] = 0f;
+        for (int t = 0; t < dsub; t++) {
+            float q = query[qOff + t];
+            int base = (cRow + t) * ksub;
+            for (int j = 0; j < ksub; j++) {
+                float c = centroidsT[base + j];
+                if (metric == Metric.L2) {
+                    float diff = q - c;
+                    out[row + j] += diff * diff;
+                } else {
+                    out[row + j] += q * c;
                 }
             }
         }
+    }
+
+    @Override
+    public void argmin(float[] table, int m, int ksub, int[] out) {
+        PqChecks.checkArgmin(table, m, ksub, out);
+        for (int mi = 0; mi < m; mi++) out[mi] = argmin(table, mi * ksub, ksub);
+    }
+
+    /** The first index of the smallest of {@code table[from .. from+n)}, relative to {@code from}. */
+    public static int argmin(float[] table, int from, int n) {
+        int best = 0;
+        float bestValue = table[from];
+        for (int j = 1; j < n; j++) {
+            float v = table[from + j];
+            if (v < bestValue) {
+                bestValue = v;
+                best = j;
+            }
+        }
+        return best;
     }
 
     @Override

@@ -42,7 +42,8 @@ class PqKernelsConformanceTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"16,256,16,L2", "32,256,8,INNER_PRODUCT", "64,16,4,L2", "3,256,1,L2", "5,16,3,INNER_PRODUCT", "2,8,2,L2"})
+    @CsvSource({"16,256,16,L2", "32,256,8,INNER_PRODUCT", "64,16,4,L2", "3,256,1,L2", "5,16,3,INNER_PRODUCT", "2,8,2,L2",
+            "4,48,5,L2", "3,40,3,INNER_PRODUCT"})
     void lookupTablesAreBitIdenticalToTheReference(int m, int ksub, int dsub, Metric metric) {
         float[] q = random(m * dsub, 1);
         float[] c = random(m * ksub * dsub, 2);
@@ -51,6 +52,56 @@ class PqKernelsConformanceTest {
         scalar.lookupTable(q, c, m, ksub, dsub, metric, a);
         vector.lookupTable(q, c, m, ksub, dsub, metric, b);
         assertArrayEquals(a, b);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"100,16,2,L2", "30,256,8,INNER_PRODUCT", "17,40,3,L2", "5,3,1,L2"})
+    void blockTablesAreOneRowTablesBitForBit(int n, int k, int d, Metric metric) {
+        float[] points = random((n + 2) * d, 6);
+        float[] c = random(k * d, 7);
+        float[] expected = new float[k];
+        float[] a = new float[n * k];
+        float[] b = new float[n * k];
+        scalar.lookupTables(points, 2, n, c, k, d, metric, a);
+        vector.lookupTables(points, 2, n, c, k, d, metric, b);
+        assertArrayEquals(a, b);
+        float[] point = new float[d];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(points, (2 + i) * d, point, 0, d);
+            scalar.lookupTable(point, c, 1, k, d, metric, expected);
+            assertArrayEquals(expected, java.util.Arrays.copyOfRange(a, i * k, (i + 1) * k));
+        }
+        assertThrows(IllegalArgumentException.class, () -> vector.lookupTables(points, 3, n, c, k, d, metric, b));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"384,16", "96,256", "50,3", "20,8", "7,40"})
+    void argminIsTheReferencesIndexWithTiesSignedZerosAndNaN(int m, int ksub) {
+        SplittableRandom r = new SplittableRandom(ksub);
+        float[] table = new float[m * ksub];
+        // Few distinct values: most rows have their minimum at several indices.
+        float[] values = {0f, -0f, 1f, 2f, 0.5f, Float.POSITIVE_INFINITY};
+        for (int i = 0; i < table.length; i++) table[i] = values[r.nextInt(values.length)];
+        table[r.nextInt(table.length)] = Float.NaN;
+        table[0] = Float.NaN; // a row starting with NaN keeps index 0, as the strict scan does
+        int[] a = new int[m];
+        int[] b = new int[m];
+        scalar.argmin(table, m, ksub, a);
+        vector.argmin(table, m, ksub, b);
+        assertArrayEquals(a, b);
+        float[] spread = random(m * ksub, 5);
+        scalar.argmin(spread, m, ksub, a);
+        vector.argmin(spread, m, ksub, b);
+        assertArrayEquals(a, b);
+    }
+
+    @Test
+    void referenceArgminTakesTheFirstSmallestAndSkipsNaN() {
+        int[] out = new int[3];
+        scalar.argmin(new float[] {3, 1, 1, 2, Float.NaN, 5, 4, 5, 7, 0, -0f, 0}, 3, 4, out);
+        assertArrayEquals(new int[] {1, 0, 1}, out);
+        assertThrows(IllegalArgumentException.class, () -> vector.argmin(new float[7], 2, 4, out));
+        assertThrows(IllegalArgumentException.class, () -> vector.argmin(new float[8], 4, 2, new int[3]));
     }
 
     @Test

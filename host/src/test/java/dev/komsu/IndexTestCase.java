@@ -1,0 +1,449 @@
+package dev.komsu;
+
+import static dev.komsu.SuiteReference.assertSameResults;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.komsu.index.TestVectors;
+import dev.komsu.io.ApproximateResults;
+import dev.komsu.io.DebianFaiss;
+import dev.komsu.io.FaissIndexes;
+import dev.komsu.io.Npy;
+import dev.komsu.kernels.FloatMatrix;
+import dev.komsu.kernels.Metric;
+import dev.komsu.kernels.Neighbors;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The index conformance suite, Lucene's {@code BaseKnnVectorsFormatTestCase} for komsu's
+ * indexes: every contract an {@link Index} built by {@link IndexFactory} keeps, checked through
+ * the public API only, for each {@linkplain #rows() row} of a subclass on each of its
+ * {@linkplain #backends() backends}.
+ *
+ * <p><b>A new index type extends this; a new backend runs these.</b> An index family's test class
+ * lists its factory strings, one row or more for each grammar form of {@link IndexFactory#FORMS}
+ * it builds ({@code IndexFormsCoverageTest} fails while a form has no row), and overrides a hook
+ * where its type differs (recall of a lossy codec, tolerance of quantised distances). A backend
+ * module's tests run the families on it with {@link OnBackends} (the OpenCL run lives in
+ * komsu-cli's tests, which have every backend on the class path).
+ *
+ * <p>The contracts: dimension, NaN and k errors that leave the index as it was; training before
+ * adding; an empty index and short result lists padded with faiss's empty slots (label -1,
+ * distance FLT_MAX for L2 and -FLT_MAX for inner product); {@code add} then {@code addWithIds}
+ * where the type takes ids (refused where not); {@code reconstruct}; results equal to brute force
+ * when every list is probed for exact codecs (the decoded vectors' distances otherwise); a faiss
+ * file written and read back, by komsu on this backend and on the scalar reference and by
+ * Debian's faiss, searching alike; 16 concurrent searches equal to the serial ones; adds racing
+ * searches refused or completed, never a corrupt index. Data are small (1000 16-d vectors): on
+ * this 2-core machine the 320 tests per backend took about 50 s (scalar), 67 s (cpu) and 65 s
+ * (OpenCL on PoCL) of test time.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+public abstract class IndexTestCase {
+    protected static final int D = 16;
+    private static final int N = 1000;
+    private static final int NQ = 60;
+    private static final int K = 10;
+    /** nprobe and kFactor for searches that should not visit everything. */
+    private static final SearchParams PARTIAL = SearchParams.builder().nprobe(3).kFactor(2).build();
+
+    /** One factory string standing for a grammar form of {@link IndexFactory#FORMS}, with a metric. */
+    public record Row(String form, String factory, Metric metric) {
+        @Override
+        public String toString() {
+            return factory + " " + metric;
+        }
+    }
+
+    /** A row on one backend: what each contract runs once. */
+    public record Case(Row row, String backend) {
+        @Override
+        public String toString() {
+            return row + " on " + backend;
+        }
+    }
+
+    private final SuiteBackends backendsOpen = new SuiteBackends();
+    private final SuiteIndexes built = new SuiteIndexes();
+    private FloatMatrix base;
+    private FloatMatrix queries;
+
+    protected static Row row(String form, String factory, Metric metric) {
+        return new Row(form, factory, metric);
+    }
+
+    /** The factory strings this index family covers. */
+    protected abstract List<Row> rows();
+
+    /** Backends by provider name: scalar and cpu, or those {@link OnBackends} names on this class or one enclosing it. */
+    protected List<String> backends() {
+        for (Class<?> c = getClass(); c != null; c = c.getEnclosingClass()) {
+            OnBackends on = c.getAnnotation(OnBackends.class);
+            if (on != null) return List.of(on.value());
+        }
+        return List.of("scalar", "cpu");
+    }
+
+    /** Whether search visiting every list (and refining every candidate) is exact search: Flat codes or RFlat. */
+    protected boolean exact(Row r) {
+        return Grammar.core(r.factory).equals("Flat") || r.factory.endsWith(",RFlat");
+    }
+
+    /** Whether the type must be trained before adding: IVF and quantised codes do, Flat does not. */
+    protected boolean needsTraining(Row r) {
+        return Grammar.nlist(r.factory) > 0 || !Grammar.core(r.factory).equals("Flat");
+    }
+
+    /**
+     * Whether the same adds always give the same index. A graph built on several threads does
+     * not (faiss's HNSW neither): its racing-adds check compares recall, not results.
+     */
+    protected boolean addIsDeterministic(Row r) {
+        return true;
+    }
+
+    /** Whether {@code add} numbers vectors by row (faiss's IDMap wants ids). */
+    protected boolean supportsAdd(Row r) {
+        return !Grammar.idMapped(r.factory);
+    }
+
+    /** Whether {@code addWithIds} takes caller ids: IVF indexes and IDMap do, as in faiss; RFlat and exhaustive codes do not. */
+    protected boolean supportsAddWithIds(Row r) {
+        return Grammar.idMapped(r.factory) || (Grammar.nlist(r.factory) > 0 && !r.factory.endsWith(",RFlat"));
+    }
+
+    /**
+     * Fraction of the exact top 10 a lossy row finds when every list is probed, on this suite's
+     * data: a margin below what was measured (PQ4 0.69-0.77, PQ8x4 0.55-0.60, PQ8x4fs 0.54-0.63,
+     * SQ8 0.98-0.99). A new lossy codec overrides this.
+     */
+    protected double minRecall(Row r) {
+        String codec = Grammar.core(r.factory);
+        if (codec.equals("SQ8")) return 0.95;
+        if (codec.matches("PQ\\d+x4(fs)?")) return 0.45;
+        if (codec.matches("PQ\\d+(x8)?")) return 0.6;
+        return 1.0;
+    }
+
+    /**
+     * How far a lossy row's distances may be from its decoded vectors', as a fraction of the
+     * row's largest: float rounding, except FastScan, which sums 8-bit rounded tables (each of M
+     * entries off by up to half a step: a few percent in all).
+     */
+    protected double decodedDistanceTolerance(Row r) {
+        return Grammar.core(r.factory).endsWith("x4fs") ? 0.05 : 1e-4;
+    }
+
+    Stream<Case> cases() {
+        return rows().stream().flatMap(r -> backends().stream().map(b -> new Case(r, b)));
+    }
+
+    @BeforeAll
+    void makeData() {
+        base = TestVectors.clustered(N, D, 101);
+        queries = TestVectors.clustered(NQ, D, 102);
+    }
+
+    @AfterAll
+    void closeAll() {
+        built.close();
+        backendsOpen.close();
+        base.close();
+        queries.close();
+    }
+
+    /** A new index for the case, untrained. */
+    protected Index create(Case c) {
+        return IndexFactory.create(D, c.row.factory, c.row.metric, backendsOpen.get(c.backend));
+    }
+
+    private Index trained(Case c) {
+        Index index = create(c);
+        index.train(base);
+        return index;
+    }
+
+    /** The case's index trained and holding the base, shared by the contracts that only search it. */
+    private Index builtIndex(Case c) {
+        return built.get(c.toString(), () -> {
+            Index index = trained(c);
+            add(c.row, index, base, 0);
+            return index;
+        });
+    }
+
+    /** The id a vector added as row {@code row} gets: its row, or a spread-out id where the type wants ids. */
+    protected long idOf(Row r, long row) {
+        return supportsAdd(r) ? row : 1_000_000 + 7 * row;
+    }
+
+    private void add(Row r, Index index, FloatMatrix xs, long firstRow) {
+        if (supportsAdd(r)) {
+            index.add(xs);
+        } else {
+            long[] ids = new long[(int) xs.rows()];
+            for (int i = 0; i < ids.length; i++) ids[i] = idOf(r, firstRow + i);
+            index.addWithIds(xs, ids);
+        }
+    }
+
+    private static SearchParams everything(Row r) {
+        return SearchParams.builder().nprobe(Math.max(1, Grammar.nlist(r.factory))).kFactor(N).build();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void badInputIsRefusedAndLeavesTheIndexAsItWas(Case c) {
+        Index index = builtIndex(c);
+        Neighbors before = index.search(queries, K, PARTIAL);
+        try (FloatMatrix wide = TestVectors.clustered(3, D + 1, 5); FloatMatrix nan = TestVectors.clustered(3, D, 6);
+             FloatMatrix inf = TestVectors.clustered(3, D, 7)) {
+            nan.set(1, 4, Float.NaN);
+            inf.set(2, 0, Float.POSITIVE_INFINITY);
+            assertMessage("dimension", assertThrows(IllegalArgumentException.class, () -> add(c.row, index, wide, N)));
+            assertMessage("dimension", assertThrows(IllegalArgumentException.class, () -> index.search(wide, K, PARTIAL)));
+            assertMessage("NaN", assertThrows(IllegalArgumentException.class, () -> index.search(nan, K, PARTIAL)));
+            assertMessage("NaN", assertThrows(IllegalArgumentException.class, () -> add(c.row, index, nan, N)));
+            assertMessage("Infinity", assertThrows(IllegalArgumentException.class, () -> add(c.row, index, inf, N)));
+            assertMessage("k must be > 0", assertThrows(IllegalArgumentException.class, () -> index.search(queries, 0, PARTIAL)));
+            assertMessage("k must be > 0", assertThrows(IllegalArgumentException.class, () -> index.search(queries, -3, PARTIAL)));
+            if (supportsAddWithIds(c.row)) {
+                assertMessage("ids", assertThrows(IllegalArgumentException.class,
+                        () -> index.addWithIds(nan.rowRange(0, 1), new long[] {1, 2})));
+            }
+        }
+        assertEquals(N, index.ntotal(), "refused adds add nothing");
+        assertSameResults(before, index.search(queries, K, PARTIAL), c + ": after the refusals");
+    }
+
+    private static void assertMessage(String expected, Exception e) {
+        assertTrue(e.getMessage() != null && e.getMessage().contains(expected), "message lacks '" + expected + "': " + e.getMessage());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void trainingComesBeforeAdding(Case c) {
+        try (Index index = create(c)) {
+            boolean needsTraining = needsTraining(c.row);
+            assertEquals(!needsTraining, index.isTrained(), c + ": trained at creation");
+            assertEquals(0, index.ntotal());
+            if (needsTraining) {
+                assertThrows(IllegalStateException.class, () -> add(c.row, index, base.rowRange(0, 5), 0));
+                assertThrows(IllegalStateException.class, () -> index.search(queries, K, PARTIAL));
+                assertEquals(0, index.ntotal(), "a refused add adds nothing");
+            }
+            try (FloatMatrix wide = TestVectors.clustered(300, D + 1, 5)) {
+                assertMessage("dimension", assertThrows(IllegalArgumentException.class, () -> index.train(wide)));
+            }
+            index.train(base);
+            assertTrue(index.isTrained());
+            add(c.row, index, base.rowRange(0, 5), 0);
+            assertEquals(5, index.ntotal());
+            assertEquals(D, index.dim());
+            assertEquals(c.row.metric, index.metric());
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void emptyAndShortResultListsArePaddedWithFaissEmptySlots(Case c) {
+        float empty = c.row.metric == Metric.L2 ? Float.MAX_VALUE : -Float.MAX_VALUE;
+        try (Index index = trained(c)) {
+            Neighbors none = index.search(queries, 5, everything(c.row));
+            for (int i = 0; i < none.labels().length; i++) {
+                assertEquals(-1L, none.labels()[i], c + ": empty index, slot " + i);
+                assertEquals(empty, none.distances()[i], c + ": empty index, slot " + i);
+            }
+            add(c.row, index, base.rowRange(0, 10), 0);
+            Set<Long> stored = new HashSet<>();
+            for (int i = 0; i < 10; i++) stored.add(idOf(c.row, i));
+            for (SearchParams p : List.of(everything(c.row), SearchParams.DEFAULTS)) {
+                Neighbors r = index.search(queries, 16, p);
+                for (int q = 0; q < NQ; q++) {
+                    int found = 0;
+                    while (found < 16 && r.label(q, found) >= 0) found++;
+                    if (p != SearchParams.DEFAULTS || Grammar.nlist(c.row.factory) == 0) {
+                        assertEquals(10, found, c + ": query " + q + " finds every stored vector with " + p);
+                    }
+                    for (int j = 0; j < found; j++) assertTrue(stored.contains(r.label(q, j)), c + ": label " + r.label(q, j));
+                    for (int j = found; j < 16; j++) {
+                        assertEquals(-1L, r.label(q, j), c + ": query " + q + " slot " + j + " after the last result");
+                        assertEquals(empty, r.distance(q, j), c + ": query " + q + " slot " + j);
+                    }
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void addThenAddWithIdsKeepsBothNumberings(Case c) {
+        try (Index index = trained(c)) {
+            if (!supportsAdd(c.row)) {
+                assertThrows(UnsupportedOperationException.class, () -> index.add(base.rowRange(0, 5)));
+            }
+            add(c.row, index, base.rowRange(0, 300), 0);
+            long[] ids = new long[300];
+            for (int i = 0; i < ids.length; i++) ids[i] = 7_000_000_000L + 5L * i; // sparse, beyond int
+            if (!supportsAddWithIds(c.row)) {
+                assertThrows(UnsupportedOperationException.class, () -> index.addWithIds(base.rowRange(300, 300), ids));
+                assertEquals(300, index.ntotal(), "a refused addWithIds adds nothing");
+                return;
+            }
+            index.addWithIds(base.rowRange(300, 300), ids);
+            assertEquals(600, index.ntotal());
+            long[] idByRow = new long[600];
+            for (int i = 0; i < 600; i++) idByRow[i] = i < 300 ? idOf(c.row, i) : ids[i - 300];
+            for (int i = 0; i < 600; i += 37) {
+                assertReconstructs(c.row, base.row(i), index.reconstruct(idByRow[i]), "id " + idByRow[i]);
+            }
+            try (FloatMatrix stored = base.rowRange(0, 600)) {
+                assertSearchMatchesBruteForce(c.row, index, stored, idByRow);
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void reconstructReturnsTheStoredVectors(Case c) {
+        Index index = builtIndex(c);
+        for (int i = 0; i < N; i += 53) assertReconstructs(c.row, base.row(i), index.reconstruct(idOf(c.row, i)), "row " + i);
+        if (supportsAdd(c.row)) {
+            try (FloatMatrix some = index.reconstructN(40, 20)) {
+                for (int i = 0; i < 20; i++) assertArrayEquals(index.reconstruct(40 + i), some.row(i), c + ": reconstructN row " + i);
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> index.reconstruct(idOf(c.row, N)));
+    }
+
+    /** Exactly the stored vector for exact rows (normalised under L2norm); near it for lossy codecs. */
+    private void assertReconstructs(Row r, float[] original, float[] got, String what) {
+        float[] stored = Grammar.normalises(r.factory) ? Grammar.normalised(original) : original;
+        if (exact(r)) {
+            assertArrayEquals(stored, got, 1e-6f, r + ": " + what);
+            return;
+        }
+        double err = 0;
+        double norm = 0;
+        for (int j = 0; j < D; j++) {
+            err += (got[j] - stored[j]) * (got[j] - stored[j]);
+            norm += stored[j] * stored[j];
+        }
+        // the clusters are 10 apart and noise 1 per coordinate: a decoded vector lands near its own
+        assertTrue(err < 0.25 * norm, r + ": " + what + " decodes " + Math.sqrt(err) + " away from a vector of norm " + Math.sqrt(norm));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void searchingEveryListIsBruteForceOverWhatTheCodecStores(Case c) {
+        long[] ids = new long[N];
+        for (int i = 0; i < N; i++) ids[i] = idOf(c.row, i);
+        assertSearchMatchesBruteForce(c.row, builtIndex(c), base, ids);
+    }
+
+    private void assertSearchMatchesBruteForce(Row r, Index index, FloatMatrix stored, long[] idByRow) {
+        Neighbors exact = SuiteReference.knn(stored, queries, K, r.metric, Grammar.normalises(r.factory), idByRow);
+        Neighbors got = index.search(queries, K, everything(r));
+        if (exact(r)) {
+            ApproximateResults.assertMatch(exact.labels(), exact.distances(), got, r + " against brute force");
+            // nprobe beyond nlist is clamped, as in faiss
+            SearchParams beyond = everything(r).toBuilder().nprobe(3 * Math.max(1, Grammar.nlist(r.factory))).build();
+            assertSameResults(got, index.search(queries, K, beyond), r + ": nprobe beyond nlist");
+            return;
+        }
+        SuiteReference.assertDecodedDistances(r, index, queries, got, Grammar.normalises(r.factory), decodedDistanceTolerance(r));
+        double recall = TestVectors.recall(exact, got);
+        assertTrue(recall >= minRecall(r), r + ": recall@" + K + " " + recall + " < " + minRecall(r));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void aWrittenFileReadsBackToTheSameSearchHereAndOnTheScalarReference(Case c, @TempDir Path dir) throws IOException {
+        Index index = builtIndex(c);
+        Path file = dir.resolve("index.faiss");
+        FaissIndexes.write(index, file);
+        Neighbors want = index.search(queries, K, PARTIAL);
+        try (Index back = FaissIndexes.read(file, backendsOpen.get(c.backend))) {
+            assertEquals(index.ntotal(), back.ntotal());
+            assertEquals(index.metric(), back.metric());
+            assertEquals(D, back.dim());
+            assertSameResults(want, back.search(queries, K, PARTIAL), c + ": read back");
+            assertArrayEquals(index.reconstruct(idOf(c.row, 7)), back.reconstruct(idOf(c.row, 7)), c + ": reconstruct");
+        }
+        try (Index reference = FaissIndexes.read(file, backendsOpen.get("scalar"))) {
+            Neighbors scalar = reference.search(queries, K, PARTIAL);
+            ApproximateResults.assertMatch(scalar.labels(), scalar.distances(), want, c + " against the scalar reference");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void faissSearchesTheWrittenFileAlike(Case c, @TempDir Path dir) throws IOException {
+        DebianFaiss.assumeAvailable();
+        assertFaissAgrees(c, builtIndex(c), K, PARTIAL, dir);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void faissPadsShortResultListsAlike(Case c, @TempDir Path dir) throws IOException {
+        DebianFaiss.assumeAvailable();
+        try (Index index = trained(c)) {
+            add(c.row, index, base.rowRange(0, 10), 0);
+            assertFaissAgrees(c, index, 16, SearchParams.DEFAULTS, dir);
+        }
+    }
+
+    private void assertFaissAgrees(Case c, Index index, int k, SearchParams p, Path dir) throws IOException {
+        Path file = dir.resolve("index.faiss");
+        Path q = dir.resolve("queries.npy");
+        FaissIndexes.write(index, file);
+        Npy.write(q, queries);
+        DebianFaiss.Results faiss = DebianFaiss.search(file, q, k, p.nprobe(), p.kFactor(), dir.resolve("faiss"));
+        ApproximateResults.assertMatch(faiss.labels(), faiss.distances(), index.search(queries, k, p), c + " against faiss");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    @Timeout(120)
+    void concurrentSearchesEqualSerialOnesBitForBit(Case c) throws Exception {
+        SuiteConcurrency.assertConcurrentSearchesEqualSerialOnes(builtIndex(c), queries, c.toString());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    @Timeout(120)
+    void addsRacingSearchesAreRefusedOrCompleteAndLeaveTheSerialIndex(Case c) throws Exception {
+        try (Index index = trained(c); Index serial = trained(c)) {
+            add(c.row, index, base.rowRange(0, 300), 0);
+            SuiteConcurrency.addWhileSearching(index, queries, PARTIAL, () -> {
+                for (int from = 300; from < N; from += 50) {
+                    int first = from;
+                    SuiteConcurrency.retryWhileRefused(() -> add(c.row, index, base.rowRange(first, 50), first));
+                }
+            });
+            add(c.row, serial, base.rowRange(0, 300), 0);
+            for (int from = 300; from < N; from += 50) add(c.row, serial, base.rowRange(from, 50), from);
+            assertEquals(N, index.ntotal());
+            if (addIsDeterministic(c.row)) {
+                assertSameResults(serial.search(queries, K, PARTIAL), index.search(queries, K, PARTIAL), c + ": after racing adds");
+            } else {
+                double recall = TestVectors.recall(serial.search(queries, K, PARTIAL), index.search(queries, K, PARTIAL));
+                assertTrue(recall >= minRecall(c.row), c + ": after racing adds, recall@" + K + " of the serial results " + recall);
+            }
+        }
+    }
+}
