@@ -1,6 +1,5 @@
 package dev.komsu.index;
 
-import dev.komsu.Index;
 import dev.komsu.SearchParams;
 import dev.komsu.index.hnsw.HnswBuilder;
 import dev.komsu.index.hnsw.HnswGraph;
@@ -22,8 +21,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * squared L2 or inner products, as faiss returns them. One query per thread, each thread reusing
  * its visited table and candidate list.
  */
-public final class HnswIndex implements Index {
-    private final ConcurrencyGuard guard = new ConcurrencyGuard();
+public final class HnswIndex extends ForwardingIndex {
     private final FlatIndex storage;
     private final HnswGraph graph;
     /** Per-thread search state over the current storage; replaced after an add. */
@@ -34,9 +32,10 @@ public final class HnswIndex implements Index {
         this(new FlatIndex(dim, metric, backend), HnswGraph.create(m));
     }
 
-    /** An index over {@code storage} and a {@code graph} of its vectors (e.g. both read from a file). */
+    /** An index over {@code storage} and a {@code graph} of its vectors (e.g. both read from a file); it owns both. */
     public HnswIndex(FlatIndex storage, HnswGraph graph) {
-        this.storage = Objects.requireNonNull(storage, "storage");
+        super(storage, "storage");
+        this.storage = storage;
         this.graph = Objects.requireNonNull(graph, "graph");
         if (graph.size() != storage.ntotal()) {
             throw new IllegalArgumentException("HNSW graph has " + graph.size() + " nodes, its storage " + storage.ntotal() + " vectors");
@@ -52,85 +51,49 @@ public final class HnswIndex implements Index {
     }
 
     @Override
-    public int dim() {
-        return storage.dim();
-    }
-
-    @Override
-    public Metric metric() {
-        return storage.metric();
-    }
-
-    @Override
-    public long ntotal() {
-        return storage.ntotal();
-    }
-
-    @Override
-    public boolean isTrained() {
-        return true;
-    }
-
-    /** HNSW needs no training; like faiss, train() checks its input and does nothing else. */
-    @Override
-    public void train(FloatMatrix xs) {
-        storage.train(xs);
-    }
-
-    @Override
-    public void add(FloatMatrix xs) {
-        guard.enterAdd();
-        try {
-            InputChecks.checkVectors("added vectors", xs, dim());
-            if (storage.ntotal() + xs.rows() > Integer.MAX_VALUE - 8) {
-                throw new IllegalArgumentException("HNSW holds at most 2^31 vectors (faiss numbers nodes with int32): "
-                        + storage.ntotal() + " + " + xs.rows());
-            }
-            storage.add(xs);
-            searchers = new ConcurrentLinkedQueue<>();
-            HnswBuilder.add(graph, storage.vectors(), metric(), storage.backend());
-        } finally {
-            guard.exitAdd();
+    void addUnguarded(FloatMatrix xs) {
+        InputChecks.checkVectors("added vectors", xs, dim());
+        if (storage.ntotal() + xs.rows() > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("HNSW holds at most 2^31 vectors (faiss numbers nodes with int32): "
+                    + storage.ntotal() + " + " + xs.rows());
         }
+        storage.add(xs);
+        searchers = new ConcurrentLinkedQueue<>();
+        HnswBuilder.add(graph, storage.vectors(), metric(), storage.backend());
     }
 
     @Override
-    public void addWithIds(FloatMatrix xs, long[] ids) {
+    void addWithIdsUnguarded(FloatMatrix xs, long[] ids) {
         throw new UnsupportedOperationException(
                 "HNSW numbers vectors by row and takes no ids (faiss: add_with_ids not implemented); use \"IDMap,HNSW32\"");
     }
 
     @Override
-    public Neighbors search(FloatMatrix queries, int k, SearchParams params) {
-        guard.enterSearch();
-        try {
-            InputChecks.checkK(k);
-            InputChecks.checkVectors("queries", queries, dim());
-            int ef = params.efSearch() > 0 ? params.efSearch() : graph.efSearch();
-            int nq = Math.toIntExact(queries.rows());
-            float[] distances = new float[nq * k];
-            long[] labels = new long[nq * k];
-            ConcurrentLinkedQueue<Searcher> pool = searchers;
-            // faiss's candidate list holds max(efSearch, k); no search pushes more than ntotal
-            // entries, so a longer list behaves the same and is not allocated.
-            int capacity = (int) Math.min(Math.max(ef, k), Math.max(1, ntotal()));
-            boolean negate = metric() == Metric.INNER_PRODUCT;
-            storage.backend().forEachQuery(nq, q -> {
-                Searcher s = pool.poll();
-                if (s == null || s.k != k || s.heap.capacity() != capacity) s = new Searcher(this, k, capacity);
-                queries.copyRow(q, s.query, 0);
-                HnswSearch.search(s.walker, s.query, k, ef, s.heap, s.dis, s.ids);
-                for (int j = 0; j < k; j++) {
-                    // The graph orders by negated inner product, as faiss does; results are the products.
-                    distances[q * k + j] = negate ? -s.dis[j] : s.dis[j];
-                    labels[q * k + j] = s.ids[j];
-                }
-                pool.offer(s);
-            });
-            return new Neighbors(nq, k, distances, labels);
-        } finally {
-            guard.exitSearch();
-        }
+    Neighbors searchUnguarded(FloatMatrix queries, int k, SearchParams params) {
+        InputChecks.checkK(k);
+        InputChecks.checkVectors("queries", queries, dim());
+        int ef = params.efSearch() > 0 ? params.efSearch() : graph.efSearch();
+        int nq = Math.toIntExact(queries.rows());
+        float[] distances = new float[nq * k];
+        long[] labels = new long[nq * k];
+        ConcurrentLinkedQueue<Searcher> pool = searchers;
+        // faiss's candidate list holds max(efSearch, k); no search pushes more than ntotal
+        // entries, so a longer list behaves the same and is not allocated.
+        int capacity = (int) Math.min(Math.max(ef, k), Math.max(1, ntotal()));
+        boolean negate = metric() == Metric.INNER_PRODUCT;
+        storage.backend().forEachQuery(nq, q -> {
+            Searcher s = pool.poll();
+            if (s == null || s.k != k || s.heap.capacity() != capacity) s = new Searcher(this, k, capacity);
+            queries.copyRow(q, s.query, 0);
+            HnswSearch.search(s.walker, s.query, k, ef, s.heap, s.dis, s.ids);
+            for (int j = 0; j < k; j++) {
+                // The graph orders by negated inner product, as faiss does; results are the products.
+                distances[q * k + j] = negate ? -s.dis[j] : s.dis[j];
+                labels[q * k + j] = s.ids[j];
+            }
+            pool.offer(s);
+        });
+        return new Neighbors(nq, k, distances, labels);
     }
 
     /** One thread's search state: the walker, the candidate list and the k results. */
@@ -154,25 +117,10 @@ public final class HnswIndex implements Index {
     }
 
     @Override
-    public float[] reconstruct(long id) {
-        return storage.reconstruct(id);
-    }
-
-    @Override
-    public FloatMatrix reconstructN(long from, long n) {
-        return storage.reconstructN(from, n);
-    }
-
-    @Override
     public String describe() {
         return "HNSW" + graph.m() + ",Flat d=" + dim() + " metric=" + metric() + " ntotal=" + ntotal()
                 + " M=" + graph.m() + " levels=" + (graph.maxLevel() + 1) + " entry_point=" + graph.entryPoint()
                 + " efConstruction=" + graph.efConstruction() + " efSearch=" + graph.efSearch()
                 + " memory=" + (ntotal() * dim() * Float.BYTES + graph.slotCount() * Integer.BYTES) + " bytes";
-    }
-
-    @Override
-    public void close() {
-        storage.close();
     }
 }
