@@ -4,6 +4,7 @@ import dev.komsu.index.FastScanCodec;
 import dev.komsu.index.FlatCodec;
 import dev.komsu.index.FlatCodesIndex;
 import dev.komsu.index.FlatIndex;
+import dev.komsu.index.HnswIndex;
 import dev.komsu.index.IdMapIndex;
 import dev.komsu.index.IvfCodec;
 import dev.komsu.index.IvfIndex;
@@ -29,7 +30,7 @@ import java.util.regex.Pattern;
 public final class IndexFactory {
     /** The accepted grammar, quoted in every error. */
     public static final String GRAMMAR =
-            "[L2norm,][IDMap,|IDMap2,](<codec> | IVF<nlist>,<codec>)[,RFlat] with <codec> = Flat | PQ<M>[x<nbits>] | SQ8"
+            "[L2norm,][IDMap,|IDMap2,](<codec> | IVF<nlist>,<codec> | HNSW[<M>][,Flat])[,RFlat] with <codec> = Flat | PQ<M>[x<nbits>] | SQ8"
                     + " | PQ<M>x4fs"
                     + " (nbits 8 or 4)  e.g. \"Flat\", \"IVF1024,Flat\", \"IVF256,PQ32\", \"IVF64,SQ8\", \"PQ16x4\","
                     + " \"IVF1024,PQ64,RFlat\", \"IVF1024,PQ128x4fs,RFlat\", \"L2norm,IVF256,Flat\"";
@@ -42,9 +43,16 @@ public final class IndexFactory {
      */
     public static final List<String> FORMS = List.of("Flat", "PQ{m}", "PQ{m}x{nbits}", "PQ{m}x4fs", "SQ8",
             "IVF{n},Flat", "IVF{n},PQ{m}", "IVF{n},PQ{m}x{nbits}", "IVF{n},PQ{m}x4fs", "IVF{n},SQ8",
-            "{index},RFlat", "IDMap,{index}", "IDMap2,{index}", "L2norm,{index}");
+            "{index},RFlat", "IDMap,{index}", "IDMap2,{index}", "L2norm,{index}",
+            "HNSW{m}", "HNSW{m},Flat");
 
     private static final Pattern IVF = Pattern.compile("IVF(\\d+)");
+    /**
+     * faiss's graph index over flat vectors: "HNSW{M}", "HNSW{M},Flat" or faiss's older
+     * "HNSW{M}_Flat"; M defaults to 32 when left out, as in faiss's factory.
+     */
+    private static final Pattern HNSW = Pattern.compile("HNSW(\\d*)(_Flat)?");
+    private static final int HNSW_DEFAULT_M = 32;
     private static final Pattern PQ = Pattern.compile("PQ(\\d+)(?:x(\\d+))?");
     /** 4-bit PQ FastScan, faiss's "PQ{M}x4fs": a codec whose lists are laid out in 32-vector blocks. */
     private static final Pattern PQ_FASTSCAN = Pattern.compile("PQ(\\d+)x4fs");
@@ -75,7 +83,13 @@ public final class IndexFactory {
         Index core;
         String t = tokens.get(i);
         Matcher ivf = IVF.matcher(t);
-        if (ivf.matches()) {
+        Matcher hnsw = HNSW.matcher(t);
+        if (hnsw.matches()) {
+            int m = hnsw.group(1).isEmpty() ? HNSW_DEFAULT_M : parseCount(hnsw.group(1), t, factory);
+            core = hnsw(dim, m, metric, backend, factory);
+            i++;
+            if (hnsw.group(2) == null && i < tokens.size() && tokens.get(i).equals("Flat")) i++;
+        } else if (ivf.matches()) {
             int nlist = parseCount(ivf.group(1), t, factory);
             if (i + 1 >= tokens.size()) throw error("'" + t + "' must be followed by a codec such as Flat", factory);
             String codecToken = tokens.get(i + 1);
@@ -136,6 +150,14 @@ public final class IndexFactory {
             }
         }
         return null;
+    }
+
+    private static Index hnsw(int dim, int m, Metric metric, ComputeBackend backend, String factory) {
+        try {
+            return new HnswIndex(dim, m, metric, backend);
+        } catch (IllegalArgumentException e) {
+            throw error("'HNSW" + m + "': " + e.getMessage(), factory);
+        }
     }
 
     private static int parseCount(String digits, String token, String factory) {

@@ -2,8 +2,10 @@ package dev.komsu;
 
 /**
  * Per-search parameters, faiss's names: {@code nprobe} (IVF lists visited per query; clamped
- * to nlist as faiss does) and {@code kFactor} (refine: the base index returns k*kFactor
- * candidates that are re-ranked exactly; faiss's default 1). Immutable.
+ * to nlist as faiss does), {@code kFactor} (refine: the base index returns k*kFactor
+ * candidates that are re-ranked exactly; faiss's default 1) and {@code efSearch} (HNSW: the
+ * search's candidate list; 0, the default, means the index's own value, which faiss stores in
+ * the file). Immutable.
  */
 public final class SearchParams {
     /** nprobe 1, kFactor 1: faiss's defaults. */
@@ -11,10 +13,12 @@ public final class SearchParams {
 
     private final int nprobe;
     private final float kFactor;
+    private final int efSearch;
 
     private SearchParams(Builder b) {
         this.nprobe = b.nprobe;
         this.kFactor = b.kFactor;
+        this.efSearch = b.efSearch;
     }
 
     public int nprobe() {
@@ -25,22 +29,28 @@ public final class SearchParams {
         return kFactor;
     }
 
+    /** HNSW efSearch, or 0 for the index's own. */
+    public int efSearch() {
+        return efSearch;
+    }
+
     public static Builder builder() {
         return new Builder();
     }
 
     public Builder toBuilder() {
-        return new Builder().nprobe(nprobe).kFactor(kFactor);
+        return new Builder().nprobe(nprobe).kFactor(kFactor).efSearch(efSearch);
     }
 
     @Override
     public String toString() {
-        return "SearchParams[nprobe=" + nprobe + ", kFactor=" + kFactor + "]";
+        return "SearchParams[nprobe=" + nprobe + ", kFactor=" + kFactor + ", efSearch=" + efSearch + "]";
     }
 
     public static final class Builder {
         private int nprobe = 1;
         private float kFactor = 1f;
+        private int efSearch;
 
         public Builder nprobe(int nprobe) {
             if (nprobe <= 0) throw new IllegalArgumentException("nprobe must be > 0, got " + nprobe);
@@ -53,6 +63,13 @@ public final class SearchParams {
                 throw new IllegalArgumentException("kFactor must be a finite number >= 1, got " + kFactor);
             }
             this.kFactor = kFactor;
+            return this;
+        }
+
+        /** HNSW efSearch; 0 (the default) keeps the index's own. */
+        public Builder efSearch(int efSearch) {
+            if (efSearch < 0) throw new IllegalArgumentException("efSearch must be >= 0 (0: the index's own), got " + efSearch);
+            this.efSearch = efSearch;
             return this;
         }
 

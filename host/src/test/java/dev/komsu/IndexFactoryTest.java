@@ -36,7 +36,7 @@ class IndexFactoryTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"", "Flatt", "IVF,Flat", "IVF0,Flat", "IVF16", "IVF16,Flat,Flat", "IVF16,Foo",
-        "IDMap", "HNSW", "IVF99999999999,Flat", "L2norm"})
+        "IDMap", "HNSW32,Foo", "HNSWx", "IVF99999999999,Flat", "L2norm"})
     void rejectsMalformedStringsNamingTheGrammar(String s) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> IndexFactory.create(8, s, Metric.L2));

@@ -2,6 +2,7 @@ package dev.komsu.cli;
 
 import dev.komsu.Index;
 import dev.komsu.ProgressListener;
+import dev.komsu.index.HnswIndex;
 import dev.komsu.index.InputChecks;
 import dev.komsu.io.FaissIndexes;
 import dev.komsu.io.Npy;
@@ -53,6 +54,10 @@ final class BuildCommand extends CliCommand {
             + " more than 200000 rows are replaced by 10000 mini-batch k-means centres first")
     boolean noReduce;
 
+    @Option(names = "--ef-construction", paramLabel = "EF",
+            description = "HNSW: candidates kept while linking a new vector (default: faiss's 40)")
+    Integer efConstruction;
+
     @Option(names = "--output", required = true, paramLabel = "F.index", description = "index file to write")
     Path output;
 
@@ -61,6 +66,7 @@ final class BuildCommand extends CliCommand {
         Metric m = CliArgs.parseMetric(metric);
         if (trainRows < 0) throw new IllegalArgumentException("--train-rows must be >= 0 (0 = all rows), got " + trainRows);
         int t = CliArgs.threads(threads);
+        if (efConstruction != null) InputErrors.checkPositive("--ef-construction", efConstruction);
         if (!Files.exists(input)) throw new IllegalArgumentException("--input " + input + ": no such file or folder");
         InputErrors.checkOutputFile("--output", output);
         if (saveTotal != null) {
@@ -95,6 +101,13 @@ final class BuildCommand extends CliCommand {
                             + " rows (--no-reduce keeps them all)");
                 }
                 FloatMatrix indexed = reduce ? reduced : features;
+                if (efConstruction != null) {
+                    if (!(index instanceof HnswIndex hnsw)) {
+                        throw new IllegalArgumentException("--ef-construction applies to HNSW indexes (--factory HNSW32),"
+                                + " not " + builder.factoryFor(indexed.rows()));
+                    }
+                    hnsw.graph().setEfConstruction(efConstruction);
+                }
                 builder.train(index, indexed);
                 builder.add(index, indexed);
                 TerminalProgress.finish(progress);

@@ -47,6 +47,10 @@ final class SearchCommand extends CliCommand {
     @Option(names = "--k-factor", paramLabel = "R", description = "refine: candidates = k * R (default: the index file's, as faiss)")
     Float kFactor;
 
+    @Option(names = "--ef-search", paramLabel = "EF",
+            description = "HNSW: candidates kept while searching (default: the index file's efSearch, as faiss)")
+    Integer efSearch;
+
     @Option(names = "--backend", defaultValue = "auto", paramLabel = "auto|cpu|opencl|scalar",
             description = "compute backend: auto, or a backend found on the class path (komsu devices lists them; default: ${DEFAULT-VALUE})")
     String backend;
@@ -75,6 +79,10 @@ final class SearchCommand extends CliCommand {
         SearchParams.Builder asked = SearchParams.builder();
         if (nprobe != null) asked.nprobe(nprobe);
         if (kFactor != null) asked.kFactor(kFactor);
+        if (efSearch != null) {
+            InputErrors.checkPositive("--ef-search", efSearch);
+            asked.efSearch(efSearch);
+        }
         int t = CliArgs.threads(threads);
         InputErrors.checkInputFile("--index", indexFile);
         InputErrors.checkInputFile("--queries", queries);

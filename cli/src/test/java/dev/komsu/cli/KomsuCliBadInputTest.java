@@ -85,7 +85,7 @@ class KomsuCliBadInputTest {
     @Test
     void unknownFactoryStringsAreRejected() throws Exception {
         rejects("Bogus", "build", "--input", x, "--factory", "IVF4,Bogus", "--output", dir.resolve("b.index"));
-        rejects("HNSW", "build", "--input", x, "--factory", "HNSW", "--output", dir.resolve("b.index"));
+        rejects("'PQ8'", "build", "--input", x, "--factory", "HNSW32,PQ8", "--output", dir.resolve("b.index"));
     }
 
     @Test

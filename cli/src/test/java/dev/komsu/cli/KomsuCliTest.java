@@ -86,6 +86,39 @@ class KomsuCliTest {
     }
 
     @Test
+    void hnswBuildTakesEfConstructionSearchTakesEfSearchAndInfoShowsTheGraph() throws Exception {
+        float[][] base = RvcReference.random(1500, 12, 7);
+        float[][] queries = RvcReference.random(60, 12, 8);
+        Path x = npy("x.npy", base);
+        Path q = npy("q.npy", queries);
+        Path index = dir.resolve("h.index");
+        ok("build", "--input", x, "--factory", "HNSW16", "--ef-construction", 80, "--threads", 1, "--output", index);
+        CliRun info = ok("info", index);
+        assertTrue(info.out().contains("M=16") && info.out().contains("efConstruction=80") && info.out().contains("efSearch=16")
+                && info.out().contains("entry_point=") && info.out().contains("levels="), info::toString);
+        ok("search", "--index", index, "--queries", q, "--k", 10,
+                "--out-distances", dir.resolve("d.npy"), "--out-labels", dir.resolve("i.npy"));
+        ok("search", "--index", index, "--queries", q, "--k", 10, "--ef-search", 16,
+                "--out-distances", dir.resolve("d16.npy"), "--out-labels", dir.resolve("i16.npy"));
+        ok("search", "--index", index, "--queries", q, "--k", 10, "--ef-search", 200,
+                "--out-distances", dir.resolve("d200.npy"), "--out-labels", dir.resolve("i200.npy"));
+        assertArrayEquals(Npy.readLongs(dir.resolve("i16.npy")), Npy.readLongs(dir.resolve("i.npy")), "default: the stored efSearch");
+        long[] truth = exact(base, queries, 10).labels();
+        long[] wide = Npy.readLongs(dir.resolve("i200.npy"));
+        int hits = 0;
+        for (int i = 0; i < truth.length; i++) {
+            for (int j = i / 10 * 10; j < i / 10 * 10 + 10; j++) if (wide[j] == truth[i]) hits++;
+        }
+        assertTrue(hits >= 0.98 * truth.length, "recall@10 at efSearch 200: " + hits + " / " + truth.length);
+        CliRun notHnsw = CliRun.of("build", "--input", x, "--factory", "IVF8,Flat", "--ef-construction", 80,
+                "--output", dir.resolve("ivf.index"));
+        assertTrue(notHnsw.exitCode() != 0 && notHnsw.err().contains("--ef-construction"), notHnsw::toString);
+        CliRun zero = CliRun.of("search", "--index", index, "--queries", q, "--k", 10, "--ef-search", 0,
+                "--out-distances", dir.resolve("dz.npy"), "--out-labels", dir.resolve("iz.npy"));
+        assertTrue(zero.exitCode() != 0 && zero.err().contains("--ef-search"), zero::toString);
+    }
+
+    @Test
     void searchInSmallBatchesGivesTheSameFilesAsOneBatch() throws Exception {
         Path x = npy("x.npy", RvcReference.random(500, 8, 3));
         Path q = npy("q.npy", RvcReference.random(103, 8, 4));

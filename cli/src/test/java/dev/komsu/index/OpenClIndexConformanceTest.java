@@ -54,6 +54,10 @@ class OpenClIndexConformanceTest {
     }
 
     @Nested
+    class Hnsw extends HnswIndexConformanceTest {
+    }
+
+    @Nested
     class L2Norm extends L2NormIndexConformanceTest {
     }
 }

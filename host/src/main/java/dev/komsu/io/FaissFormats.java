@@ -20,7 +20,8 @@ final class FaissFormats {
             new FlatCodesFormat(),
             new RefineFlatFormat(),
             new IvfPqFastScanFormat(),
-            new PqFastScanFormat());
+            new PqFastScanFormat(),
+            new HnswFlatFormat());
 
     private static final Map<String, IndexFormat> BY_FOURCC = byFourcc();
 

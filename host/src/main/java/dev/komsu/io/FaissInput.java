@@ -19,6 +19,7 @@ import java.nio.file.Path;
 final class FaissInput {
     private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfDouble DOUBLE = ValueLayout.JAVA_DOUBLE_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     /** Deeper nesting than any real index (IDMap over PreTransform over Refine over IVF...). */
     private static final int MAX_DEPTH = 16;
@@ -201,13 +202,32 @@ final class FaissInput {
         readBytes(bytes, what);
     }
 
+    /** The length of a faiss vector about to be copied onto the heap, checked to fit the file and a Java array. */
+    private int arrayLength(String what, long elementBytes) throws IndexFormatException {
+        long at = position;
+        long n = readCount(what, elementBytes);
+        if (n > Integer.MAX_VALUE - 8) throw error(at, what + " has " + n + " entries, more than a Java array holds");
+        return (int) n;
+    }
+
     /** A faiss vector of int64 ({@code READVECTOR} of idx_t) copied onto the heap. */
     public long[] readLongVector(String what) throws IndexFormatException {
-        long at = position;
-        long n = readCount(what, Long.BYTES);
-        if (n > Integer.MAX_VALUE - 8) throw error(at, what + " has " + n + " entries, more than a Java array holds");
-        long[] out = new long[(int) n];
-        MemorySegment.copy(readBytes(n * Long.BYTES, what), LONG, 0, out, 0, out.length);
+        long[] out = new long[arrayLength(what, Long.BYTES)];
+        MemorySegment.copy(readBytes((long) out.length * Long.BYTES, what), LONG, 0, out, 0, out.length);
+        return out;
+    }
+
+    /** A faiss vector of int32 copied onto the heap. */
+    public int[] readIntVector(String what) throws IndexFormatException {
+        int[] out = new int[arrayLength(what, Integer.BYTES)];
+        MemorySegment.copy(readBytes((long) out.length * Integer.BYTES, what), INT, 0, out, 0, out.length);
+        return out;
+    }
+
+    /** A faiss vector of double copied onto the heap. */
+    public double[] readDoubleVector(String what) throws IndexFormatException {
+        double[] out = new double[arrayLength(what, Double.BYTES)];
+        MemorySegment.copy(readBytes((long) out.length * Double.BYTES, what), DOUBLE, 0, out, 0, out.length);
         return out;
     }
 

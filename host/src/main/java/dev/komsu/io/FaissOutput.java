@@ -93,4 +93,19 @@ final class FaissOutput {
         writeLong(values.length);
         for (long v : values) writeLong(v);
     }
+
+    /** A faiss vector of int32: the count as size_t, then the values. */
+    public void writeIntVector(int[] values) throws IOException {
+        writeLong(values.length);
+        for (int v : values) writeInt(v);
+    }
+
+    /** A faiss vector of double: the count as size_t, then the values. */
+    public void writeDoubleVector(double[] values) throws IOException {
+        writeLong(values.length);
+        for (double v : values) {
+            room(8);
+            buffer.putDouble(v);
+        }
+    }
 }

@@ -49,12 +49,8 @@ class FaissFaissInteropTest {
     @BeforeEach
     void makeData() throws IOException {
         Random rnd = new Random(42);
-        float[] x = new float[N * D];
-        for (int i = 0; i < x.length; i++) x[i] = (float) rnd.nextGaussian() + (i / D % 7); // 7 loose clusters
-        float[] q = new float[NQ * D];
-        for (int i = 0; i < q.length; i++) q[i] = (float) rnd.nextGaussian() + (i / D % 7);
-        data = FloatMatrix.of(x, N, D);
-        queries = FloatMatrix.of(q, NQ, D);
+        data = LooseClusters.of(rnd, N, D, 7); // 7 loose clusters
+        queries = LooseClusters.of(rnd, NQ, D, 7);
         Npy.write(dir.resolve("data.npy"), data);
         Npy.write(dir.resolve("queries.npy"), queries);
     }
