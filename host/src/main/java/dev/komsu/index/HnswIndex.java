@@ -64,8 +64,7 @@ public final class HnswIndex extends ForwardingIndex {
 
     @Override
     void addWithIdsUnguarded(FloatMatrix xs, long[] ids) {
-        throw new UnsupportedOperationException(
-                "HNSW numbers vectors by row and takes no ids (faiss: add_with_ids not implemented); use \"IDMap,HNSW32\"");
+        throw GuardedIndex.rowNumberIds("an HNSW index", "IDMap,HNSW" + graph.m());
     }
 
     @Override
