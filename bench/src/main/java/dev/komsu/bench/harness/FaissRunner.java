@@ -56,17 +56,17 @@ public final class FaissRunner {
     private ResultRow toRow(Dataset data, Map<String, Object> m) throws IOException {
         String factory = (String) m.get("factory");
         String params = (String) m.get("params");
-        int threads = ((Double) m.get("threads")).intValue();
+        int threads = (int) Json.number(m, "threads");
         if (m.get("error") != null) {
             return ResultRow.failed(data.name(), "faiss", build(m), "-", factory, params, threads, k, (String) m.get("error"));
         }
         long[] labels = Npy.readLongs(Path.of((String) m.get("labels")));
         Recall recall = Recall.of(labels, k, data.groundTruth());
         List<Double> qpsRuns = new ArrayList<>();
-        for (Object v : (List<?>) m.get("qps_runs")) qpsRuns.add((Double) v);
+        for (Object v : (List<?>) m.get("qps_runs")) qpsRuns.add(((Number) v).doubleValue());
         return new ResultRow(data.name(), "faiss", build(m), "-", factory, params, threads, k,
-                (Double) m.get("train_s"), (Double) m.get("add_s"), (Double) m.get("qps"), qpsRuns, recall,
-                ((Double) m.get("index_bytes")).longValue(), false, null);
+                Json.number(m, "train_s"), Json.number(m, "add_s"), Json.number(m, "qps"), qpsRuns, recall,
+                (long) Json.number(m, "index_bytes"), false, null);
     }
 
     private static String build(Map<String, Object> m) {

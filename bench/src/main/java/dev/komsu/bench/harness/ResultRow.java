@@ -45,6 +45,34 @@ public record ResultRow(String dataset, String system, String build, String back
         return m.find() ? system + " " + m.group(1) : system;
     }
 
+    /** The field names {@link #toFields} writes, in order; downstream scripts read them. */
+    public static final List<String> FIELDS = List.of("dataset", "system", "build", "backend", "factory", "params",
+            "threads", "k", "train_s", "add_s", "qps", "qps_runs", "r1_at_1", "r1_at_10", "r10_at_10", "index_bytes",
+            "noisy", "error");
+
+    /**
+     * A row read back from its JSON line (komsu.jsonl, faiss.jsonl, results.jsonl): the inverse of
+     * {@link #toFields}. Fields other than {@link #FIELDS} (ratios) are not part of the row.
+     */
+    public static ResultRow fromFields(Map<String, Object> m) {
+        for (String need : List.of("dataset", "system", "factory", "params", "threads")) {
+            if (m.get(need) == null) throw new IllegalArgumentException("result row has no '" + need + "' field: " + m);
+        }
+        List<Double> runs = new java.util.ArrayList<>();
+        if (m.get("qps_runs") instanceof List<?> list) {
+            for (Object v : list) runs.add(v instanceof Number n ? n.doubleValue() : Double.NaN);
+        }
+        boolean measuredRecall = m.get("r1_at_1") != null || m.get("r1_at_10") != null || m.get("r10_at_10") != null;
+        Recall recall = measuredRecall
+                ? new Recall(Json.number(m, "r1_at_1"), Json.number(m, "r1_at_10"), Json.number(m, "r10_at_10")) : null;
+        double bytes = Json.number(m, "index_bytes");
+        return new ResultRow((String) m.get("dataset"), (String) m.get("system"), (String) m.get("build"),
+                (String) m.get("backend"), (String) m.get("factory"), (String) m.get("params"), (int) Json.number(m, "threads"),
+                m.get("k") == null ? Recall.DEPTH : (int) Json.number(m, "k"), Json.number(m, "train_s"), Json.number(m, "add_s"),
+                Json.number(m, "qps"), runs, recall, Double.isNaN(bytes) ? -1 : (long) bytes, Boolean.TRUE.equals(m.get("noisy")),
+                (String) m.get("error"));
+    }
+
     /** The fields in a stable order, for JSON lines; {@code extra} (e.g. ratios) is appended. */
     public Map<String, Object> toFields(Map<String, ?> extra) {
         Map<String, Object> m = new LinkedHashMap<>();
