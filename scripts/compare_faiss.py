@@ -13,8 +13,9 @@ compile options, train/add seconds, QPS (median of --runs timed searches of the 
 batch in one call, after warm-up searches of about a second), every run's QPS, serialised index bytes, and the
 path of an int64 .npy with the labels of the last run. Recall is not computed here: the
 harness computes it for komsu and faiss alike from those labels and komsu's ground truth.
---params uses FAISS_REFERENCE.md's spelling; "-" means faiss's defaults. nprobe is set with
-faiss.ParameterSpace (it reaches the IVF inside a refine wrapper); k_factor is the refine
+--params uses FAISS_REFERENCE.md's spelling; "-" means faiss's defaults. nprobe and efSearch
+("efSearch=64", HNSW{M} / HNSW{M},Flat: index.hnsw.efSearch) are set with faiss.ParameterSpace
+(it reaches the IVF inside a refine wrapper, and the graph of an IndexHNSWFlat); k_factor is the refine
 wrapper's k_factor_rf on an IndexRefine (RFlat), else faiss's own k_factor. Threads:
 faiss.omp_set_num_threads(T) before training, adding and searching, and the same cap on
 OpenBLAS's own thread pool (Debian's default libopenblas is the pthread build, which ignores

@@ -31,6 +31,10 @@ public final class HarnessMain {
     public static void main(String[] args) {
         System.setProperty("java.awt.headless", "true");
         Path home = Path.of(System.getProperty("komsu.home", ".")).toAbsolutePath().normalize();
+        if (java.util.Arrays.asList(args).contains("--replot")) {
+            replot(args);
+            return;
+        }
         HarnessOptions opts;
         try {
             opts = HarnessOptions.parse(args, home);
@@ -51,6 +55,21 @@ public final class HarnessMain {
             System.err.println("bench: " + e.getMessage());
             System.exit(2);
         } catch (IOException | RuntimeException | InterruptedException e) {
+            System.err.println("bench: failed: " + e);
+            e.printStackTrace();
+            System.exit(1);
+        }
+    }
+
+    /** {@code --replot DIR}: only redraws the plot, see {@link Replot}. */
+    private static void replot(String[] args) {
+        try {
+            System.err.println("[bench] wrote " + Replot.run(args));
+            System.exit(0);
+        } catch (HarnessOptions.UsageException | IllegalArgumentException e) {
+            System.err.println("bench: " + e.getMessage());
+            System.exit(2);
+        } catch (IOException | RuntimeException e) {
             System.err.println("bench: failed: " + e);
             e.printStackTrace();
             System.exit(1);
@@ -88,8 +107,13 @@ public final class HarnessMain {
                             + "; it needs Debian's python3-faiss and python3-numpy for /usr/bin/python3", e);
                 }
             }
+            JVectorRunner jvector = opts.jvector() ? new JVectorRunner(data, grid, opts.runs(), Recall.DEPTH) : null;
+            if (jvector != null && opts.factoriesFor(data.base().rows()).stream().noneMatch(f -> JVectorRunner.graphDegree(f) > 0)) {
+                notes.add("--jvector: no HNSW{M} index string in this run, so no JVector rows");
+            }
             List<ResultRow> komsuRows = new ArrayList<>();
             List<ResultRow> faissRows = new ArrayList<>();
+            List<ResultRow> jvectorRows = new ArrayList<>();
             for (String factory : opts.factoriesFor(data.base().rows())) {
                 for (Backends.Kind kind : backends) {
                     for (int t : opts.threads()) komsuRows.addAll(komsu.run(factory, kind, t));
@@ -99,7 +123,12 @@ public final class HarnessMain {
                     faissRows.addAll(runFaiss(faiss, data, factory, grid, opts.threads()));
                     writeJsonLines(opts.out().resolve("faiss.jsonl"), faissRows, List.of(), null);
                 }
+                if (jvector != null && JVectorRunner.graphDegree(factory) > 0) {
+                    for (int t : opts.threads()) jvectorRows.addAll(jvector.run(factory, t));
+                    writeJsonLines(opts.out().resolve("jvector.jsonl"), jvectorRows, List.of(), null);
+                }
             }
+            faissRows.addAll(jvectorRows); // the other systems: tables, results.jsonl and the plot take them alike
             Files.deleteIfExists(opts.out().resolve("scratch")); // emptied after every measurement
             writeAgreement(opts.out().resolve("agreement.jsonl"), agreement.results(), notes);
             report(opts, data, notes, komsuRows, faissRows);
@@ -124,7 +153,7 @@ public final class HarnessMain {
     }
 
     private static void report(HarnessOptions opts, Dataset data, List<String> notes, List<ResultRow> komsuRows,
-                               List<ResultRow> faissRows) throws IOException {
+                               List<ResultRow> otherRows) throws IOException {
         List<ResultRow> reference = List.of();
         if (Files.exists(opts.faissReference())) {
             reference = ReferenceTable.read(opts.faissReference());
@@ -133,7 +162,7 @@ public final class HarnessMain {
         }
         if (opts.quick()) notes.add("--quick subset: FAISS_REFERENCE.md rows are for the whole dataset, not comparable");
         List<ResultRow> measured = new ArrayList<>(komsuRows);
-        measured.addAll(faissRows);
+        measured.addAll(otherRows);
         Comparison comparison = new Comparison(measured, opts.quick() ? List.of() : reference);
         String title = String.format(Locale.ROOT, "%s (N=%d, D=%d, nq=%d, k=10)%s", data.name(), data.base().rows(), data.dim(),
                 data.queries().rows(), opts.quick() ? " — quick subset" : "");
@@ -144,10 +173,11 @@ public final class HarnessMain {
         List<ResultRow> plotted = new ArrayList<>(measured);
         plotted.addAll(comparison.relevantReference());
         Path png = opts.out().resolve("recall-qps.png");
+        String cpu = opts.cpu() != null ? opts.cpu() : CpuModel.here().orElse(null);
         if (!opts.plot()) {
             png = null;
         } else if (plotted.stream().anyMatch(ResultRow::ok)) {
-            RecallQpsPlot.write(png, data.name() + ": recall@10 vs QPS", plotted);
+            RecallQpsPlot.write(png, title + ": recall@10 vs QPS", cpu, plotted, opts.plotReference());
         }
         Map<String, Object> run = new java.util.LinkedHashMap<>();
         run.put("dataset", data.name());
@@ -157,6 +187,9 @@ public final class HarnessMain {
         run.put("factories", opts.factoriesFor(data.base().rows()));
         run.put("nprobe", opts.nprobes());
         run.put("k_factor", opts.kFactors());
+        run.put("ef_search", opts.efSearches());
+        run.put("jvector", opts.jvector());
+        run.put("cpu", cpu);
         run.put("threads", opts.threads());
         run.put("runs", opts.runs());
         run.put("quick", opts.quick());

@@ -15,10 +15,13 @@ import java.util.Map;
  * --factory STR         index string, repeatable (default: per dataset, see {@link #DEFAULT_FACTORIES})
  * --nprobe 1,4,16       IVF nprobe values
  * --k-factor 4          refine (RFlat) k_factor values
+ * --ef-search 16,64     HNSW efSearch values (HNSW{M} and HNSW{M},Flat strings; default 16,32,64,128,256);
+ *                       with --jvector also JVector's search widths
  * --threads 1           thread counts
  * --backend cpu,opencl  komsu backends: cpu, opencl, scalar (default cpu, plus opencl when available)
  * --runs 3              timed searches per setting (median reported), after one warm-up
  * --compare-faiss       run Debian's faiss on the same grid (scripts/compare-faiss)
+ * --jvector             run JVector on every HNSW{M} string too (graph degree 2M, beam 40), see {@link JVectorRunner}
  * --quick               subset (20000 base, 1000 queries), default factory IVF256,Flat
  * --out DIR             results folder (default .komsu-cache/results/DATASET)
  * --cache DIR           datasets and ground truth (default .komsu-cache/datasets)
@@ -27,11 +30,14 @@ import java.util.Map;
  *                       faiss ground truth passes the sampled check
  * --no-plot             no recall-qps.png: the plot needs java.desktop, which the GPU check's
  *                       small runtime image leaves out (scripts/gpu-bundle)
+ * --no-reference-plot   leave the FAISS_REFERENCE.md rows (another machine) out of the plot; the table keeps them
+ * --cpu TEXT            the CPU named in the plot's title and run.json (default: lscpu's model name)
  * </pre>
  */
 public record HarnessOptions(String dataset, Path base, Path queries, List<String> factories, List<Integer> nprobes,
-                             List<Double> kFactors, List<Integer> threads, List<Backends.Kind> backends,
-                             boolean backendsExplicit, int runs, boolean compareFaiss, boolean quick, boolean ownGroundTruth, boolean plot,
+                             List<Double> kFactors, List<Integer> efSearches, List<Integer> threads, List<Backends.Kind> backends,
+                             boolean backendsExplicit, int runs, boolean compareFaiss, boolean jvector, boolean quick,
+                             boolean ownGroundTruth, boolean plot, boolean plotReference, String cpu,
                              Path out, Path cache, Path faissReference, Path home) {
     /**
      * Default index strings: FAISS_REFERENCE.md rows a default run (one thread) can afford here.
@@ -51,14 +57,21 @@ public record HarnessOptions(String dataset, Path base, Path queries, List<Strin
 
     public static final String USAGE = """
             usage: scripts/bench --dataset NAME [--base B.npy --queries Q.npy] [--factory STR]... [--nprobe 1,4,16]
-                                 [--k-factor 4] [--threads 1,2] [--backend cpu[,opencl][,scalar]] [--runs 3]
-                                 [--compare-faiss] [--quick] [--out DIR] [--cache DIR] [--faiss-reference FILE]
-                                 [--own-ground-truth] [--no-plot]
+                                 [--k-factor 4] [--ef-search 16,32,64,128,256] [--threads 1,2]
+                                 [--backend cpu[,opencl][,scalar]] [--runs 3] [--compare-faiss] [--jvector] [--quick]
+                                 [--out DIR] [--cache DIR] [--faiss-reference FILE] [--own-ground-truth] [--no-plot]
+                                 [--no-reference-plot] [--cpu TEXT]
+                   scripts/bench --replot DIR [--cpu TEXT] [--no-reference-plot]
               datasets: fashion-mnist, rvc256, rvc768, sift1m-like, or any name with --base and --queries
               defaults: factories per dataset (fashion-mnist: IVF1024,Flat, IVF1024,PQ392x4fs,RFlat, IVF1024,SQ8),
                         any other dataset: IVF<RVC's nlist rule>,Flat; --nprobe 1,4,16 (rvc768: 1,4), --k-factor 4, --threads 1, --backend cpu (+opencl when available),
                         --runs 3, --out .komsu-cache/results/DATASET
               --quick: first 20000 base vectors and 1000 queries, factory IVF256,Flat unless --factory is given
+              --ef-search: efSearch grid of HNSW{M} / HNSW{M},Flat strings (komsu, faiss, and JVector's search width)
+              --jvector: JVector (io.github.jbellis:jvector) on every HNSW{M} string, rows with system "jvector"
+              --replot DIR: redraw DIR/recall-qps.png from DIR's results.jsonl (or komsu/faiss/jvector.jsonl, or
+                        results.md) without running anything; the CPU comes from --cpu or DIR/run.json
+              --no-reference-plot: FAISS_REFERENCE.md rows (measured on another machine) stay in the table, not the plot
             """;
 
     /** Parses {@code args}; {@code home} is the repository root (scripts/bench passes it). */
@@ -69,11 +82,15 @@ public record HarnessOptions(String dataset, Path base, Path queries, List<Strin
         List<String> factories = new ArrayList<>();
         List<Integer> nprobes = null;
         List<Double> kFactors = List.of(4.0);
+        List<Integer> efSearches = SearchGrid.DEFAULT_EF_SEARCH;
         List<Integer> threads = List.of(1);
         List<Backends.Kind> backends = List.of(Backends.Kind.CPU, Backends.Kind.OPENCL);
         boolean backendsExplicit = false;
         int runs = 3;
         boolean compareFaiss = false;
+        boolean jvector = false;
+        boolean plotReference = true;
+        String cpu = null;
         boolean quick = false;
         boolean ownGroundTruth = false;
         boolean plot = true;
@@ -84,6 +101,8 @@ public record HarnessOptions(String dataset, Path base, Path queries, List<Strin
             String flag = args[i];
             switch (flag) {
                 case "--compare-faiss" -> compareFaiss = true;
+                case "--jvector" -> jvector = true;
+                case "--no-reference-plot" -> plotReference = false;
                 case "--quick" -> quick = true;
                 case "--own-ground-truth" -> ownGroundTruth = true;
                 case "--no-plot" -> plot = false;
@@ -99,6 +118,8 @@ public record HarnessOptions(String dataset, Path base, Path queries, List<Strin
                         case "--factory" -> factories.add(v);
                         case "--nprobe" -> nprobes = ints(flag, v);
                         case "--k-factor" -> kFactors = doubles(flag, v);
+                        case "--ef-search" -> efSearches = ints(flag, v);
+                        case "--cpu" -> cpu = v;
                         case "--threads" -> threads = ints(flag, v);
                         case "--backend" -> {
                             backends = backends(v);
@@ -129,12 +150,13 @@ public record HarnessOptions(String dataset, Path base, Path queries, List<Strin
         for (int t : threads) if (t < 1) throw new UsageException("--threads values must be >= 1, got " + t);
         if (out == null) out = home.resolve(".komsu-cache/results").resolve(dataset + (quick ? "-quick" : ""));
         try {
-            new SearchGrid(nprobes, kFactors);
+            new SearchGrid(nprobes, kFactors, efSearches);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
-        return new HarnessOptions(dataset, base, queries, List.copyOf(factories), nprobes, kFactors, threads, backends,
-                backendsExplicit, runs, compareFaiss, quick, ownGroundTruth, plot, out, cache, reference, home);
+        return new HarnessOptions(dataset, base, queries, List.copyOf(factories), nprobes, kFactors, efSearches, threads, backends,
+                backendsExplicit, runs, compareFaiss, jvector, quick, ownGroundTruth, plot, plotReference, cpu, out, cache,
+                reference, home);
     }
 
     /** The index strings to run on {@code n} base vectors: as given, or RVC's IVF{n},Flat for a user dataset. */
@@ -143,7 +165,7 @@ public record HarnessOptions(String dataset, Path base, Path queries, List<Strin
     }
 
     public SearchGrid grid() {
-        return new SearchGrid(nprobes, kFactors);
+        return new SearchGrid(nprobes, kFactors, efSearches);
     }
 
     private static List<Integer> ints(String flag, String v) {

@@ -42,7 +42,7 @@ public final class MarkdownReport {
         return sb.toString();
     }
 
-    /** Index string (first appearance), then params as measured, threads, then komsu, faiss, faiss-ref. */
+    /** Index string (first appearance), then params as measured, threads, then komsu, faiss, jvector, faiss-ref. */
     private static List<ResultRow> ordered(List<ResultRow> measured, List<ResultRow> reference) {
         Set<String> measuredKeys = new LinkedHashSet<>();
         for (ResultRow r : measured) measuredKeys.add(r.factory() + "|" + r.params() + "|" + r.threads());
@@ -52,7 +52,7 @@ public final class MarkdownReport {
         }
         List<String> factoryOrder = all.stream().map(ResultRow::factory).distinct().toList();
         List<String> paramOrder = all.stream().map(ResultRow::params).distinct().toList();
-        List<String> systemOrder = List.of("komsu", "faiss", "faiss-ref");
+        List<String> systemOrder = List.of("komsu", "faiss", "jvector", "faiss-ref");
         all.sort(Comparator.<ResultRow>comparingInt(r -> factoryOrder.indexOf(r.factory()))
                 .thenComparingInt(r -> paramOrder.indexOf(r.params()))
                 .thenComparingInt(ResultRow::threads)

@@ -1,46 +1,111 @@
 package dev.komsu.bench.harness;
 
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.geom.Ellipse2D;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.knowm.xchart.AnnotationText;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.lines.SeriesLines;
+import org.knowm.xchart.style.markers.Marker;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
- * recall@10 against QPS (log scale), one line per system and thread count: the Pareto frontier
- * of that system's points over every index string and parameter setting of the run, as
- * ann-benchmarks draws it (a point beaten on both axes by another of the same system is not on
- * the line).
+ * recall@10 against QPS (log scale), one line per {@link PlotSeries} (system x index string x
+ * threads), each point labelled with its search parameters. Colour says the system, the marker
+ * the index string, the line the thread count (solid T=1, dotted more); reference rows measured on
+ * another machine are hollow and dashed, and say so in the legend. The title names the CPU.
  */
 public final class RecallQpsPlot {
+    private static final List<Color> SYSTEM_COLOURS = List.of(new Color(0x1f77b4), new Color(0xd62728),
+            new Color(0x2ca02c), new Color(0x9467bd), new Color(0xff7f0e), new Color(0x8c564b));
+    private static final Color REFERENCE_COLOUR = new Color(0x7f7f7f);
+    private static final List<Marker> FACTORY_MARKERS = List.of(SeriesMarkers.CIRCLE, SeriesMarkers.SQUARE,
+            SeriesMarkers.DIAMOND, SeriesMarkers.TRIANGLE_UP, SeriesMarkers.TRIANGLE_DOWN, SeriesMarkers.CROSS);
+    /** Point labels sit this factor above their point (the y axis is logarithmic). */
+    private static final double LABEL_LIFT = 1.09;
+
     private RecallQpsPlot() {
     }
 
-    public static void write(Path png, String title, List<ResultRow> rows) throws IOException {
-        Map<String, List<MatchedRecall.Point>> series = new LinkedHashMap<>();
-        for (ResultRow r : rows) {
-            if (!r.ok() || r.recall() == null || !(r.qps() > 0) || !Double.isFinite(r.recall().r10At10())) continue;
-            String name = r.curveName() + " T=" + r.threads();
-            series.computeIfAbsent(name, n -> new ArrayList<>()).add(new MatchedRecall.Point(r.recall().r10At10(), r.qps()));
-        }
-        if (series.isEmpty()) throw new IllegalStateException("no successful row to plot for " + title);
-        XYChart chart = new XYChartBuilder().width(900).height(600).title(title)
-                .xAxisTitle("recall@10 (R10@10)").yAxisTitle("queries per second (log)").build();
+    /**
+     * @param title         e.g. "rvc256: recall@10 vs QPS"
+     * @param cpu           the CPU the rows were measured on, named in the title; null when unknown
+     * @param withReference draw FAISS_REFERENCE.md rows (another machine) as well
+     */
+    public static void write(Path png, String title, String cpu, List<ResultRow> rows, boolean withReference) throws IOException {
+        List<PlotSeries> all = PlotSeries.of(rows, withReference);
+        if (all.isEmpty()) throw new IllegalStateException("no successful row to plot for " + title);
+        String fullTitle = title + " — " + (cpu == null || cpu.isBlank() ? "CPU not recorded" : cpu);
+        XYChart chart = new XYChartBuilder().width(1200).height(720).title(fullTitle)
+                .xAxisTitle("recall@10 (R10@10); " + PlotSeries.LABEL_LEGEND).yAxisTitle("queries per second (log)").build();
+        Styler styler = chart.getStyler();
         chart.getStyler().setYAxisLogarithmic(true);
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideSW);
-        chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
-        for (Map.Entry<String, List<MatchedRecall.Point>> e : series.entrySet()) {
-            List<MatchedRecall.Point> frontier = MatchedRecall.paretoFrontier(e.getValue());
-            double[] x = frontier.stream().mapToDouble(MatchedRecall.Point::recall).toArray();
-            double[] y = frontier.stream().mapToDouble(MatchedRecall.Point::qps).toArray();
-            chart.addSeries(e.getKey(), x, y).setMarker(SeriesMarkers.CIRCLE);
+        styler.setLegendPosition(Styler.LegendPosition.OutsideE);
+        styler.setChartBackgroundColor(Color.WHITE);
+        styler.setLegendFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+        styler.setAnnotationTextFont(new Font(Font.SANS_SERIF, Font.PLAIN, 10));
+        styler.setAnnotationTextFontColor(Color.DARK_GRAY);
+        styler.setMarkerSize(8);
+        Map<String, Color> colours = new LinkedHashMap<>();
+        Map<String, Marker> markers = new LinkedHashMap<>();
+        for (PlotSeries s : all) {
+            double[] x = s.points().stream().mapToDouble(PlotSeries.Point::recall).toArray();
+            double[] y = s.points().stream().mapToDouble(PlotSeries.Point::qps).toArray();
+            XYSeries series = chart.addSeries(s.name(), x, y);
+            Marker marker = markers.computeIfAbsent(s.factory(), f -> FACTORY_MARKERS.get(markers.size() % FACTORY_MARKERS.size()));
+            if (s.reference()) {
+                series.setMarker(new Hollow(marker == SeriesMarkers.CIRCLE));
+                series.setLineStyle(SeriesLines.DASH_DASH);
+                series.setMarkerColor(REFERENCE_COLOUR);
+                series.setLineColor(REFERENCE_COLOUR);
+            } else {
+                Color c = colours.computeIfAbsent(systemKey(s), k -> SYSTEM_COLOURS.get(colours.size() % SYSTEM_COLOURS.size()));
+                series.setMarker(marker);
+                series.setMarkerColor(c);
+                series.setLineColor(c);
+                series.setLineStyle(s.threads() > 1 ? SeriesLines.DOT_DOT : SeriesLines.SOLID);
+            }
+            for (PlotSeries.Point p : s.points()) {
+                if (!p.label().isEmpty()) chart.addAnnotation(new AnnotationText(p.label(), p.recall(), p.qps() * LABEL_LIFT, false));
+            }
         }
         AtomicFiles.write(png, BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG));
+    }
+
+    /** The colour key: the legend name up to the index string ("komsu cpu", "faiss AVX2", "jvector"). */
+    private static String systemKey(PlotSeries s) {
+        int at = s.name().indexOf(" " + s.factory() + " ");
+        return at > 0 ? s.name().substring(0, at) : s.system();
+    }
+
+    /** The marker drawn as an outline: XChart's markers are all filled. */
+    private static final class Hollow extends Marker {
+        private final boolean round;
+
+        Hollow(boolean round) {
+            this.round = round;
+        }
+
+        @Override
+        public void paint(Graphics2D g, double x, double y, int size) {
+            g.setStroke(new BasicStroke(1.6f));
+            double h = size / 2.0;
+            if (round) {
+                g.draw(new Ellipse2D.Double(x - h, y - h, size, size));
+            } else {
+                g.draw(new java.awt.geom.Rectangle2D.Double(x - h, y - h, size, size));
+            }
+        }
     }
 }

@@ -9,9 +9,9 @@ import java.util.Map;
  * a thread count, with its timings, recall and size. Unknown numbers are NaN (or -1 bytes);
  * a configuration that could not run has {@code error} set and no figures.
  *
- * @param system     "komsu", "faiss" (measured in this run) or "faiss-ref" (FAISS_REFERENCE.md)
+ * @param system     "komsu", "faiss", "jvector" (measured in this run) or "faiss-ref" (FAISS_REFERENCE.md)
  * @param build      what exactly ran: komsu's backend name, faiss's version and compile options
- * @param backend    komsu backend asked for (cpu, opencl, scalar); "-" for faiss
+ * @param backend    komsu backend asked for (cpu, opencl, scalar); "-" for faiss and jvector
  * @param params     FAISS_REFERENCE.md spelling of the search parameters, see {@link SearchGrid.Setting#label}
  * @param qpsRuns    every timed run's QPS; {@code qps} is their median
  * @param recall     null when not measured

@@ -41,6 +41,21 @@ class FaissRunnerTest {
     }
 
     @Test
+    void efSearchReachesFaisssGraph() throws Exception {
+        DebianPython.assumeModules("faiss", "numpy");
+        try (Dataset data = HarnessFixtures.tinyDataset(dir)) {
+            SearchGrid grid = new SearchGrid(List.of(1), List.of(1.0), List.of(1, 400));
+            List<ResultRow> rows = runner().run(data, "HNSW8", grid.settingsFor("HNSW8"), List.of(1));
+            assertEquals(List.of("efSearch=1", "efSearch=400"), rows.stream().map(ResultRow::params).toList());
+            assertTrue(rows.stream().allMatch(ResultRow::ok), rows.toString());
+            // a wide beam is near exact; efSearch 1 (faiss searches max(efSearch, k) = 10) visibly is not: the value was applied
+            double narrow = rows.get(0).recall().r10At10();
+            double wide = rows.get(1).recall().r10At10();
+            assertTrue(wide >= 0.99 && narrow < wide - 0.02, "efSearch=1: " + narrow + ", efSearch=400: " + wide);
+        }
+    }
+
+    @Test
     void factoryStringsFaissRejectsBecomeErrorRows() throws Exception {
         DebianPython.assumeModules("faiss", "numpy");
         try (Dataset data = HarnessFixtures.tinyDataset(dir)) {

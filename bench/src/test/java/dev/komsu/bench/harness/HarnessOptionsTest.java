@@ -2,6 +2,7 @@ package dev.komsu.bench.harness;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -79,6 +80,25 @@ class HarnessOptionsTest {
         assertTrue(message("--nprobe", "1").contains("--dataset is required"));
         assertTrue(message("--dataset", "../etc").contains("--dataset"));
         assertTrue(message("--dataset", "a", "--k-factor", "0.5").contains("k-factor"));
+        assertEquals("--ef-search expects comma-separated integers, got '16,wide'", message("--dataset", "a", "--ef-search", "16,wide"));
+        assertEquals("--ef-search values must be > 0, got -4", message("--dataset", "a", "--ef-search", "-4"));
+    }
+
+    @Test
+    void efSearchGridJVectorAndPlotFlags() {
+        HarnessOptions d = parse("--dataset", "fashion-mnist");
+        assertEquals(SearchGrid.DEFAULT_EF_SEARCH, d.efSearches());
+        assertFalse(d.jvector());
+        assertTrue(d.plotReference());
+        assertNull(d.cpu());
+        HarnessOptions o = parse("--dataset", "fashion-mnist", "--factory", "HNSW32", "--ef-search", "16, 64,256", "--jvector",
+                "--no-reference-plot", "--cpu", "AMD EPYC, 2 vCPUs, AVX2");
+        assertEquals(List.of(16, 64, 256), o.efSearches());
+        assertEquals(List.of("efSearch=16", "efSearch=64", "efSearch=256"),
+                o.grid().settingsFor("HNSW32").stream().map(SearchGrid.Setting::label).toList());
+        assertTrue(o.jvector());
+        assertFalse(o.plotReference());
+        assertEquals("AMD EPYC, 2 vCPUs, AVX2", o.cpu());
     }
 
     private static String message(String... args) {

@@ -39,6 +39,18 @@ class KomsuRunnerTest {
     }
 
     @Test
+    void hnswRowsFollowTheEfSearchGrid() throws Exception {
+        try (Dataset data = HarnessFixtures.tinyDataset(dir)) {
+            KomsuRunner runner = new KomsuRunner(data, new SearchGrid(List.of(1), List.of(4.0), List.of(16, 2000)), 3, 10,
+                    new SerializedSize(dir.resolve("scratch")));
+            List<ResultRow> rows = runner.run("HNSW8,Flat", Backends.Kind.CPU, 1);
+            assertEquals(List.of("efSearch=16", "efSearch=2000"), rows.stream().map(ResultRow::params).toList());
+            assertTrue(rows.stream().allMatch(r -> r.ok() && r.qps() > 0), rows.toString());
+            assertEquals(1.0, rows.get(1).recall().r10At10(), 1e-12); // efSearch = ntotal visits the whole graph
+        }
+    }
+
+    @Test
     void unsupportedIndexStringsBecomeErrorRowsNamingTheProblem() throws Exception {
         try (Dataset data = HarnessFixtures.tinyDataset(dir)) {
             KomsuRunner runner = new KomsuRunner(data, new SearchGrid(List.of(1, 4), List.of(2.0)), 3, 10, new SerializedSize(dir.resolve("scratch")));

@@ -39,7 +39,7 @@ class ReportOutputTest {
     @Test
     void plotIsAPngFile() throws Exception {
         Path png = dir.resolve("out/plot.png");
-        RecallQpsPlot.write(png, "ds", rows);
+        RecallQpsPlot.write(png, "ds", "Test CPU, 2 vCPUs, AVX2", rows, true);
         byte[] head = Arrays.copyOf(Files.readAllBytes(png), 8);
         assertArrayEquals(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'}, head);
         try (var files = Files.list(png.getParent())) {

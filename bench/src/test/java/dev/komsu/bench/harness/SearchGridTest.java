@@ -31,6 +31,26 @@ class SearchGridTest {
     }
 
     @Test
+    void hnswVariesEfSearchOnly() {
+        SearchGrid g = new SearchGrid(List.of(1, 16), List.of(4.0), List.of(16, 64));
+        assertEquals(List.of("efSearch=16", "efSearch=64"), g.settingsFor("HNSW32").stream().map(SearchGrid.Setting::label).toList());
+        assertEquals(List.of("efSearch=16", "efSearch=64"), g.settingsFor("HNSW16,Flat").stream().map(SearchGrid.Setting::label).toList());
+        assertEquals(64, g.settingsFor("HNSW32").get(1).toParams().efSearch());
+    }
+
+    @Test
+    void anHnswCoarseQuantiserIsNotSearchedByEfSearch() {
+        // IVF1024_HNSW32: the graph only picks lists; faiss calls its knob quantizer_efSearch
+        assertEquals(List.of("nprobe=1", "nprobe=16"), labels("IVF64_HNSW32,Flat"));
+    }
+
+    @Test
+    void defaultEfSearchGridStartsAtFaisssDefault() {
+        assertEquals(SearchGrid.DEFAULT_EF_SEARCH, grid.efSearches());
+        assertEquals(16, grid.settingsFor("HNSW32").getFirst().efSearch());
+    }
+
+    @Test
     void settingsBecomeSearchParams() {
         var p = grid.settingsFor("IVF8,PQ4,RFlat").get(1).toParams();
         assertEquals(1, p.nprobe());
@@ -43,5 +63,8 @@ class SearchGridTest {
         assertThrows(IllegalArgumentException.class, () -> new SearchGrid(List.of(), List.of(1.0)));
         assertThrows(IllegalArgumentException.class, () -> new SearchGrid(List.of(0), List.of(1.0)));
         assertThrows(IllegalArgumentException.class, () -> new SearchGrid(List.of(1), List.of(0.5)));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new SearchGrid(List.of(1), List.of(1.0), List.of(0)));
+        assertEquals("--ef-search values must be > 0, got 0", e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new SearchGrid(List.of(1), List.of(1.0), List.of()));
     }
 }
