@@ -177,7 +177,7 @@ public final class HarnessMain {
         if (!opts.plot()) {
             png = null;
         } else if (plotted.stream().anyMatch(ResultRow::ok)) {
-            RecallQpsPlot.write(png, title + ": recall@10 vs QPS", cpu, plotted, opts.plotReference());
+            RecallQpsPlot.write(png, title, cpu, plotted, opts.plotReference());
         }
         Map<String, Object> run = new java.util.LinkedHashMap<>();
         run.put("dataset", data.name());

@@ -62,5 +62,5 @@ public record PlotSeries(String name, String system, String factory, int threads
     }
 
     /** The text under the plot that explains the short labels. */
-    public static final String LABEL_LEGEND = "point labels: np = nprobe, kf = k_factor (RFlat), ef = efSearch (HNSW; JVector's search width)";
+    public static final String LABEL_LEGEND = "labels: np nprobe, kf k_factor, ef efSearch / JVector beam";
 }

@@ -35,7 +35,7 @@ public final class Replot {
         }
         if (dir == null || !Files.isDirectory(dir)) throw new HarnessOptions.UsageException("--replot: '" + dir + "' is not a folder");
         Path png = dir.resolve("recall-qps.png");
-        RecallQpsPlot.write(png, title(dir) + ": recall@10 vs QPS", cpu != null ? cpu : runJsonCpu(dir), rows(dir), withReference);
+        RecallQpsPlot.write(png, title(dir), cpu != null ? cpu : runJsonCpu(dir), rows(dir), withReference);
         return png;
     }
 
