@@ -15,9 +15,11 @@ import java.util.Map;
 
 /**
  * The end-to-end benchmark ({@code scripts/bench}): komsu's backends and, with
- * {@code --compare-faiss}, Debian's faiss on the same data and grid in one run, merged with the
- * FAISS_REFERENCE.md (AVX2) figures. Writes to the output folder: {@code komsu.jsonl} and
- * {@code faiss.jsonl} (as measured, rewritten after every index string), {@code results.jsonl}
+ * {@code --compare-faiss}, Debian's faiss (or another faiss build) and, with {@code --jvector},
+ * JVector on the same data and grid in one run, merged with the FAISS_REFERENCE.md (AVX2)
+ * figures; {@code --replot DIR} only redraws a folder's plot ({@link Replot}). Writes to the
+ * output folder: {@code komsu.jsonl}, {@code faiss.jsonl} and {@code jvector.jsonl} (as
+ * measured, rewritten after every index string), {@code results.jsonl}
  * (all rows with ratios), {@code results.md} (the table), {@code recall-qps.png} (unless {@code --no-plot}),
  * {@code agreement.jsonl} (labels of each later backend against the first, see {@link LabelAgreement}) and
  * {@code run.json} (settings and notes). Exit code 0
@@ -128,10 +130,11 @@ public final class HarnessMain {
                     writeJsonLines(opts.out().resolve("jvector.jsonl"), jvectorRows, List.of(), null);
                 }
             }
-            faissRows.addAll(jvectorRows); // the other systems: tables, results.jsonl and the plot take them alike
             Files.deleteIfExists(opts.out().resolve("scratch")); // emptied after every measurement
             writeAgreement(opts.out().resolve("agreement.jsonl"), agreement.results(), notes);
-            report(opts, data, notes, komsuRows, faissRows);
+            List<ResultRow> otherRows = new ArrayList<>(faissRows); // tables, results.jsonl and the plot take both alike
+            otherRows.addAll(jvectorRows);
+            report(opts, data, notes, komsuRows, otherRows);
         }
     }
 

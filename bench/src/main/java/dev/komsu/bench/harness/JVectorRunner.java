@@ -16,10 +16,12 @@ import io.github.jbellis.jvector.vector.VectorizationProvider;
 import io.github.jbellis.jvector.vector.types.VectorFloat;
 import io.github.jbellis.jvector.vector.types.VectorTypeSupport;
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Properties;
 import java.util.concurrent.ForkJoinPool;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -67,10 +69,21 @@ public final class JVectorRunner {
 
     /** What ran, for the build column: JVector's version and the graph's settings. */
     static String build(int m) {
-        String version = GraphIndexBuilder.class.getPackage().getImplementationVersion();
         return String.format(Locale.ROOT, "jvector %s (max degree %d = 2M, beam %d, alpha %.1f, overflow %.1f, hierarchy, "
-                + "exact L2 scores, %s)", version == null ? "4.0.0-rc.5" : version, 2 * m, BEAM_WIDTH, ALPHA,
-                NEIGHBOR_OVERFLOW, VectorizationProvider.getInstance().getClass().getSimpleName());
+                + "exact L2 scores, %s)", version(), 2 * m, BEAM_WIDTH, ALPHA, NEIGHBOR_OVERFLOW,
+                VectorizationProvider.getInstance().getClass().getSimpleName());
+    }
+
+    /** The jar's own record of its version (its manifest has none). */
+    static String version() {
+        try (InputStream in = GraphIndexBuilder.class.getResourceAsStream("/META-INF/maven/io.github.jbellis/jvector-base/pom.properties")) {
+            if (in == null) return "(version unknown)";
+            Properties p = new Properties();
+            p.load(in);
+            return p.getProperty("version", "(version unknown)");
+        } catch (IOException e) {
+            return "(version unknown: " + e.getMessage() + ")";
+        }
     }
 
     /** One row per efSearch of the grid; empty when {@code factory} is not HNSW{M}. */

@@ -34,7 +34,7 @@ class JVectorRunnerTest {
                 assertEquals(2, r.threads());
                 assertEquals(3, r.qpsRuns().size());
                 assertTrue(r.qps() > 0 && r.addSeconds() > 0, r.toString());
-                assertTrue(r.build().startsWith("jvector ") && r.build().contains("max degree 16"), r.build());
+                assertTrue(r.build().startsWith("jvector 4.") && r.build().contains("max degree 16"), r.build());
             }
             double narrow = rows.get(0).recall().r10At10();
             double wide = rows.get(1).recall().r10At10();
