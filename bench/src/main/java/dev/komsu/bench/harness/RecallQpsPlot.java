@@ -36,8 +36,10 @@ public final class RecallQpsPlot {
     private static final Color REFERENCE_COLOUR = new Color(0x7f7f7f);
     private static final List<Marker> FACTORY_MARKERS = List.of(SeriesMarkers.CIRCLE, SeriesMarkers.SQUARE,
             SeriesMarkers.DIAMOND, SeriesMarkers.TRIANGLE_UP, SeriesMarkers.TRIANGLE_DOWN, SeriesMarkers.CROSS);
-    /** Point labels sit this factor above their point (the y axis is logarithmic). */
-    private static final double LABEL_LIFT = 1.09;
+    /** Point labels sit this share of the y range above their point. */
+    private static final double LABEL_LIFT = 0.035;
+    /** Below this max/min QPS ratio XChart's log axis would label at most one power of ten: linear then. */
+    private static final double LOG_AXIS_MIN_SPAN = 10;
 
     private RecallQpsPlot() {
     }
@@ -51,10 +53,18 @@ public final class RecallQpsPlot {
         List<PlotSeries> all = PlotSeries.of(rows, withReference);
         if (all.isEmpty()) throw new IllegalStateException("no successful row to plot for " + title);
         String fullTitle = title + " — " + (cpu == null || cpu.isBlank() ? "CPU not recorded" : cpu);
+        double minQps = all.stream().flatMap(s -> s.points().stream()).mapToDouble(PlotSeries.Point::qps).min().orElseThrow();
+        double maxQps = all.stream().flatMap(s -> s.points().stream()).mapToDouble(PlotSeries.Point::qps).max().orElseThrow();
+        boolean log = maxQps / minQps >= LOG_AXIS_MIN_SPAN;
         XYChart chart = new XYChartBuilder().width(1300).height(760).title(fullTitle)
-                .xAxisTitle("recall@10    (" + PlotSeries.LABEL_LEGEND + ")").yAxisTitle("queries per second (log)").build();
+                .xAxisTitle("recall@10    (" + PlotSeries.LABEL_LEGEND + ")")
+                .yAxisTitle("queries per second" + (log ? " (log)" : "")).build();
         XYStyler styler = chart.getStyler();
-        styler.setYAxisLogarithmic(true);
+        styler.setYAxisLogarithmic(log);
+        // Head room above the highest point, so its label stays inside the plot and off the title.
+        Scale scale = new Scale(log, log ? minQps / 1.15 : 0, log ? maxQps * 1.4 : maxQps * 1.12);
+        styler.setYAxisMin(scale.min());
+        styler.setYAxisMax(scale.max());
         styler.setYAxisDecimalPattern("#,###");
         styler.setLegendPosition(Styler.LegendPosition.OutsideE);
         styler.setChartBackgroundColor(Color.WHITE);
@@ -83,10 +93,17 @@ public final class RecallQpsPlot {
                 series.setLineStyle(s.threads() > 1 ? SeriesLines.DOT_DOT : SeriesLines.SOLID);
             }
             for (PlotSeries.Point p : s.points()) {
-                if (!p.label().isEmpty()) chart.addAnnotation(new AnnotationText(p.label(), p.recall(), p.qps() * LABEL_LIFT, false));
+                if (!p.label().isEmpty()) chart.addAnnotation(new AnnotationText(p.label(), p.recall(), scale.lift(p.qps()), false));
             }
         }
         AtomicFiles.write(png, BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG));
+    }
+
+    /** The y axis's range, and where a label goes above a point on it. */
+    private record Scale(boolean log, double min, double max) {
+        double lift(double qps) {
+            return log ? qps * Math.pow(max / min, LABEL_LIFT) : qps + (max - min) * LABEL_LIFT;
+        }
     }
 
     private static Color lighter(Color c) {
