@@ -97,24 +97,30 @@ public final class JVectorRunner {
         List<VectorFloat<?>> queries = toList(data.queries());
         ImmutableGraphIndex graph;
         double buildS;
-        try (ForkJoinPool pool = new ForkJoinPool(threads)) {
+        // The builder's close ends only its own searchers; the graph it returns is closed after the searches.
+        try (ForkJoinPool pool = new ForkJoinPool(threads);
+             GraphIndexBuilder builder = new GraphIndexBuilder(
+                     BuildScoreProvider.randomAccessScoreProvider(base, VectorSimilarityFunction.EUCLIDEAN),
+                     data.dim(), 2 * m, BEAM_WIDTH, NEIGHBOR_OVERFLOW, ALPHA, true, true, pool, pool)) {
             KomsuRunner.log("jvector T=%d %s: build", threads, factory);
             long t0 = System.nanoTime();
-            var builder = new GraphIndexBuilder(BuildScoreProvider.randomAccessScoreProvider(base, VectorSimilarityFunction.EUCLIDEAN),
-                    data.dim(), 2 * m, BEAM_WIDTH, NEIGHBOR_OVERFLOW, ALPHA, true, true, pool, pool);
             graph = builder.build(base);
             buildS = (System.nanoTime() - t0) / 1e9;
             KomsuRunner.log("jvector T=%d %s: build %.1f s", threads, factory, buildS);
-        } catch (RuntimeException | OutOfMemoryError e) {
+        } catch (IOException | RuntimeException | OutOfMemoryError e) {
             for (SearchGrid.Setting s : settings) rows.add(failed(build, factory, s, threads, e));
             return rows;
         }
-        for (SearchGrid.Setting s : settings) {
-            try {
-                rows.add(search(graph, base, queries, s, build, factory, threads, buildS));
-            } catch (RuntimeException | OutOfMemoryError e) {
-                rows.add(failed(build, factory, s, threads, e));
+        try (graph) {
+            for (SearchGrid.Setting s : settings) {
+                try {
+                    rows.add(search(graph, base, queries, s, build, factory, threads, buildS));
+                } catch (RuntimeException | OutOfMemoryError e) {
+                    rows.add(failed(build, factory, s, threads, e));
+                }
             }
+        } catch (IOException e) {
+            KomsuRunner.log("jvector %s: closing the graph: %s", factory, e.getMessage()); // the rows are measured already
         }
         return rows;
     }
