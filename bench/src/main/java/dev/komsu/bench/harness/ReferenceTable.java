@@ -22,6 +22,7 @@ public final class ReferenceTable {
     private static final Pattern HEADING = Pattern.compile("^####\\s+(\\S+)\\s+\\(N=[^)]*\\)\\s*(?:—|-+)\\s*(.+)$");
     private static final Pattern THREAD_COLUMN = Pattern.compile("QPS T=(\\d+)");
     private static final Pattern NUMBER = Pattern.compile("-?\\d+(?:\\.\\d+)?");
+    private static final Pattern EF = Pattern.compile("(?<![A-Za-z_])ef=");
     private static final double MIB = 1024.0 * 1024.0;
 
     private ReferenceTable() {
@@ -71,7 +72,8 @@ public final class ReferenceTable {
     private static List<ResultRow> rowsOf(List<String> cells, Map<String, Integer> col, String dataset, String build) {
         List<ResultRow> out = new ArrayList<>();
         String factory = cells.get(col.get("index"));
-        String params = cells.get(col.get("params"));
+        // The reference writes HNSW's "ef=16"; the harness's grid (and faiss's ParameterSpace) say "efSearch=16".
+        String params = EF.matcher(cells.get(col.get("params"))).replaceAll("efSearch=");
         Recall recall = new Recall(number(cells.get(col.get("R1@1"))), number(cells.get(col.get("R1@10"))),
                 number(cells.get(col.get("R10@10"))));
         double mb = number(cells.get(col.get("mem MB")));

@@ -20,6 +20,7 @@ class ReferenceTableTest {
             "|---|---|---|---|---|---|---|---|---|---|",
             "| Flat | - | 0.0 / 0.0 | 0.1 / 0.1 | 2578 | 2039 | 1.000 | 1.000 | 1.000 | 97.7 |",
             "| IVF1024,Flat | nprobe=4 | 4.0 / 5.8 | 0.4 / 0.6 | 7068 | 7815* | 0.895 | 0.895 | 0.811 | 99.4 |",
+            "| HNSW32 | ef=64 | 0.0 (T=2) | 7.4 (T=2) | 2566 | 5325 | 0.998 | 0.998 | 0.999 | 195.0 |",
             "",
             "#### rvc768 (N=200000, D=768, nq=9000, k=10) — faiss 1.7.3 OPTIMIZE AVX2",
             "",
@@ -42,7 +43,7 @@ class ReferenceTableTest {
     @Test
     void readsOneRowPerThreadCountFromTheMainTablesOnly() {
         List<ResultRow> rows = ReferenceTable.parse(MARKDOWN, "FAISS_REFERENCE.md");
-        assertEquals(6, rows.size()); // 3 table rows x 2 thread counts; the variant and k-means tables are skipped
+        assertEquals(8, rows.size()); // 4 table rows x 2 thread counts; the variant and k-means tables are skipped
         ResultRow ivf2 = rows.stream().filter(r -> r.factory().equals("IVF1024,Flat") && r.threads() == 2).findFirst().orElseThrow();
         assertEquals("rvc256", ivf2.dataset());
         assertEquals("faiss-ref", ivf2.system());
@@ -55,6 +56,13 @@ class ReferenceTableTest {
         assertEquals(Math.round(99.4 * 1024 * 1024), ivf2.indexBytes());
         assertEquals("faiss 1.7.3 OPTIMIZE AVX2 (FAISS_REFERENCE.md)", ivf2.build());
         assertEquals("faiss-ref AVX2", ivf2.curveName());
+    }
+
+    @Test
+    void hnswEfIsReadInTheGridsSpelling() {
+        List<ResultRow> rows = ReferenceTable.parse(MARKDOWN, "FAISS_REFERENCE.md");
+        ResultRow hnsw = rows.stream().filter(r -> r.factory().equals("HNSW32")).findFirst().orElseThrow();
+        assertEquals(new SearchGrid.Setting(0, 0, 64).label(), hnsw.params());
     }
 
     @Test
