@@ -13,7 +13,9 @@ import java.util.Objects;
  * IndexHNSWFlat as the quantizer): with many lists, a graph walk costs far less than comparing
  * a query with every centroid, at the price of sometimes missing one of the nearest lists.
  * Searches use the quantiser's stored efSearch unless the search parameters name one (faiss's
- * quantizer_params), with at least nprobe candidates (faiss's HNSW keeps max(efSearch, k)).
+ * quantizer_params). As in faiss's HNSW, the candidate list holds max(efSearch, nprobe) but the
+ * walk stops once efSearch candidates are nearer than the next one, so an nprobe well above
+ * efSearch may get fewer lists than asked (-1 in the rest), exactly as faiss does.
  */
 public final class HnswCoarseQuantizer implements CoarseQuantizer {
     /** Replaced whole by {@link #setCentroids}: a graph cannot drop its nodes. */
