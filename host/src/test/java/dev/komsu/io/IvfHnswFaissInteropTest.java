@@ -27,8 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  * ways with the installed faiss 1.7.3: faiss's files load in komsu, search to faiss's results at
  * nprobe 1 and 8 (with the quantiser's stored efSearch, and with another one asked for at search
  * time) and are written back byte for byte; komsu's files load in faiss, which searches them
- * alike and writes them back byte for byte. 256 lists, so the graph walk (not a scan of every
- * centroid) decides which lists are probed.
+ * alike and writes them back byte for byte; untrained files (an empty graph) go both ways too.
+ * 256 lists, so the graph walk (not a scan of every centroid) decides which lists are probed.
  */
 class IvfHnswFaissInteropTest {
     private static final int D = 32;
@@ -139,5 +139,35 @@ class IvfHnswFaissInteropTest {
                 }
             }
         }
+    }
+
+    /** faiss writes an untrained IVF_HNSW (an empty graph, entry point -1); komsu reads it, trains it, and faiss reads komsu's. */
+    @Test
+    void untrainedFilesLoadBothWaysAndTrainInKomsu() throws IOException {
+        DebianPython.assumeModules("faiss", "numpy");
+        DebianPython.runOk("""
+                import faiss
+                faiss.write_index(faiss.index_factory(%d, 'IVF64_HNSW16,Flat'), 'untrained.index')
+                """.formatted(D), dir);
+        Path f = dir.resolve("untrained.index");
+        Path back = dir.resolve("untrained_back.index");
+        try (Index index = FaissIndexes.read(f)) {
+            IvfIndex ivf = assertInstanceOf(IvfIndex.class, index);
+            assertEquals(false, ivf.isTrained());
+            assertEquals(0, ivf.quantizer().ntotal());
+            FaissIndexes.write(index, back);
+            assertArrayEquals(Files.readAllBytes(f), Files.readAllBytes(back), "an untrained file is written back byte for byte");
+            index.train(data);
+            index.add(data);
+            HnswCoarseQuantizer q = assertInstanceOf(HnswCoarseQuantizer.class, ivf.quantizer());
+            assertEquals(64, q.graph().size());
+            assertEquals(16, q.graph().m(), "the file's M survives training");
+            FaissIndexes.write(index, dir.resolve("trained.index"));
+        }
+        DebianPython.runOk("""
+                import faiss
+                idx = faiss.read_index('trained.index')
+                assert idx.is_trained and idx.ntotal == %d and faiss.downcast_index(idx.quantizer).hnsw.max_level >= 0
+                """.formatted(N), dir);
     }
 }
