@@ -155,7 +155,7 @@ public final class IvfIndex extends BackendIndex {
         residency.invalidate();
     }
 
-    /** How messages name the index: "IVF{n},PQ16". */
+    /** How messages name the index: "IVF{n},PQ16", "IVF{n}_HNSW32,PQ16". */
     private String kind() {
         return "IVF" + nlist + quantizer.factoryTag() + "," + codec.factoryName();
     }

@@ -1,8 +1,8 @@
 package dev.komsu.io;
 
 import dev.komsu.Index;
-import dev.komsu.index.CodeLayout;
 import dev.komsu.index.CoarseQuantizer;
+import dev.komsu.index.CodeLayout;
 import dev.komsu.index.FlatCoarseQuantizer;
 import dev.komsu.index.FlatIndex;
 import dev.komsu.index.HnswCoarseQuantizer;
