@@ -3,7 +3,10 @@ package dev.komsu;
 import dev.komsu.index.FastScanCodec;
 import dev.komsu.index.FlatCodec;
 import dev.komsu.index.FlatCodesIndex;
+import dev.komsu.index.CoarseQuantizer;
+import dev.komsu.index.FlatCoarseQuantizer;
 import dev.komsu.index.FlatIndex;
+import dev.komsu.index.HnswCoarseQuantizer;
 import dev.komsu.index.HnswIndex;
 import dev.komsu.index.IdMapIndex;
 import dev.komsu.index.IvfCodec;
@@ -24,16 +27,17 @@ import java.util.regex.Pattern;
  * Builds indexes from faiss factory strings: comma-separated tokens, optional prefixes
  * {@code L2norm} and {@code IDMap}/{@code IDMap2}, then the index type, then an optional
  * {@code RFlat} refine suffix. An index type is a codec alone (exhaustive search: {@code Flat},
- * {@code PQ16}, {@code SQ8}) or {@code IVF{n},} followed by a codec. A new code type adds one
- * branch to {@link #codec}.
+ * {@code PQ16}, {@code SQ8}) or {@code IVF{n},} followed by a codec, with faiss's
+ * {@code IVF{n}_HNSW{M},} for an HNSW coarse quantiser. A new code type adds one branch to
+ * {@link #codec}.
  */
 public final class IndexFactory {
     /** The accepted grammar, quoted in every error. */
     public static final String GRAMMAR =
-            "[L2norm,][IDMap,|IDMap2,](<codec> | IVF<nlist>,<codec> | HNSW[<M>][,Flat])[,RFlat] with <codec> = Flat | PQ<M>[x<nbits>] | SQ8"
+            "[L2norm,][IDMap,|IDMap2,](<codec> | IVF<nlist>[_HNSW<M>],<codec> | HNSW[<M>][,Flat])[,RFlat] with <codec> = Flat | PQ<M>[x<nbits>] | SQ8"
                     + " | PQ<M>x4fs"
                     + " (nbits 8 or 4)  e.g. \"Flat\", \"IVF1024,Flat\", \"IVF256,PQ32\", \"IVF64,SQ8\", \"PQ16x4\","
-                    + " \"IVF1024,PQ64,RFlat\", \"IVF1024,PQ128x4fs,RFlat\", \"L2norm,IVF256,Flat\"";
+                    + " \"IVF1024,PQ64,RFlat\", \"IVF1024,PQ128x4fs,RFlat\", \"L2norm,IVF256,Flat\", \"IVF65536_HNSW32,PQ64x4fs\"";
 
     /**
      * Every form of factory string {@link #create} accepts, one per code path: {@code {n}} stands
@@ -44,9 +48,11 @@ public final class IndexFactory {
     public static final List<String> FORMS = List.of("Flat", "PQ{m}", "PQ{m}x{nbits}", "PQ{m}x4fs", "SQ8",
             "IVF{n},Flat", "IVF{n},PQ{m}", "IVF{n},PQ{m}x{nbits}", "IVF{n},PQ{m}x4fs", "IVF{n},SQ8",
             "{index},RFlat", "IDMap,{index}", "IDMap2,{index}", "L2norm,{index}",
-            "HNSW{m}", "HNSW{m},Flat");
+            "HNSW{m}", "HNSW{m},Flat",
+            "IVF{n}_HNSW{m},Flat", "IVF{n}_HNSW{m},PQ{m}", "IVF{n}_HNSW{m},PQ{m}x4fs", "IVF{n}_HNSW{m},SQ8");
 
-    private static final Pattern IVF = Pattern.compile("IVF(\\d+)");
+    /** "IVF{n}", or faiss's "IVF{n}_HNSW{M}" (an HNSW quantiser, M 32 when left out, as in faiss). */
+    private static final Pattern IVF = Pattern.compile("IVF(\\d+)(?:_HNSW(\\d*))?");
     /**
      * faiss's graph index over flat vectors: "HNSW{M}", "HNSW{M},Flat" or faiss's older
      * "HNSW{M}_Flat"; M defaults to 32 when left out, as in faiss's factory.
@@ -85,8 +91,7 @@ public final class IndexFactory {
         Matcher ivf = IVF.matcher(t);
         Matcher hnsw = HNSW.matcher(t);
         if (hnsw.matches()) {
-            int m = hnsw.group(1).isEmpty() ? HNSW_DEFAULT_M : parseCount(hnsw.group(1), t, factory);
-            core = hnsw(dim, m, metric, backend, factory);
+            core = hnsw(dim, hnswM(hnsw.group(1), t, factory), metric, backend, factory);
             i++;
             if (hnsw.group(2) == null && i < tokens.size() && tokens.get(i).equals("Flat")) i++;
         } else if (ivf.matches()) {
@@ -95,7 +100,9 @@ public final class IndexFactory {
             String codecToken = tokens.get(i + 1);
             IvfCodec codec = codec(codecToken, dim, true, factory);
             if (codec == null) throw error("unknown or unsupported codec '" + codecToken + "' after '" + t + "'", factory);
-            core = new IvfIndex(dim, nlist, metric, codec, backend);
+            CoarseQuantizer quantizer = ivf.group(2) == null ? new FlatCoarseQuantizer(new FlatIndex(dim, metric, backend))
+                    : new HnswCoarseQuantizer(hnsw(dim, hnswM(ivf.group(2), t, factory), metric, backend, factory));
+            core = new IvfIndex(quantizer, nlist, codec);
             i += 2;
         } else if (t.equals("Flat")) {
             core = new FlatIndex(dim, metric, backend);
@@ -152,7 +159,11 @@ public final class IndexFactory {
         return null;
     }
 
-    private static Index hnsw(int dim, int m, Metric metric, ComputeBackend backend, String factory) {
+    private static int hnswM(String digits, String token, String factory) {
+        return digits.isEmpty() ? HNSW_DEFAULT_M : parseCount(digits, token, factory);
+    }
+
+    private static HnswIndex hnsw(int dim, int m, Metric metric, ComputeBackend backend, String factory) {
         try {
             return new HnswIndex(dim, m, metric, backend);
         } catch (IllegalArgumentException e) {

@@ -5,15 +5,15 @@ import java.util.regex.Pattern;
 
 /** What the conformance suite reads from a factory string to choose its default expectations. */
 final class Grammar {
-    private static final Pattern IVF = Pattern.compile("(?:^|,)IVF(\\d+),");
+    private static final Pattern IVF = Pattern.compile("(?:^|,)IVF(\\d+)(?:_HNSW\\d*)?,");
 
     private Grammar() {
     }
 
-    /** The codec token: the string without its L2norm / IDMap prefixes, IVF token and RFlat suffix. */
+    /** The codec token: the string without its L2norm / IDMap prefixes, IVF token (with its quantiser) and RFlat suffix. */
     static String core(String factory) {
         String s = factory.replaceFirst("^L2norm,", "").replaceFirst("^IDMap2?,", "").replaceFirst(",RFlat$", "");
-        return s.replaceFirst("^IVF\\d+,", "");
+        return s.replaceFirst("^IVF\\d+(_HNSW\\d*)?,", "");
     }
 
     /** The IVF list count, 0 for exhaustive indexes. */

@@ -45,8 +45,8 @@ class IndexFormsCoverageTest {
     @Test
     void aFormWithoutARowIsReported() {
         List<String> more = new ArrayList<>(IndexFactory.FORMS);
-        more.add("IVF{n}_HNSW{m},Flat");
-        assertEquals(Set.of("IVF{n}_HNSW{m},Flat"), uncovered(more, allRows()));
+        more.add("IVF{n}_NSG{m},Flat");
+        assertEquals(Set.of("IVF{n}_NSG{m},Flat"), uncovered(more, allRows()));
     }
 
     @Test

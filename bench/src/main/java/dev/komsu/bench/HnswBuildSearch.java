@@ -74,13 +74,13 @@ public final class HnswBuildSearch {
     }
 
     /** The first k of each row of a ground truth of width {@code width}, as rows of K. */
-    private static long[] firstK(long[] gt, int width) {
+    static long[] firstK(long[] gt, int width) {
         long[] out = new long[gt.length / width * K];
         for (int q = 0; q < gt.length / width; q++) System.arraycopy(gt, q * width, out, q * K, K);
         return out;
     }
 
-    private static double recall(long[] gt, long[] labels, int nq) {
+    static double recall(long[] gt, long[] labels, int nq) {
         long hits = 0;
         for (int q = 0; q < nq; q++) {
             for (int i = 0; i < K; i++) {

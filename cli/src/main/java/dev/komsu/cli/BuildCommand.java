@@ -2,8 +2,11 @@ package dev.komsu.cli;
 
 import dev.komsu.Index;
 import dev.komsu.ProgressListener;
+import dev.komsu.index.HnswCoarseQuantizer;
 import dev.komsu.index.HnswIndex;
 import dev.komsu.index.InputChecks;
+import dev.komsu.index.IvfIndex;
+import dev.komsu.index.hnsw.HnswGraph;
 import dev.komsu.io.FaissIndexes;
 import dev.komsu.io.Npy;
 import dev.komsu.io.NpyFolder;
@@ -55,7 +58,7 @@ final class BuildCommand extends CliCommand {
     boolean noReduce;
 
     @Option(names = "--ef-construction", paramLabel = "EF",
-            description = "HNSW: candidates kept while linking a new vector (default: faiss's 40)")
+            description = "HNSW (also an IVF's HNSW quantiser): candidates kept while linking a new vector (default: faiss's 40)")
     Integer efConstruction;
 
     @Option(names = "--output", required = true, paramLabel = "F.index", description = "index file to write")
@@ -102,11 +105,14 @@ final class BuildCommand extends CliCommand {
                 }
                 FloatMatrix indexed = reduce ? reduced : features;
                 if (efConstruction != null) {
-                    if (!(index instanceof HnswIndex hnsw)) {
-                        throw new IllegalArgumentException("--ef-construction applies to HNSW indexes (--factory HNSW32),"
-                                + " not " + builder.factoryFor(indexed.rows()));
+                    // a graph index, or an IVF index whose coarse quantiser is one (built when it trains)
+                    HnswGraph graph = index instanceof HnswIndex hnsw ? hnsw.graph()
+                            : index instanceof IvfIndex ivf && ivf.quantizer() instanceof HnswCoarseQuantizer q ? q.graph() : null;
+                    if (graph == null) {
+                        throw new IllegalArgumentException("--ef-construction applies to HNSW indexes (--factory HNSW32,"
+                                + " IVF4096_HNSW32,Flat), not " + builder.factoryFor(indexed.rows()));
                     }
-                    hnsw.graph().setEfConstruction(efConstruction);
+                    graph.setEfConstruction(efConstruction);
                 }
                 builder.train(index, indexed);
                 builder.add(index, indexed);

@@ -58,6 +58,10 @@ class OpenClIndexConformanceTest {
     }
 
     @Nested
+    class IvfHnsw extends IvfHnswIndexConformanceTest {
+    }
+
+    @Nested
     class L2Norm extends L2NormIndexConformanceTest {
     }
 }

@@ -120,6 +120,11 @@ public final class HnswIndex extends ForwardingIndex {
         return "HNSW" + graph.m() + ",Flat d=" + dim() + " metric=" + metric() + " ntotal=" + ntotal()
                 + " M=" + graph.m() + " levels=" + (graph.maxLevel() + 1) + " entry_point=" + graph.entryPoint()
                 + " efConstruction=" + graph.efConstruction() + " efSearch=" + graph.efSearch()
-                + " memory=" + (ntotal() * dim() * Float.BYTES + graph.slotCount() * Integer.BYTES) + " bytes";
+                + " memory=" + memoryBytes() + " bytes";
+    }
+
+    /** Bytes held: the stored vectors and the graph's neighbour slots. */
+    public long memoryBytes() {
+        return ntotal() * dim() * Float.BYTES + graph.slotCount() * Integer.BYTES;
     }
 }

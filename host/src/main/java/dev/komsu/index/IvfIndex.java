@@ -11,11 +11,12 @@ import dev.komsu.quant.KMeansParams;
 import java.util.Objects;
 
 /**
- * An inverted-file index (faiss IndexIVF with its Level1Quantizer): a Flat coarse quantiser
- * over {@code nlist} centroids trained by k-means, inverted lists, and a codec for what the
- * lists hold (Flat, PQ, SQ8, FastScan). Search asks the quantiser for the {@code nprobe}
- * nearest centroids (nprobe clamped to nlist, as faiss does) and has the codec scan those
- * lists; reconstruct by id goes through the lists' direct map, built on first use.
+ * An inverted-file index (faiss IndexIVF with its Level1Quantizer): a coarse quantiser over
+ * {@code nlist} centroids trained by k-means (a Flat index, or an HNSW graph for
+ * "IVF{n}_HNSW{M},…"), inverted lists, and a codec for what the lists hold (Flat, PQ, SQ8,
+ * FastScan). Search asks the quantiser for the {@code nprobe} nearest centroids (nprobe clamped
+ * to nlist, as faiss does) and has the codec scan those lists; reconstruct by id goes through
+ * the lists' direct map, built on first use.
  */
 public final class IvfIndex extends BackendIndex {
     /**
@@ -26,23 +27,33 @@ public final class IvfIndex extends BackendIndex {
     public static final KMeansParams IVF_KMEANS_DEFAULTS = KMeansParams.FAISS_DEFAULTS.withNiter(10);
 
     private final int nlist;
-    private final FlatIndex quantizer;
+    private final CoarseQuantizer quantizer;
     private final IvfCodec codec;
     private final InvertedLists lists;
     private KMeansParams kmeansParams;
     private ProgressListener progress = ProgressListener.NONE;
     private long ntotal;
 
-    /** An empty, untrained index. */
+    /** An empty, untrained index with a Flat quantiser. */
     public IvfIndex(int dim, int nlist, Metric metric, IvfCodec codec, ComputeBackend backend) {
-        this(new FlatIndex(dim, metric, backend), nlist, codec, new InvertedLists(checkNlist(nlist), codec.layout()), 0);
+        this(new FlatCoarseQuantizer(new FlatIndex(dim, metric, backend)), nlist, codec);
+    }
+
+    /** An empty, untrained index over {@code quantizer} (empty too), which it owns. */
+    public IvfIndex(CoarseQuantizer quantizer, int nlist, IvfCodec codec) {
+        this(quantizer, nlist, codec, new InvertedLists(checkNlist(nlist), codec.layout()), 0);
+    }
+
+    /** {@link #IvfIndex(CoarseQuantizer, int, IvfCodec, InvertedLists, long)} with a Flat quantiser. */
+    public IvfIndex(FlatIndex quantizer, int nlist, IvfCodec codec, InvertedLists lists, long ntotal) {
+        this(new FlatCoarseQuantizer(quantizer), nlist, codec, lists, ntotal);
     }
 
     /**
      * An index from parts, e.g. read from a file: a quantiser holding the centroids (empty if
      * untrained), lists in the codec's layout, and the number of stored vectors.
      */
-    public IvfIndex(FlatIndex quantizer, int nlist, IvfCodec codec, InvertedLists lists, long ntotal) {
+    public IvfIndex(CoarseQuantizer quantizer, int nlist, IvfCodec codec, InvertedLists lists, long ntotal) {
         super(Objects.requireNonNull(quantizer, "quantizer").dim(), quantizer.metric(), quantizer.backend());
         this.quantizer = quantizer;
         this.codec = Objects.requireNonNull(codec, "codec");
@@ -87,7 +98,7 @@ public final class IvfIndex extends BackendIndex {
         return nlist;
     }
 
-    public FlatIndex quantizer() {
+    public CoarseQuantizer quantizer() {
         return quantizer;
     }
 
@@ -96,13 +107,23 @@ public final class IvfIndex extends BackendIndex {
         return quantizer.ntotal() == nlist && codec.isTrained();
     }
 
-    /** Trains the coarse centroids, then the codec on them (faiss trains the encoder every time, too). */
+    /**
+     * Trains the coarse centroids, then the codec on them (faiss trains the encoder every time,
+     * too). k-means assigns as faiss's train_q1 does for the quantiser's kind (see
+     * {@link CoarseQuantizer#clusteringMetric}); faiss refuses L2 clustering for an inner-product
+     * index unless the centroids are spherical, and so does this.
+     */
     @Override
     public void train(FloatMatrix xs) {
         InputChecks.checkVectors("training vectors", xs, dim());
-        KMeans.Result result = new KMeans(nlist, kmeansParams, backend()).train(xs, metric(), progress);
+        Metric clustering = quantizer.clusteringMetric();
+        if (clustering != metric() && !kmeansParams.spherical()) {
+            throw new IllegalStateException("the " + kind() + " index clusters with " + clustering + " for a " + metric()
+                    + " index, which needs spherical k-means centroids (faiss's cp.spherical); got " + kmeansParams);
+        }
+        KMeans.Result result = new KMeans(nlist, kmeansParams, backend()).train(xs, clustering, progress);
         try (FloatMatrix centroids = result.centroids()) {
-            quantizer.reset(centroids);
+            quantizer.setCentroids(centroids);
         }
         codec.train(xs, this::assign, quantizer.vectors(), backend(), progress);
         residency.invalidate();
@@ -134,9 +155,9 @@ public final class IvfIndex extends BackendIndex {
         residency.invalidate();
     }
 
-    /** How messages name the index: "IVF{n},PQ16". */
+    /** How messages name the index: "IVF{n},PQ16", "IVF{n}_HNSW32,PQ16". */
     private String kind() {
-        return "IVF" + nlist + "," + codec.factoryName();
+        return "IVF" + nlist + quantizer.factoryTag() + "," + codec.factoryName();
     }
 
     @Override
@@ -145,7 +166,7 @@ public final class IvfIndex extends BackendIndex {
         InputChecks.checkVectors("queries", queries, dim());
         if (!isTrained()) throw new IllegalStateException("the " + kind() + " index is not trained");
         int nprobe = Math.min(params.nprobe(), nlist);
-        return codec.scan(backend(), residency, queries, lists, quantizer.vectors(), quantizer.search(queries, nprobe), k, metric(), params);
+        return codec.scan(backend(), residency, queries, lists, quantizer.vectors(), quantizer.search(queries, nprobe, params), k, metric(), params);
     }
 
     /** The list numbers of a coarse result as the int array the kernels take (-1 kept). */
@@ -219,10 +240,9 @@ public final class IvfIndex extends BackendIndex {
     public String describe() {
         long largest = 0;
         for (int l = 0; l < nlist; l++) largest = Math.max(largest, lists.size(l));
-        long centroidBytes = (long) nlist * dim() * Float.BYTES;
         return kind() + " d=" + dim() + " metric=" + metric() + " ntotal=" + ntotal + " nlist=" + nlist
-                + " largest-list=" + largest + " " + codec.details(backend())
-                + " memory=" + (lists.memoryBytes() + centroidBytes) + " bytes";
+                + " largest-list=" + largest + " " + codec.details(backend()) + " " + quantizer.describe()
+                + " memory=" + (lists.memoryBytes() + quantizer.memoryBytes()) + " bytes";
     }
 
     @Override

@@ -1,8 +1,12 @@
 package dev.komsu.io;
 
 import dev.komsu.Index;
+import dev.komsu.index.CoarseQuantizer;
 import dev.komsu.index.CodeLayout;
+import dev.komsu.index.FlatCoarseQuantizer;
 import dev.komsu.index.FlatIndex;
+import dev.komsu.index.HnswCoarseQuantizer;
+import dev.komsu.index.HnswIndex;
 import dev.komsu.index.InvertedLists;
 import dev.komsu.index.IvfCodec;
 import dev.komsu.index.IvfIndex;
@@ -12,7 +16,8 @@ import java.lang.foreign.MemorySegment;
 /**
  * The parts every faiss IVF index shares, for the IVF formats (Flat here; PQ, FastScan and SQ8
  * reuse them): the IVF header (faiss write_ivf_header: index header, nlist and nprobe as
- * size_t, the coarse quantiser as a nested index, the direct map) and the array inverted lists
+ * size_t, the coarse quantiser as a nested index: a Flat one ({@code IxF2}/{@code IxFI}) or, for
+ * "IVF{n}_HNSW{M},…", an HNSW one ({@code IHNf}); then the direct map) and the array inverted lists
  * ({@code ilar}, faiss write_InvertedLists).
  */
 final class IvfLayout {
@@ -25,7 +30,7 @@ final class IvfLayout {
     }
 
     /** An IVF header as read: the common fields, nlist, the stored nprobe, and the quantiser. */
-    public record Header(IndexHeader index, int nlist, long nprobe, FlatIndex quantizer) {
+    public record Header(IndexHeader index, int nlist, long nprobe, CoarseQuantizer quantizer) {
     }
 
     /**
@@ -53,9 +58,12 @@ final class IvfLayout {
         long at = in.position();
         Index q = in.readIndex();
         try {
-            if (!(q instanceof FlatIndex quantizer)) {
-                throw in.error(at, "the coarse quantiser must be a Flat index (IxF2/IxFI), found " + q.describe());
-            }
+            CoarseQuantizer quantizer = switch (q) {
+                case FlatIndex flat -> new FlatCoarseQuantizer(flat);
+                case HnswIndex hnsw -> new HnswCoarseQuantizer(hnsw);
+                default -> throw in.error(at, "the coarse quantiser must be a Flat index (IxF2/IxFI) or an HNSW one (IHNf),"
+                        + " found " + q.describe());
+            };
             index.checkPart(in, at, "the coarse quantiser", q, false);
             boolean empty = q.ntotal() == 0 && !index.trained();
             if (q.ntotal() != nlist && !empty) {
@@ -165,7 +173,7 @@ final class IvfLayout {
         IndexHeader.of(ivf).write(out);
         out.writeLong(ivf.nlist());
         out.writeLong(out.nprobe());
-        out.writeIndex(ivf.quantizer());
+        out.writeIndex(ivf.quantizer().index());
         out.writeByte((byte) 0); // no direct map, faiss's default
         out.writeLong(0);
     }

@@ -46,7 +46,7 @@ class LegacyIvfFlatTest {
             IndexHeader.of(ivf).write(out);
             out.writeLong(ivf.nlist());
             out.writeLong(1);
-            out.writeIndex(ivf.quantizer());
+            out.writeIndex(ivf.quantizer().index());
             for (int l = 0; l < ivf.nlist(); l++) {
                 out.writeLong(lists.size(l));
                 out.writeBytes(lists.ids(l));
