@@ -114,10 +114,20 @@ public final class IndexFactory {
             core.close();
             throw error("unexpected token '" + tokens.get(i) + "' after the index type", factory);
         }
+        if (metric.isElementwise() && !searchesElementwise(core)) {
+            core.close();
+            throw new IllegalArgumentException("metric " + metric + " is supported by Flat and IVF{n},Flat indexes only"
+                    + " (as faiss, whose other index types compute L2 or inner product), not by \"" + factory + "\"");
+        }
         Index index = core;
         if (idMap != null) index = new IdMapIndex(index, idMap.equals("IDMap2"));
         if (normalize) index = new L2NormIndex(index);
         return index;
+    }
+
+    /** Whether {@code core} computes L1 / L-infinity distances: exact vectors (Flat, IVF-Flat), no refine step. */
+    private static boolean searchesElementwise(Index core) {
+        return core instanceof FlatIndex || core instanceof IvfIndex ivf && ivf.codec() instanceof FlatCodec;
     }
 
     /**

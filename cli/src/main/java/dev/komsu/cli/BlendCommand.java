@@ -60,6 +60,7 @@ final class BlendCommand extends CliCommand {
              LoadedIndex index = FaissIndexes.load(indexFile, backend, indexLoading.options());
              FloatMatrix in = NpyInputs.read("blend", "--features", features, reporting.err())) {
             reporting.phase("load", phase);
+            searching.noteCpuFallback(index.index(), backend, reporting);
             // RVC searches with the nprobe faiss stored in the file (RVC's train_index writes 1).
             SearchParams params = index.storedParams().toBuilder()
                     .nprobe(searching.nprobe(index.index(), index.storedParams().nprobe(), reporting)).build();

@@ -38,7 +38,9 @@ final class BuildCommand extends CliCommand {
             description = "faiss factory string, e.g. \"IVF1024,Flat\"; default RVC's \"IVF{n},Flat\", n = min(16*sqrt(N), N/39)")
     String factory;
 
-    @Option(names = "--metric", defaultValue = "l2", paramLabel = "l2|ip", description = "distance (default: ${DEFAULT-VALUE})")
+    @Option(names = "--metric", defaultValue = "l2", paramLabel = "l2|ip|l1|linf",
+            description = "distance: squared L2, inner product, or (Flat and IVF{n},Flat only, as faiss) L1 or L-infinity"
+                    + " (default: ${DEFAULT-VALUE})")
     String metric;
 
     @Option(names = "--train-rows", defaultValue = "0", paramLabel = "N",

@@ -103,6 +103,7 @@ final class SearchCommand extends CliCommand {
              FloatMatrix qs = NpyInputs.read("search", "--queries", queries, reporting.err())) {
             reporting.phase("load", phase);
             Index index = loaded.index();
+            searching.noteCpuFallback(index, compute, reporting);
             asked.nprobe(searching.nprobe(index, loaded.storedParams().nprobe(), reporting));
             if (kFactor == null) asked.kFactor(loaded.storedParams().kFactor());
             SearchParams params = asked.build();

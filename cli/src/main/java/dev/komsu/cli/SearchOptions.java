@@ -28,6 +28,13 @@ final class SearchOptions {
         return CliArgs.backend(backend, CliArgs.threads(threads));
     }
 
+    /** Says when the backend hands the index's metric to the CPU (OpenCL has no L1 / L-infinity kernels). */
+    void noteCpuFallback(Index index, ComputeBackend backend, Reporting reporting) {
+        if (!backend.computes(index.metric())) {
+            reporting.note("backend " + backend.name() + " has no " + index.metric() + " kernels: searching on the CPU");
+        }
+    }
+
     /**
      * The nprobe to search with: the one asked for, or {@code stored} (the file's, as faiss);
      * more than the index's nlist is clamped, as faiss does, and said so, since a user who asks

@@ -83,11 +83,21 @@ final class FaissInput {
         String fourcc = readFourcc("an index type tag (fourcc)");
         depth++;
         try {
-            return FaissFormats.reader(fourcc, this, at).read(fourcc, this);
+            Index index = FaissFormats.reader(fourcc, this, at).read(fourcc, this);
+            if (index.metric().isElementwise() && !ELEMENTWISE_TYPES.contains(fourcc)) {
+                index.close();
+                throw error(at, "index type '" + fourcc + "' with metric " + index.metric() + " is not supported: komsu"
+                        + " searches L1 and L-infinity with Flat and IVF-Flat only (as faiss 1.7.3 does)");
+            }
+            return index;
         } finally {
             depth--;
         }
     }
+
+    /** The index types that compute L1 and L-infinity: Flat and IVF-Flat, and the wrappers that compute no distance. */
+    private static final java.util.Set<String> ELEMENTWISE_TYPES =
+            java.util.Set.of("IxF2", "IxFI", "IxFl", "IwFl", "IvFl", "IxMp", "IxM2", "IxPT");
 
     public String readFourcc(String what) throws IndexFormatException {
         need(4, what);
