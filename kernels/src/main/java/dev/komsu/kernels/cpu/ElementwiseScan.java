@@ -21,6 +21,10 @@ import jdk.incubator.vector.VectorOperators;
 final class ElementwiseScan {
     private static final int LANES = LaneKernels.LANES;
     private static final ValueLayout.OfLong ID = ValueLayout.JAVA_LONG_UNALIGNED;
+    /** Queries that share each pass over a base block. */
+    private static final int QUERY_GROUP = 64;
+    /** A base block: about half a typical L2 cache, so it stays there while a group scans it. */
+    private static final long BLOCK_BYTES = 256 * 1024;
 
     /** The backend's way of running {@code parts} tasks on its pool. */
     interface Tasks {
@@ -30,20 +34,36 @@ final class ElementwiseScan {
     private ElementwiseScan() {
     }
 
+    /**
+     * Each task takes a run of queries, in groups of {@link #QUERY_GROUP}; a group walks the base
+     * in blocks of about {@link #BLOCK_BYTES}, every query of the group over one block before the
+     * next, so a block is read from memory once per group rather than once per query.
+     */
     static Neighbors knn(FloatMatrix queries, FloatMatrix base, int k, Metric metric, int parts, Tasks tasks) {
         int nq = (int) queries.rows();
         int d = base.cols();
         Neighbors out = Neighbors.empty(nq, k, metric);
+        long blockRows = Math.max(1, BLOCK_BYTES / ((long) d * Float.BYTES));
         int p = Math.max(1, Math.min(nq, parts));
         tasks.run(p, t -> {
-            TopK top = new TopK(k);
-            float[] q = new float[d];
             float[] lanes = new float[LANES];
             MemorySegment seg = base.segment();
-            for (int i = nq * t / p; i < nq * (t + 1) / p; i++) {
-                queries.copyRow(i, q, 0);
-                for (long j = 0; j < base.rows(); j++) top.offer(distance(metric, q, seg, base.rowOffset(j), lanes), j);
-                top.drainTo(metric, out.distances(), out.labels(), i * k);
+            int end = nq * (t + 1) / p;
+            for (int from = nq * t / p; from < end; from += QUERY_GROUP) {
+                int count = Math.min(QUERY_GROUP, end - from);
+                float[][] q = new float[count][d];
+                TopK[] tops = new TopK[count];
+                for (int i = 0; i < count; i++) {
+                    queries.copyRow(from + i, q[i], 0);
+                    tops[i] = new TopK(k);
+                }
+                for (long block = 0; block < base.rows(); block += blockRows) {
+                    long stop = Math.min(base.rows(), block + blockRows);
+                    for (int i = 0; i < count; i++) {
+                        for (long j = block; j < stop; j++) tops[i].offer(distance(metric, q[i], seg, base.rowOffset(j), lanes), j);
+                    }
+                }
+                for (int i = 0; i < count; i++) tops[i].drainTo(metric, out.distances(), out.labels(), (from + i) * k);
             }
         });
         return out;
