@@ -116,8 +116,8 @@ public final class IndexFactory {
         }
         if (metric.isElementwise() && !searchesElementwise(core)) {
             core.close();
-            throw new IllegalArgumentException("metric " + metric + " is supported by Flat and IVF{n},Flat indexes only"
-                    + " (as faiss, whose other index types compute L2 or inner product), not by \"" + factory + "\"");
+            throw new IllegalArgumentException("metric " + metric + " is supported by Flat and IVF{n},Flat indexes only,"
+                    + " not by \"" + factory + "\" (its codec or graph computes L2 or inner product)");
         }
         Index index = core;
         if (idMap != null) index = new IdMapIndex(index, idMap.equals("IDMap2"));
