@@ -39,7 +39,7 @@ final class BuildCommand extends CliCommand {
     String factory;
 
     @Option(names = "--metric", defaultValue = "l2", paramLabel = "l2|ip|l1|linf",
-            description = "distance: squared L2, inner product, or (Flat and IVF{n},Flat only, as faiss) L1 or L-infinity"
+            description = "distance: squared L2, inner product, or (Flat and IVF{n},Flat only) L1 or L-infinity"
                     + " (default: ${DEFAULT-VALUE})")
     String metric;
 
