@@ -6,6 +6,7 @@ import dev.komsu.index.FlatCodesIndex;
 import dev.komsu.index.FlatIndex;
 import dev.komsu.index.HnswIndex;
 import dev.komsu.index.IdMapIndex;
+import dev.komsu.index.InputChecks;
 import dev.komsu.index.IvfCodec;
 import dev.komsu.index.IvfIndex;
 import dev.komsu.index.L2NormIndex;
@@ -80,6 +81,7 @@ public final class IndexFactory {
             idMap = tokens.get(i++);
         }
         if (i >= tokens.size()) throw error("missing the index type after '" + tokens.get(i - 1) + "'", factory);
+        if (metric.isElementwise()) checkElementwise(tokens, i, metric, factory);
         Index core;
         String t = tokens.get(i);
         Matcher ivf = IVF.matcher(t);
@@ -114,20 +116,22 @@ public final class IndexFactory {
             core.close();
             throw error("unexpected token '" + tokens.get(i) + "' after the index type", factory);
         }
-        if (metric.isElementwise() && !searchesElementwise(core)) {
-            core.close();
-            throw new IllegalArgumentException("metric " + metric + " is supported by Flat and IVF{n},Flat indexes only,"
-                    + " not by \"" + factory + "\" (its codec or graph computes L2 or inner product)");
-        }
         Index index = core;
         if (idMap != null) index = new IdMapIndex(index, idMap.equals("IDMap2"));
         if (normalize) index = new L2NormIndex(index);
         return index;
     }
 
-    /** Whether {@code core} computes L1 / L-infinity distances: exact vectors (Flat, IVF-Flat), no refine step. */
-    private static boolean searchesElementwise(Index core) {
-        return core instanceof FlatIndex || core instanceof IvfIndex ivf && ivf.codec() instanceof FlatCodec;
+    /**
+     * Fails, before anything is built, unless the index from {@code tokens[i]} on computes L1 /
+     * L-infinity: "Flat" or "IVF{n},Flat", without a refine step (the index constructors check
+     * too, for callers that build indexes by hand).
+     */
+    private static void checkElementwise(List<String> tokens, int i, Metric metric, String factory) {
+        List<String> core = tokens.subList(i, tokens.size());
+        boolean flat = core.equals(List.of("Flat"));
+        boolean ivfFlat = core.size() == 2 && IVF.matcher(core.get(0)).matches() && core.get(1).equals("Flat");
+        if (!flat && !ivfFlat) InputChecks.checkComputable(metric, "\"" + factory + "\"");
     }
 
     /**

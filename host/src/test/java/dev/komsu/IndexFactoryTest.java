@@ -78,6 +78,16 @@ class IndexFactoryTest {
     }
 
     @Test
+    void indexConstructorsRefuseL1WhereTheyComputeL2OrInnerProduct() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new dev.komsu.index.HnswIndex(16, 8, Metric.L1, dev.komsu.kernels.Backends.scalar()));
+        assertTrue(e.getMessage().contains("metric L1") && e.getMessage().contains("HNSW"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new IvfIndex(16, 4, Metric.LINF,
+                new dev.komsu.index.Sq8Codec(16, true), dev.komsu.kernels.Backends.scalar()));
+        assertTrue(e.getMessage().contains("metric LINF") && e.getMessage().contains("Sq8Codec"), e.getMessage());
+    }
+
+    @Test
     void l1AndLinfBuildFlatAndIvfFlatWithAQuantiserOfTheSameMetric() {
         for (Metric metric : new Metric[] {Metric.L1, Metric.LINF}) {
             try (Index flat = IndexFactory.create(16, "IDMap,Flat", metric); Index ivf = IndexFactory.create(16, "IVF4,Flat", metric)) {

@@ -36,7 +36,8 @@ public final class IvfIndex extends BackendIndex {
 
     /** An empty, untrained index. */
     public IvfIndex(int dim, int nlist, Metric metric, IvfCodec codec, ComputeBackend backend) {
-        this(new FlatIndex(dim, metric, backend), nlist, codec, new InvertedLists(checkNlist(nlist), codec.layout()), 0);
+        this(new FlatIndex(dim, codec instanceof FlatCodec ? metric : InputChecks.checkComputable(metric, "IVF with " + codec.getClass().getSimpleName()),
+                backend), nlist, codec, new InvertedLists(checkNlist(nlist), codec.layout()), 0);
     }
 
     /**
