@@ -9,6 +9,7 @@ import dev.komsu.index.FlatIndex;
 import dev.komsu.index.HnswCoarseQuantizer;
 import dev.komsu.index.HnswIndex;
 import dev.komsu.index.IdMapIndex;
+import dev.komsu.index.InputChecks;
 import dev.komsu.index.IvfCodec;
 import dev.komsu.index.IvfIndex;
 import dev.komsu.index.L2NormIndex;
@@ -86,6 +87,7 @@ public final class IndexFactory {
             idMap = tokens.get(i++);
         }
         if (i >= tokens.size()) throw error("missing the index type after '" + tokens.get(i - 1) + "'", factory);
+        if (metric.isElementwise()) checkElementwise(tokens, i, metric, factory);
         Index core;
         String t = tokens.get(i);
         Matcher ivf = IVF.matcher(t);
@@ -125,6 +127,18 @@ public final class IndexFactory {
         if (idMap != null) index = new IdMapIndex(index, idMap.equals("IDMap2"));
         if (normalize) index = new L2NormIndex(index);
         return index;
+    }
+
+    /**
+     * Fails, before anything is built, unless the index from {@code tokens[i]} on computes L1 /
+     * L-infinity: "Flat" or "IVF{n},Flat", without a refine step (the index constructors check
+     * too, for callers that build indexes by hand).
+     */
+    private static void checkElementwise(List<String> tokens, int i, Metric metric, String factory) {
+        List<String> core = tokens.subList(i, tokens.size());
+        boolean flat = core.equals(List.of("Flat"));
+        boolean ivfFlat = core.size() == 2 && IVF.matcher(core.get(0)).matches() && core.get(1).equals("Flat");
+        if (!flat && !ivfFlat) InputChecks.checkComputable(metric, "\"" + factory + "\"");
     }
 
     /**

@@ -67,4 +67,33 @@ class IndexFactoryTest {
         assertEquals(16000, IndexFactory.rvcNlist(1_000_000)); // min(16000, 25641)
         assertEquals(1, IndexFactory.rvcNlist(10));
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"IVF4,PQ4", "PQ4x4fs", "IVF4,SQ8", "HNSW16", "IVF4,Flat,RFlat", "IVF4,PQ8x4fs"})
+    void l1AndLinfAreRefusedOutsideFlatAndIvfFlatNamingTheMetricAndTheString(String factory) {
+        for (Metric metric : new Metric[] {Metric.L1, Metric.LINF}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> IndexFactory.create(16, factory, metric));
+            assertTrue(e.getMessage().contains("metric " + metric) && e.getMessage().contains("\"" + factory + "\""), e.getMessage());
+        }
+    }
+
+    @Test
+    void indexConstructorsRefuseL1WhereTheyComputeL2OrInnerProduct() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new dev.komsu.index.HnswIndex(16, 8, Metric.L1, dev.komsu.kernels.Backends.scalar()));
+        assertTrue(e.getMessage().contains("metric L1") && e.getMessage().contains("HNSW"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new IvfIndex(16, 4, Metric.LINF,
+                new dev.komsu.index.Sq8Codec(16, true), dev.komsu.kernels.Backends.scalar()));
+        assertTrue(e.getMessage().contains("metric LINF") && e.getMessage().contains("Sq8Codec"), e.getMessage());
+    }
+
+    @Test
+    void l1AndLinfBuildFlatAndIvfFlatWithAQuantiserOfTheSameMetric() {
+        for (Metric metric : new Metric[] {Metric.L1, Metric.LINF}) {
+            try (Index flat = IndexFactory.create(16, "IDMap,Flat", metric); Index ivf = IndexFactory.create(16, "IVF4,Flat", metric)) {
+                assertEquals(metric, flat.metric());
+                assertEquals(metric, assertInstanceOf(IvfIndex.class, ivf).quantizer().metric());
+            }
+        }
+    }
 }

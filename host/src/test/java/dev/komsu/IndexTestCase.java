@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import dev.komsu.index.TestVectors;
 import dev.komsu.io.ApproximateResults;
@@ -262,7 +263,7 @@ public abstract class IndexTestCase {
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void emptyAndShortResultListsArePaddedWithFaissEmptySlots(Case c) {
-        float empty = c.row.metric == Metric.L2 ? Float.MAX_VALUE : -Float.MAX_VALUE;
+        float empty = c.row.metric.isSimilarity() ? -Float.MAX_VALUE : Float.MAX_VALUE;
         try (Index index = trained(c)) {
             Neighbors none = index.search(queries, 5, everything(c.row));
             for (int i = 0; i < none.labels().length; i++) {
@@ -409,6 +410,9 @@ public abstract class IndexTestCase {
     }
 
     private void assertFaissAgrees(Case c, Index index, int k, SearchParams p, Path dir) throws IOException {
+        // faiss 1.7.3 trains, adds and writes IVF-Flat under L1 / L-infinity but aborts the process
+        // when it searches one (checked with Debian's python3-faiss): brute force is the reference there.
+        assumeFalse(c.row.metric.isElementwise() && Grammar.nlist(c.row.factory) > 0, "faiss 1.7.3 cannot search IVF with " + c.row.metric);
         Path file = dir.resolve("index.faiss");
         Path q = dir.resolve("queries.npy");
         FaissIndexes.write(index, file);

@@ -9,7 +9,6 @@ import dev.komsu.index.IvfIndex;
 import dev.komsu.index.hnsw.HnswGraph;
 import dev.komsu.io.FaissIndexes;
 import dev.komsu.io.Npy;
-import dev.komsu.io.NpyFolder;
 import dev.komsu.kernels.Backends;
 import dev.komsu.kernels.ComputeBackend;
 import dev.komsu.kernels.FloatMatrix;
@@ -19,6 +18,7 @@ import dev.komsu.rvc.RvcReduction;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -29,15 +29,21 @@ import picocli.CommandLine.Option;
 @Command(name = "build", mixinStandardHelpOptions = true,
         description = "Train an index on feature vectors and write it in faiss's format.")
 final class BuildCommand extends CliCommand {
+    @Mixin
+    Reporting reporting = new Reporting();
+
     @Option(names = "--input", required = true, paramLabel = "X.npy|DIR",
-            description = "float32/float16 .npy matrix, or a folder of them (concatenated in file-name order)")
+            description = "float32/float16/float64 .npy matrix, or a folder of them (concatenated in file-name order;"
+                    + " float64 is rounded to float32)")
     Path input;
 
     @Option(names = "--factory", paramLabel = "STR",
             description = "faiss factory string, e.g. \"IVF1024,Flat\"; default RVC's \"IVF{n},Flat\", n = min(16*sqrt(N), N/39)")
     String factory;
 
-    @Option(names = "--metric", defaultValue = "l2", paramLabel = "l2|ip", description = "distance (default: ${DEFAULT-VALUE})")
+    @Option(names = "--metric", defaultValue = "l2", paramLabel = "l2|ip|l1|linf",
+            description = "distance: squared L2, inner product, or (Flat and IVF{n},Flat only) L1 or L-infinity"
+                    + " (default: ${DEFAULT-VALUE})")
     String metric;
 
     @Option(names = "--train-rows", defaultValue = "0", paramLabel = "N",
@@ -61,17 +67,26 @@ final class BuildCommand extends CliCommand {
             description = "HNSW (also an IVF's HNSW quantiser): candidates kept while linking a new vector (default: faiss's 40)")
     Integer efConstruction;
 
-    @Option(names = "--output", required = true, paramLabel = "F.index", description = "index file to write")
+    @Option(names = "--output", required = true, paramLabel = "F.index|DIR",
+            description = "index file to write; with --rvc-name, the folder that receives RVC's pair of files")
     Path output;
+
+    @Option(names = "--rvc-name", paramLabel = "NAME",
+            description = "RVC mode: write the files RVC's tools look for into the --output folder,"
+                    + " trained_IVF{n}_Flat_nprobe_1_{NAME}_{v1|v2}.index (after training, before adding) and"
+                    + " added_IVF{n}_Flat_nprobe_1_{NAME}_{v1|v2}.index (v1 for 256-d features, v2 for 768-d)")
+    String rvcName;
 
     @Override
     void execute() throws Exception {
+        reporting.check();
         Metric m = CliArgs.parseMetric(metric);
         if (trainRows < 0) throw new IllegalArgumentException("--train-rows must be >= 0 (0 = all rows), got " + trainRows);
         int t = CliArgs.threads(threads);
         if (efConstruction != null) InputErrors.checkPositive("--ef-construction", efConstruction);
         if (!Files.exists(input)) throw new IllegalArgumentException("--input " + input + ": no such file or folder");
-        InputErrors.checkOutputFile("--output", output);
+        RvcFileNames rvcFiles = rvcName == null ? null : RvcFileNames.check(rvcName, factory, output);
+        if (rvcFiles == null) InputErrors.checkOutputFile("--output", output);
         if (saveTotal != null) {
             InputErrors.checkOutputFile("--save-total", saveTotal);
             InputErrors.checkDistinct("--save-total", saveTotal, "--output", output);
@@ -81,7 +96,7 @@ final class BuildCommand extends CliCommand {
             throw new IllegalArgumentException("--factory " + factory + ": an IDMap index takes explicit ids (faiss:"
                     + " add_with_ids), and komsu build numbers rows 0..N-1; drop 'IDMap,' (the ids are the same)");
         }
-        if (!Files.isDirectory(input)) InputErrors.checkDistinct("--input", input, "--output", output);
+        if (!Files.isDirectory(input) && rvcFiles == null) InputErrors.checkDistinct("--input", input, "--output", output);
         // --save-total over --input would replace the user's features with shuffled ones
         if (saveTotal != null && !Files.isDirectory(input)) InputErrors.checkDistinct("--input", input, "--save-total", saveTotal);
         if (saveTotal != null && Files.isDirectory(input) && Files.isSameFile(input, saveTotal.toAbsolutePath().getParent())) {
@@ -89,9 +104,11 @@ final class BuildCommand extends CliCommand {
                     + " would read it as a feature file (RVC keeps total_fea.npy beside the feature folder)");
         }
 
-        ProgressListener progress = TerminalProgress.forThisProcess();
+        ProgressListener progress = reporting.progress();
+        long phase = System.nanoTime();
         try (ComputeBackend backend = Backends.cpu(t);
              FloatMatrix features = readFeatures()) {
+            reporting.phase("load", phase);
             InputChecks.checkVectors("--input vectors", features, features.cols());
             if (shuffleSeed != null) RvcIndexBuilder.shuffleRows(features, shuffleSeed);
             RvcIndexBuilder builder = new RvcIndexBuilder(factory, m, trainRows, backend, progress);
@@ -114,23 +131,39 @@ final class BuildCommand extends CliCommand {
                     }
                     graph.setEfConstruction(efConstruction);
                 }
+                String factoryString = builder.factoryFor(indexed.rows());
+                Path trained = rvcFiles == null ? null : rvcFiles.trained(factoryString, indexed.cols());
+                Path written = rvcFiles == null ? output : rvcFiles.added(factoryString, indexed.cols());
+                long train = System.nanoTime();
                 builder.train(index, indexed);
-                builder.add(index, indexed);
-                TerminalProgress.finish(progress);
-                FaissIndexes.write(index, output); // first: it rejects index types faiss's format cannot hold
-                if (saveTotal != null) {
-                    try {
-                        Npy.write(saveTotal, indexed); // RVC saves big_npy after reducing it
-                    } catch (Exception e) { // both outputs or neither
-                        Files.deleteIfExists(output);
-                        throw e;
+                reporting.finish(progress);
+                reporting.timing("trained " + factoryString + " on " + indexed.rows() + " vectors in", train);
+                if (trained != null) FaissIndexes.write(index, trained); // RVC keeps the trained, empty index too
+                try {
+                    long add = System.nanoTime();
+                    builder.add(index, indexed);
+                    reporting.finish(progress);
+                    reporting.timing("added " + indexed.rows() + " vectors in", add);
+                    long write = System.nanoTime();
+                    FaissIndexes.write(index, written); // first: it rejects index types faiss's format cannot hold
+                    if (saveTotal != null) {
+                        try {
+                            Npy.write(saveTotal, indexed); // RVC saves big_npy after reducing it
+                        } catch (Exception e) { // both outputs or neither
+                            Files.deleteIfExists(written);
+                            throw e;
+                        }
                     }
+                    reporting.phase("write", write);
+                } catch (Exception | Error e) { // all outputs or none
+                    if (trained != null) Files.deleteIfExists(trained);
+                    throw e;
                 }
-                out().println("built " + builder.factoryFor(indexed.rows()) + " over " + indexed.rows() + " x "
-                        + indexed.cols() + " vectors -> " + output);
+                out().println("built " + factoryString + " over " + indexed.rows() + " x "
+                        + indexed.cols() + " vectors -> " + (trained != null ? trained + ", " + written : written));
             }
         } finally {
-            TerminalProgress.finish(progress);
+            reporting.finish(progress);
         }
     }
 
@@ -139,9 +172,8 @@ final class BuildCommand extends CliCommand {
      * read-only (no copy for multi-GB inputs) and copied only when it must be shuffled in place.
      */
     private FloatMatrix readFeatures() throws Exception {
-        if (Files.isDirectory(input)) return NpyFolder.read(input);
-        FloatMatrix mapped = Npy.readMatrix(input);
-        if (shuffleSeed == null) return mapped;
+        FloatMatrix mapped = NpyInputs.read("build", "--input", input, reporting.err());
+        if (Files.isDirectory(input) || shuffleSeed == null) return mapped; // a folder's matrix is already a copy
         try (mapped) {
             return mapped.copy();
         }

@@ -14,7 +14,9 @@ final class CliArgs {
         return switch (s.toLowerCase(Locale.ROOT)) {
             case "l2" -> Metric.L2;
             case "ip" -> Metric.INNER_PRODUCT;
-            default -> throw new IllegalArgumentException("--metric '" + s + "': expected l2 or ip");
+            case "l1" -> Metric.L1;
+            case "linf" -> Metric.LINF;
+            default -> throw new IllegalArgumentException("--metric '" + s + "': expected l2, ip, l1 or linf");
         };
     }
 

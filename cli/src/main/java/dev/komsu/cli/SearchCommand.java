@@ -6,16 +6,13 @@ import dev.komsu.SearchParams;
 import dev.komsu.index.InputChecks;
 import dev.komsu.index.SearchBudget;
 import dev.komsu.io.FaissIndexes;
-import dev.komsu.io.InterruptCleanup;
 import dev.komsu.io.LoadedIndex;
-import dev.komsu.io.Npy;
-import dev.komsu.io.NpyDtype;
-import dev.komsu.io.NpyWriter;
 import dev.komsu.kernels.ComputeBackend;
 import dev.komsu.kernels.FloatMatrix;
 import dev.komsu.kernels.Neighbors;
-import java.nio.file.Files;
+import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -32,17 +29,20 @@ final class SearchCommand extends CliCommand {
     @Mixin
     IndexLoading indexLoading = new IndexLoading();
 
+    @Mixin
+    SearchOptions searching = new SearchOptions();
+
+    @Mixin
+    Reporting reporting = new Reporting();
+
     @Option(names = "--index", required = true, paramLabel = "F.index", description = "faiss-format index file")
     Path indexFile;
 
-    @Option(names = "--queries", required = true, paramLabel = "Q.npy", description = "float32/float16 .npy matrix of queries")
+    @Option(names = "--queries", required = true, paramLabel = "Q.npy", description = "float32/float16/float64 .npy matrix of queries (float64 is rounded to float32)")
     Path queries;
 
     @Option(names = "--k", required = true, paramLabel = "K", description = "neighbours per query")
     int k;
-
-    @Option(names = "--nprobe", paramLabel = "P", description = "IVF lists visited per query (default: the index file's, as faiss)")
-    Integer nprobe;
 
     @Option(names = "--k-factor", paramLabel = "R", description = "refine: candidates = k * R (default: the index file's, as faiss)")
     Float kFactor;
@@ -51,24 +51,29 @@ final class SearchCommand extends CliCommand {
             description = "HNSW: candidates kept while searching (default: the index file's efSearch, as faiss)")
     Integer efSearch;
 
-    @Option(names = "--backend", defaultValue = "auto", paramLabel = "auto|cpu|opencl|scalar",
-            description = "compute backend: auto, or a backend found on the class path (komsu devices lists them; default: ${DEFAULT-VALUE})")
-    String backend;
-
-    @Option(names = "--threads", paramLabel = "T", description = "threads (default: all processors)")
-    Integer threads;
-
     @Option(names = "--batch", defaultValue = "4096", paramLabel = "B", description = "queries per batch (default: ${DEFAULT-VALUE})")
     int batch;
 
-    @Option(names = "--out-distances", required = true, paramLabel = "D.npy", description = "distances, float32 nq x k")
+    @Option(names = "--format", defaultValue = "npy", paramLabel = "npy|text|jsonl",
+            description = "npy: the --out-distances/--out-labels pair (default). text: one line per query,"
+                    + " QUERY<TAB>LABELS<TAB>DISTANCES, k space-separated values each, e.g. '0<TAB>12 7<TAB>0.5 1.25'."
+                    + " jsonl: one object per query, {\"query\":0,\"labels\":[12,7],\"distances\":[0.5,1.25]}."
+                    + " Label -1 marks an empty slot; text and jsonl go to stdout unless --output is given")
+    String format;
+
+    @Option(names = "--out-distances", paramLabel = "D.npy", description = "--format npy: distances, float32 nq x k")
     Path outDistances;
 
-    @Option(names = "--out-labels", required = true, paramLabel = "I.npy", description = "labels (ids, -1 = none), int64 nq x k")
+    @Option(names = "--out-labels", paramLabel = "I.npy", description = "--format npy: labels (ids, -1 = none), int64 nq x k")
     Path outLabels;
+
+    @Option(names = "--output", paramLabel = "FILE", description = "--format text|jsonl: write the lines to FILE (atomically) instead of stdout")
+    Path output;
 
     @Override
     void execute() throws Exception {
+        reporting.check();
+        ResultFormat resultFormat = ResultFormat.parse(format);
         InputChecks.checkK(k);
         InputErrors.checkPositive("--batch", batch);
         if ((long) batch * k > Integer.MAX_VALUE - 8) { // one batch's result lives in Java arrays
@@ -76,30 +81,30 @@ final class SearchCommand extends CliCommand {
         }
         // Checked before the index is read; the file's stored values (faiss searches with its
         // stored nprobe) fill in what is not given.
+        searching.check();
         SearchParams.Builder asked = SearchParams.builder();
-        if (nprobe != null) asked.nprobe(nprobe);
         if (kFactor != null) asked.kFactor(kFactor);
         if (efSearch != null) {
             InputErrors.checkPositive("--ef-search", efSearch);
             asked.efSearch(efSearch);
         }
-        int t = CliArgs.threads(threads);
         InputErrors.checkInputFile("--index", indexFile);
         InputErrors.checkInputFile("--queries", queries);
-        InputErrors.checkOutputFile("--out-distances", outDistances);
-        InputErrors.checkOutputFile("--out-labels", outLabels);
-        InputErrors.checkDistinct("--out-distances", outDistances, "--out-labels", outLabels);
-        for (Path out : new Path[] {outDistances, outLabels}) {
+        List<Path> outputs = checkOutputs(resultFormat);
+        for (Path out : outputs) {
             InputErrors.checkDistinct("--index", indexFile, "an output", out);
             InputErrors.checkDistinct("--queries", queries, "an output", out);
         }
 
-        ProgressListener progress = TerminalProgress.forThisProcess();
-        try (ComputeBackend compute = CliArgs.backend(backend, t);
+        ProgressListener progress = reporting.progress();
+        long phase = System.nanoTime();
+        try (ComputeBackend compute = searching.openBackend();
              LoadedIndex loaded = FaissIndexes.load(indexFile, compute, indexLoading.options());
-             FloatMatrix qs = Npy.readMatrix(queries)) {
+             FloatMatrix qs = NpyInputs.read("search", "--queries", queries, reporting.err())) {
+            reporting.phase("load", phase);
             Index index = loaded.index();
-            if (nprobe == null) asked.nprobe(loaded.storedParams().nprobe());
+            searching.noteCpuFallback(index, compute, reporting);
+            asked.nprobe(searching.nprobe(index, loaded.storedParams().nprobe(), reporting));
             if (kFactor == null) asked.kFactor(loaded.storedParams().kFactor());
             SearchParams params = asked.build();
             // One pass over the mapped queries before any output exists: a NaN in the last
@@ -109,43 +114,67 @@ final class SearchCommand extends CliCommand {
             // Refused before any output exists: the outputs' disk space (nq * k slots of 4 + 8
             // bytes; the .npy headers are 128 bytes each), then one batch's memory.
             long slots = nq > Long.MAX_VALUE / 16 / k ? Long.MAX_VALUE / 16 : nq * k; // saturated: no wrap past 2^63
-            InputErrors.checkFreeSpace(java.util.Map.of(outDistances, slots * Float.BYTES + 128, outLabels, slots * Long.BYTES + 128));
+            if (resultFormat == ResultFormat.NPY) {
+                InputErrors.checkFreeSpace(java.util.Map.of(outDistances, slots * Float.BYTES + 128, outLabels, slots * Long.BYTES + 128));
+            }
             long perBatch = Math.min(batch, nq);
             SearchBudget.check(index, perBatch, k, params, perBatch > 1 ? "--batch (now " + batch + ") or --k" : "--k");
             long start = System.nanoTime();
-            try (NpyWriter distances = NpyWriter.create(outDistances, NpyDtype.FLOAT32, nq, k);
-                 NpyWriter labels = NpyWriter.create(outLabels, NpyDtype.INT64, nq, k)) {
+            String summary;
+            try (ResultWriter results = openResults(resultFormat, nq)) {
                 for (long from = 0; from < nq; from += batch) {
                     int n = (int) Math.min(batch, nq - from);
                     Neighbors r = index.search(qs.rowRange(from, n), k, params);
-                    distances.writeFloats(r.distances(), 0, r.distances().length);
-                    labels.writeLongs(r.labels(), 0, r.labels().length);
+                    results.write(r);
                     progress.onProgress("search", from + n, nq);
                 }
-                distances.commit();
-                // keep the pair consistent: no distances without labels, even if stopped in between
-                InterruptCleanup.register(outDistances);
-                try {
-                    labels.commit();
-                } catch (Exception e) {
-                    Files.deleteIfExists(outDistances);
-                    throw e;
-                } finally {
-                    InterruptCleanup.release(outDistances);
-                }
+                reporting.finish(progress);
+                reporting.phase("search", start);
+                long write = System.nanoTime();
+                results.commit();
+                reporting.phase("write", write);
+                summary = results.destination();
             }
-            TerminalProgress.finish(progress);
             double seconds = (System.nanoTime() - start) / 1e9;
             // The timed loop is every batch's search plus writing its results; not the JVM start,
             // the index load or the query check. The first batches run before the JIT has
             // compiled the kernels, so short runs understate the steady rate (bench/ measures that).
             // The FastScan kernel is picked per CPU (FastScanSelection); naming it makes figures
             // from different machines comparable. A device backend names its host kernel.
-            out().printf("searched %d queries, k=%d, %s, backend %s (%s): %.3f s (%.0f QPS; search and writing results,"
-                            + " first batches JIT-compiling the kernels) -> %s, %s%n", nq, k, params,
-                    compute.name(), compute.fastScan().name(), seconds, nq / Math.max(seconds, 1e-9), outDistances, outLabels);
+            // Lines on stdout are the results: the closing line moves to stderr then.
+            PrintWriter to = resultFormat != ResultFormat.NPY && output == null ? reporting.err() : out();
+            to.printf("searched %d queries, k=%d, %s, backend %s (%s): %.3f s (%.0f QPS; search and writing results,"
+                            + " first batches JIT-compiling the kernels) -> %s%n", nq, k, params,
+                    compute.name(), compute.fastScan().name(), seconds, nq / Math.max(seconds, 1e-9), summary);
         } finally {
-            TerminalProgress.finish(progress);
+            reporting.finish(progress);
         }
+    }
+
+    /** Checks the outputs the format needs (and refuses those it does not use); returns them. */
+    private List<Path> checkOutputs(ResultFormat resultFormat) {
+        if (resultFormat == ResultFormat.NPY) {
+            if (outDistances == null || outLabels == null) {
+                throw new IllegalArgumentException("--format npy needs --out-distances and --out-labels"
+                        + " (or --format text|jsonl for lines on stdout or in --output)");
+            }
+            if (output != null) throw new IllegalArgumentException("--output is for --format text|jsonl; npy writes --out-distances and --out-labels");
+            InputErrors.checkOutputFile("--out-distances", outDistances);
+            InputErrors.checkOutputFile("--out-labels", outLabels);
+            InputErrors.checkDistinct("--out-distances", outDistances, "--out-labels", outLabels);
+            return List.of(outDistances, outLabels);
+        }
+        if (outDistances != null || outLabels != null) {
+            throw new IllegalArgumentException("--out-distances and --out-labels are for --format npy; --format "
+                    + format + " writes lines to stdout or to --output");
+        }
+        if (output == null) return List.of();
+        InputErrors.checkOutputFile("--output", output);
+        return List.of(output);
+    }
+
+    private ResultWriter openResults(ResultFormat resultFormat, long nq) throws java.io.IOException {
+        if (resultFormat == ResultFormat.NPY) return new NpyResultWriter(outDistances, outLabels, nq, k);
+        return output == null ? LineResultWriter.toStdout(resultFormat, k, out()) : LineResultWriter.toFile(resultFormat, k, output);
     }
 }

@@ -1,14 +1,14 @@
 package dev.komsu.cli;
 
 import dev.komsu.ProgressListener;
-import java.io.Console;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
- * Progress bars on stderr, one per stage ("k-means", "add", "search"), only when komsu runs on a
- * terminal; piped or scripted runs stay quiet. Not thread-safe: one command drives it.
+ * Progress bars on stderr, one per stage ("k-means", "add", "search"), when komsu runs on a
+ * terminal ({@link Reporting} picks {@link LineProgress} otherwise). Not thread-safe: one
+ * command drives it.
  */
 final class TerminalProgress implements ProgressListener, AutoCloseable {
     private ProgressBar bar;
@@ -18,12 +18,11 @@ final class TerminalProgress implements ProgressListener, AutoCloseable {
     }
 
     /**
-     * A listener that draws bars on a terminal, or {@link ProgressListener#NONE} otherwise. Since
-     * JDK 22 {@code System.console()} is non-null even when redirected, so isTerminal() decides.
+     * A listener that draws bars; for terminals only. Since JDK 22 {@code System.console()} is
+     * non-null even when redirected, so the caller asks isTerminal().
      */
-    static ProgressListener forThisProcess() {
-        Console console = System.console();
-        return console != null && console.isTerminal() ? new TerminalProgress() : NONE;
+    static TerminalProgress create() {
+        return new TerminalProgress();
     }
 
     @Override

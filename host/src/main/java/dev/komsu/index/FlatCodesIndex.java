@@ -21,7 +21,7 @@ public final class FlatCodesIndex extends BackendIndex {
 
     /** An empty index; {@code codec} must not encode residuals. */
     public FlatCodesIndex(int dim, Metric metric, IvfCodec codec, ComputeBackend backend) {
-        this(dim, metric, codec, new InvertedLists(1, codec.layout()), backend);
+        this(dim, InputChecks.checkComputable(metric, "an index of " + codec.getClass().getSimpleName()), codec, new InvertedLists(1, codec.layout()), backend);
     }
 
     /** An index from parts (e.g. read from a file): {@code codes} is one list of sequential ids. */

@@ -29,7 +29,7 @@ public final class HnswIndex extends ForwardingIndex {
 
     /** An empty index with faiss's defaults for {@code m}: efConstruction 40, efSearch 16. */
     public HnswIndex(int dim, int m, Metric metric, ComputeBackend backend) {
-        this(new FlatIndex(dim, metric, backend), HnswGraph.create(m));
+        this(new FlatIndex(dim, InputChecks.checkComputable(metric, "HNSW"), backend), HnswGraph.create(m));
     }
 
     /** An index over {@code storage} and a {@code graph} of its vectors (e.g. both read from a file); it owns both. */

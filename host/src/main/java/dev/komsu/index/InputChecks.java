@@ -1,6 +1,7 @@
 package dev.komsu.index;
 
 import dev.komsu.kernels.FloatMatrix;
+import dev.komsu.kernels.Metric;
 
 /** Checks that every index applies to what users hand it, with messages that name the problem. */
 public final class InputChecks {
@@ -17,6 +18,18 @@ public final class InputChecks {
             throw new IllegalArgumentException(what + " row " + bad[0] + " column " + bad[1]
                     + " is " + xs.get(bad[0], (int) bad[1]) + ": vectors must be finite (no NaN or infinity)");
         }
+    }
+
+    /**
+     * {@code metric}, unless it is L1 or L-infinity, which only exact vectors (Flat, IVF-Flat)
+     * compute: every code, graph and refine step here computes L2 or inner product.
+     */
+    public static Metric checkComputable(Metric metric, String indexKind) {
+        if (metric.isElementwise()) {
+            throw new IllegalArgumentException("metric " + metric + " is supported by Flat and IVF{n},Flat indexes only, not by "
+                    + indexKind + " (its codec or graph computes L2 or inner product)");
+        }
+        return metric;
     }
 
     public static void checkK(int k) {

@@ -1,5 +1,6 @@
 package dev.komsu.index;
 
+import dev.komsu.Index;
 import dev.komsu.ProgressListener;
 import dev.komsu.SearchParams;
 import dev.komsu.kernels.ComputeBackend;
@@ -36,7 +37,9 @@ public final class IvfIndex extends BackendIndex {
 
     /** An empty, untrained index with a Flat quantiser. */
     public IvfIndex(int dim, int nlist, Metric metric, IvfCodec codec, ComputeBackend backend) {
-        this(new FlatCoarseQuantizer(new FlatIndex(dim, metric, backend)), nlist, codec);
+        this(new FlatCoarseQuantizer(new FlatIndex(dim,
+                codec instanceof FlatCodec ? metric : InputChecks.checkComputable(metric, "IVF with " + codec.getClass().getSimpleName()),
+                backend)), nlist, codec);
     }
 
     /** An empty, untrained index over {@code quantizer} (empty too), which it owns. */
@@ -78,6 +81,21 @@ public final class IvfIndex extends BackendIndex {
 
     public InvertedLists invertedLists() {
         return lists;
+    }
+
+    /**
+     * The IVF index inside the factory's wrappers (IDMap, L2norm, RFlat's base), or null if
+     * there is none: where nlist and k-means progress live.
+     */
+    public static IvfIndex find(Index index) {
+        Index at = index;
+        while (true) {
+            if (at instanceof IvfIndex ivf) return ivf;
+            if (at instanceof L2NormIndex n) at = n.inner();
+            else if (at instanceof IdMapIndex m) at = m.inner();
+            else if (at instanceof RefineFlatIndex r) at = r.base();
+            else return null;
+        }
     }
 
     /** The k-means parameters of the coarse quantiser's training. */

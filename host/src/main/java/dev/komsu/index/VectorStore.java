@@ -62,9 +62,10 @@ final class VectorStore implements AutoCloseable {
 
     /**
      * The live rows' norms for {@code metric}, made or extended under a lock (searches may race
-     * here); null when the rows are too many to keep norms for.
+     * here); null when the rows are too many to keep norms for, or the metric uses none.
      */
     BaseNorms norms(Metric metric) {
+        if (metric.isElementwise()) return null; // L1 and L-infinity have no norm expansion
         FloatMatrix view = view();
         BaseNorms n = norms;
         if (n != null && n.fits(view, metric)) return n;

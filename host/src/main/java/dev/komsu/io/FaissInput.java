@@ -23,6 +23,9 @@ final class FaissInput {
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     /** Deeper nesting than any real index (IDMap over PreTransform over Refine over IVF...). */
     private static final int MAX_DEPTH = 16;
+    /** The index types that compute L1 and L-infinity: Flat and IVF-Flat, and the wrappers that compute no distance. */
+    private static final java.util.Set<String> ELEMENTWISE_TYPES =
+            java.util.Set.of("IxF2", "IxFI", "IxFl", "IwFl", "IvFl", "IxMp", "IxM2", "IxPT");
 
     private final Path file;
     private final MemorySegment data;
@@ -83,7 +86,13 @@ final class FaissInput {
         String fourcc = readFourcc("an index type tag (fourcc)");
         depth++;
         try {
-            return FaissFormats.reader(fourcc, this, at).read(fourcc, this);
+            Index index = FaissFormats.reader(fourcc, this, at).read(fourcc, this);
+            if (index.metric().isElementwise() && !ELEMENTWISE_TYPES.contains(fourcc)) {
+                index.close();
+                throw error(at, "index type '" + fourcc + "' with metric " + index.metric() + " is not supported: komsu"
+                        + " searches L1 and L-infinity with Flat and IVF-Flat only");
+            }
+            return index;
         } finally {
             depth--;
         }

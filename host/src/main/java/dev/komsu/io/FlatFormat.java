@@ -45,8 +45,12 @@ final class FlatFormat implements IndexFormat {
     @Override
     public void write(Index index, FaissOutput out) throws IOException {
         FlatIndex flat = (FlatIndex) index;
-        // faiss writes IxF2 / IxFI for its two dense metrics.
-        out.writeFourcc(flat.metric() == Metric.L2 ? "IxF2" : "IxFI");
+        // faiss writes IxF2 / IxFI for its two dense metrics and IxFl (plain IndexFlat) for the others.
+        out.writeFourcc(switch (flat.metric()) {
+            case L2 -> "IxF2";
+            case INNER_PRODUCT -> "IxFI";
+            case L1, LINF -> "IxFl";
+        });
         IndexHeader.of(flat).write(out);
         FloatMatrix v = flat.vectors();
         out.writeLong(v.rows() * v.cols());

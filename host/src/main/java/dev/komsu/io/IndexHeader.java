@@ -13,6 +13,8 @@ record IndexHeader(int d, long ntotal, boolean trained, Metric metric) {
     /** faiss's MetricType numbers. */
     private static final int METRIC_INNER_PRODUCT = 0;
     private static final int METRIC_L2 = 1;
+    private static final int METRIC_L1 = 2;
+    private static final int METRIC_LINF = 3;
     /** What faiss writes in the two unused fields (once "max_codes"-style limits). */
     private static final long UNUSED = 1L << 20;
     /**
@@ -39,13 +41,15 @@ record IndexHeader(int d, long ntotal, boolean trained, Metric metric) {
         boolean trained = in.readBool("is_trained");
         at = in.position();
         int metricType = in.readInt("the metric type");
+        // faiss writes metric_arg (a float, used by Lp and a few others) after every metric type above 1
+        if (metricType > METRIC_L2) in.readFloat("metric_arg");
         Metric metric = switch (metricType) {
             case METRIC_INNER_PRODUCT -> Metric.INNER_PRODUCT;
             case METRIC_L2 -> Metric.L2;
-            default -> {
-                if (metricType > 1) in.readFloat("metric_arg");
-                throw in.error(at, "metric type " + metricType + " is not supported: komsu reads inner product (0) and L2 (1)");
-            }
+            case METRIC_L1 -> Metric.L1;
+            case METRIC_LINF -> Metric.LINF;
+            default -> throw in.error(at, "metric type " + metricType + " is not supported: komsu reads inner product (0),"
+                    + " L2 (1), L1 (2) and L-infinity (3)");
         };
         return new IndexHeader(d, ntotal, trained, metric);
     }
@@ -61,7 +65,14 @@ record IndexHeader(int d, long ntotal, boolean trained, Metric metric) {
         out.writeLong(UNUSED);
         out.writeLong(UNUSED);
         out.writeBool(trained);
-        out.writeInt(metric == Metric.L2 ? METRIC_L2 : METRIC_INNER_PRODUCT);
+        int type = switch (metric) {
+            case INNER_PRODUCT -> METRIC_INNER_PRODUCT;
+            case L2 -> METRIC_L2;
+            case L1 -> METRIC_L1;
+            case LINF -> METRIC_LINF;
+        };
+        out.writeInt(type);
+        if (type > METRIC_L2) out.writeFloat(0f); // metric_arg: unused by L1 and L-infinity, 0 as faiss's default
     }
 
     /** Fails unless {@code part} (a sub-index read at {@code at}) agrees with this header. */

@@ -13,7 +13,7 @@ import java.util.Objects;
 
 /**
  * Reads and writes NumPy {@code .npy} files (format versions 1.0 to 3.0; float32, float16,
- * int64, int32; C order, little-endian). Matrices are 2-D arrays {@code (rows, cols)}; a 1-D
+ * int64, int32; float64 read only, rounded to float32; C order, little-endian). Matrices are 2-D arrays {@code (rows, cols)}; a 1-D
  * array {@code (n,)} is read as one row of n values (a single vector, e.g. one query), since
  * no feature or query file is a column.
  *
@@ -24,6 +24,7 @@ import java.util.Objects;
  */
 public final class Npy {
     private static final ValueLayout.OfShort HALF = ValueLayout.JAVA_SHORT_UNALIGNED;
+    private static final ValueLayout.OfDouble DOUBLE = ValueLayout.JAVA_DOUBLE_UNALIGNED;
     private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED;
     private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED;
 
@@ -38,9 +39,11 @@ public final class Npy {
     }
 
     /**
-     * A float matrix from a float32 or float16 file of shape {@code (rows, cols)} or {@code (n,)}
-     * (one row). float32 is mapped read-only; float16 is converted into memory of its own. The
-     * caller closes the matrix.
+     * A float matrix from a float32, float16 or float64 file of shape {@code (rows, cols)} or
+     * {@code (n,)} (one row). float32 is mapped read-only; float16 and float64 are converted into
+     * memory of its own (float64 rounded to the nearest float32, as faiss's Python does with
+     * {@code np.ascontiguousarray(x, dtype='float32')}; callers that want to tell the user check
+     * {@link #readHeader}). The caller closes the matrix.
      */
     public static FloatMatrix readMatrix(Path file) throws IOException {
         try (FileChannel ch = open(file)) {
@@ -53,7 +56,7 @@ public final class Npy {
                 MemorySegment data = ch.map(FileChannel.MapMode.READ_ONLY, h.dataOffset(), h.dataBytes(), arena);
                 if (h.dtype() == NpyDtype.FLOAT32) return FloatMatrix.adopt(data, rows, (int) cols, arena);
                 try (arena) {
-                    return fromHalf(data, rows, (int) cols);
+                    return h.dtype() == NpyDtype.FLOAT64 ? fromDouble(data, rows, (int) cols) : fromHalf(data, rows, (int) cols);
                 }
             } catch (IOException | RuntimeException | Error e) {
                 if (arena.scope().isAlive()) arena.close();
@@ -64,8 +67,9 @@ public final class Npy {
 
     /** {rows, cols} of a float file read as a matrix: 2-D as is, 1-D as one row; else an error. */
     static long[] matrixShape(Path file, NpyHeader h) throws NpyFormatException {
-        if (h.dtype() != NpyDtype.FLOAT32 && h.dtype() != NpyDtype.FLOAT16) {
-            throw new NpyFormatException(file, "holds " + h.dtype() + " values, expected float32 (<f4) or float16 (<f2) vectors");
+        if (h.dtype() != NpyDtype.FLOAT32 && h.dtype() != NpyDtype.FLOAT16 && h.dtype() != NpyDtype.FLOAT64) {
+            throw new NpyFormatException(file, "holds " + h.dtype() + " values, expected float32 (<f4), float16 (<f2)"
+                    + " or float64 (<f8) vectors");
         }
         long[] shape = h.shape();
         long rows;
@@ -93,6 +97,14 @@ public final class Npy {
         for (long i = 0; i < n; i++) {
             dst.setAtIndex(FloatMatrix.FLOAT, i, Float.float16ToFloat(data.getAtIndex(HALF, i)));
         }
+        return m;
+    }
+
+    private static FloatMatrix fromDouble(MemorySegment data, long rows, int cols) {
+        FloatMatrix m = FloatMatrix.allocate(rows, cols);
+        long n = rows * cols;
+        MemorySegment dst = m.segment();
+        for (long i = 0; i < n; i++) dst.setAtIndex(FloatMatrix.FLOAT, i, (float) data.getAtIndex(DOUBLE, i));
         return m;
     }
 

@@ -7,6 +7,8 @@ public enum NpyDtype {
     FLOAT32("<f4", 4),
     /** IEEE half precision; read as float32. */
     FLOAT16("<f2", 2),
+    /** IEEE double precision; read as float32 (rounded to nearest), as faiss's Python converts. */
+    FLOAT64("<f8", 8),
     INT64("<i8", 8),
     INT32("<i4", 4);
 

@@ -12,7 +12,7 @@ import java.util.stream.Stream;
 /**
  * A folder of {@code .npy} feature files read as one matrix, the way RVC's train-index step
  * builds {@code big_npy}: every {@code *.npy} file in the folder (not sub-folders), sorted by
- * file name, rows concatenated. All files must be float32 or float16 matrices of equal width.
+ * file name, rows concatenated. All files must be float32, float16 or float64 matrices of equal width.
  */
 public final class NpyFolder {
     private NpyFolder() {

@@ -69,7 +69,9 @@ public final class KMeans {
             double[] objective = new double[params.niter()];
             int[] assign = new int[Math.toIntExact(nt)];
             long[] counts = new long[k];
-            Assignment assignment = assignsOnCallerThread(k, d)
+            // The table kernel knows L2 and inner product; L1 and L-infinity assign through knn,
+            // with the index's metric, as faiss's k-means searches its (L1) quantiser.
+            Assignment assignment = assignsOnCallerThread(k, d) && !metric.isElementwise()
                     ? new TableAssignment(train, k, metric, backend.pq())::assign
                     : (c, out) -> knnAssign(train, c, metric, out);
             for (int it = 0; it < params.niter(); it++) {

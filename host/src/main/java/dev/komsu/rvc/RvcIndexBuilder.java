@@ -3,9 +3,7 @@ package dev.komsu.rvc;
 import dev.komsu.Index;
 import dev.komsu.IndexFactory;
 import dev.komsu.ProgressListener;
-import dev.komsu.index.IdMapIndex;
 import dev.komsu.index.IvfIndex;
-import dev.komsu.index.L2NormIndex;
 import dev.komsu.kernels.ComputeBackend;
 import dev.komsu.kernels.FloatMatrix;
 import dev.komsu.kernels.Metric;
@@ -77,7 +75,7 @@ public final class RvcIndexBuilder {
         long n = features.rows();
         if (n == 0) throw new IllegalArgumentException("no feature vectors to index (0 rows)");
         Index index = IndexFactory.create(features.cols(), factoryFor(n), metric, backend);
-        IvfIndex ivf = findIvf(index);
+        IvfIndex ivf = IvfIndex.find(index);
         if (ivf != null) ivf.setProgressListener(progress);
         return index;
     }
@@ -99,17 +97,6 @@ public final class RvcIndexBuilder {
         for (long from = 0; from < n; from += ADD_BATCH) {
             index.add(features.rowRange(from, Math.min(ADD_BATCH, n - from)));
             progress.onProgress("add", Math.min(from + ADD_BATCH, n), n);
-        }
-    }
-
-    /** The IVF index inside the factory's wrappers, to receive k-means progress; null if none. */
-    private static IvfIndex findIvf(Index index) {
-        Index at = index;
-        while (true) {
-            if (at instanceof IvfIndex ivf) return ivf;
-            if (at instanceof L2NormIndex n) at = n.inner();
-            else if (at instanceof IdMapIndex m) at = m.inner();
-            else return null;
         }
     }
 

@@ -8,6 +8,7 @@ import java.util.List;
 class FlatIndexConformanceTest extends IndexTestCase {
     @Override
     protected List<Row> rows() {
-        return List.of(row("Flat", "Flat", Metric.L2), row("Flat", "Flat", Metric.INNER_PRODUCT));
+        return List.of(row("Flat", "Flat", Metric.L2), row("Flat", "Flat", Metric.INNER_PRODUCT),
+                row("Flat", "Flat", Metric.L1), row("Flat", "Flat", Metric.LINF));
     }
 }

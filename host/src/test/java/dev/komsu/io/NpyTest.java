@@ -265,6 +265,8 @@ class NpyTest {
                 a = (np.arange(12, dtype=np.float64) * 0.5 - 3).reshape(3, 4)
                 np.save('f4.npy', a.astype('<f4'))
                 np.save('f2.npy', a.astype('<f2'))
+                np.save('f8.npy', a)
+                np.save('tenth.npy', np.array([0.1, 1e300]))
                 np.save('i8.npy', (np.arange(12) * 1000000007 - 5).reshape(3, 4).astype('<i8'))
                 np.save('i4.npy', (np.arange(12) - 5).reshape(3, 4).astype('<i4'))
                 for v in [(1, 0), (2, 0), (3, 0)]:
@@ -275,7 +277,7 @@ class NpyTest {
                 np.save('obj.npy', np.array([{'a': 1}, None], dtype=object))
                 """, dir);
         float[] expected = ramp(12);
-        for (String name : new String[] {"f4", "f2", "v1", "v2", "v3"}) {
+        for (String name : new String[] {"f4", "f2", "f8", "v1", "v2", "v3"}) {
             try (FloatMatrix m = Npy.readMatrix(dir.resolve(name + ".npy"))) {
                 assertEquals(3, m.rows(), name);
                 assertEquals(4, m.cols(), name);
@@ -288,6 +290,10 @@ class NpyTest {
         for (int i = 0; i < 12; i++) assertEquals(i - 5, i4[i]);
         assertArrayEquals(new long[] {3, 4}, Npy.readHeader(dir.resolve("i4.npy")).shape());
 
+        try (FloatMatrix m = Npy.readMatrix(dir.resolve("tenth.npy"))) { // float64 rounds to the nearest float32
+            assertArrayEquals(new float[] {0.1f, Float.POSITIVE_INFINITY}, m.toArray());
+        }
+        assertMessage("i8.npy", "expected float32 (<f4), float16 (<f2) or float64 (<f8)");
         assertMessage("fortran.npy", "Fortran-order");
         assertMessage("big.npy", "big-endian");
         assertMessage("obj.npy", "object arrays");

@@ -124,6 +124,14 @@ public interface ComputeBackend extends AutoCloseable {
         return Transfers.NONE;
     }
 
+    /**
+     * Whether this backend computes {@code metric} itself; when not, its knn and list scans hand
+     * that metric to the CPU (a device without L1 / L-infinity kernels), and tools say so.
+     */
+    default boolean computes(Metric metric) {
+        return true;
+    }
+
     /** Releases threads, device memory and programs. The default backend instances are never closed. */
     @Override
     default void close() {

@@ -39,6 +39,7 @@ public final class DenseRefine {
      * each one fused multiply-add per dimension in order (the lane kernels give the same bits).
      */
     public static float exactKey(Metric metric, float[] q, int qo, MemorySegment base, long offset, int d) {
+        if (metric.isElementwise()) return ElementwiseDistances.distance(metric, q, qo, base, offset, d); // smaller is closer: the key
         float acc = 0f;
         if (metric == Metric.L2) {
             for (int c = 0; c < d; c++) {

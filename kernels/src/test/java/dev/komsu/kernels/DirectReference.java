@@ -4,8 +4,8 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * The precision reference for exact k-NN: the direct form {@code (q-x)^2} (or the inner
- * product), accumulated in float in index order with a separate multiply and add, like faiss's
- * scalar fvec_L2sqr, for every pair. No expansion, no candidates: what every backend's
+ * product, or |q-x| summed for L1 and maxed for L-infinity), accumulated in float in index order
+ * with a separate multiply and add, like faiss's scalar fvec_L2sqr, for every pair. No expansion, no candidates: what every backend's
  * {@code knn} is checked against.
  */
 public final class DirectReference {
@@ -27,11 +27,14 @@ public final class DirectReference {
                 float acc = 0f;
                 for (int c = 0; c < d; c++) {
                     float x = seg.get(FloatMatrix.FLOAT, o + (long) c * Float.BYTES);
-                    if (metric == Metric.L2) {
-                        float diff = q[c] - x;
-                        acc += diff * diff;
-                    } else {
-                        acc += q[c] * x;
+                    switch (metric) {
+                        case L2 -> {
+                            float diff = q[c] - x;
+                            acc += diff * diff;
+                        }
+                        case INNER_PRODUCT -> acc += q[c] * x;
+                        case L1 -> acc += Math.abs(q[c] - x);
+                        case LINF -> acc = Math.max(acc, Math.abs(q[c] - x));
                     }
                 }
                 top.offer(metric.toKey(acc), j);

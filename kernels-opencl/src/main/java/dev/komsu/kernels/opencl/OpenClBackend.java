@@ -157,6 +157,12 @@ public final class OpenClBackend implements ComputeBackend {
         residentUploads++;
     }
 
+    /** The device kernels compute L2 and inner product; L1 and L-infinity run on the fallback. */
+    @Override
+    public boolean computes(Metric metric) {
+        return !metric.isElementwise();
+    }
+
     @Override
     public Neighbors knn(FloatMatrix queries, FloatMatrix base, int k, Metric metric) {
         return knn(queries, ResidentMatrix.onHost(base, null), k, metric);
@@ -171,6 +177,7 @@ public final class OpenClBackend implements ComputeBackend {
     public Neighbors knn(FloatMatrix queries, ResidentMatrix base, int k, Metric metric) {
         FloatMatrix host = base.host();
         KernelChecks.checkKnn(queries, host, k);
+        if (!computes(metric)) return fallback.knn(queries, base, k, metric);
         boolean fits = search.fits(k, host.cols(), false)
                 && DeviceMatrix.deviceBytes(host.rows(), host.cols(), search.block()) <= runtime.device().maxAllocBytes();
         return onDevice("knn", fits, rt -> {
@@ -195,6 +202,7 @@ public final class OpenClBackend implements ComputeBackend {
                                Metric metric) {
         VectorLists host = lists.host();
         KernelChecks.checkScanLists(queries, host, probes, nprobe, k);
+        if (!computes(metric)) return fallback.scanLists(queries, host, probes, nprobe, k, metric);
         return onDevice("scanLists", search.fits(k, host.dim(), true) && listsFit(host), rt -> {
             ClResident<VectorLists> r = ClResident.of(this, lists);
             try {

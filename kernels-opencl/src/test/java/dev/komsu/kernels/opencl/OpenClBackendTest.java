@@ -27,6 +27,9 @@ import org.junit.jupiter.api.TestInstance;
 /** Program cache, resident buffers, k limit, fallback and lifecycle of the OpenCL backend. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class OpenClBackendTest {
+    /** The metrics the device computes; L1 and L-infinity go to the fallback ({@link #elementwiseMetricsGoToTheFallback}). */
+    private static final Metric[] DEVICE_METRICS = {Metric.L2, Metric.INNER_PRODUCT};
+
     private final ScalarBackend scalar = new ScalarBackend();
     private OpenClDevice device;
 
@@ -77,6 +80,21 @@ class OpenClBackendTest {
     }
 
     @Test
+    void elementwiseMetricsGoToTheFallback() {
+        try (FloatMatrix q = random(5, 12, 41); FloatMatrix base = random(700, 12, 42);
+             OpenClBackend b = new OpenClBackend(device, scalar, false, OpenClOptions.defaults())) {
+            for (Metric m : Metric.values()) assertEquals(!m.isElementwise(), b.computes(m), m.toString());
+            for (Metric m : new Metric[] {Metric.L1, Metric.LINF}) {
+                Neighbors want = scalar.knn(q, base, 9, m);
+                Neighbors got = b.knn(q, base, 9, m);
+                assertArrayEquals(want.labels(), got.labels(), m.toString());
+                assertArrayEquals(want.distances(), got.distances(), m.toString());
+            }
+            assertEquals(0, b.stats().programBuilds(), "nothing ran on the device");
+        }
+    }
+
+    @Test
     void programsAreBuiltOnceAndReusedAcrossSearchesOfOtherShapes() {
         try (OpenClBackend b = open(OpenClOptions.defaults());
              FloatMatrix q = random(5, 16, 1); FloatMatrix base = random(300, 16, 2);
@@ -84,7 +102,7 @@ class OpenClBackendTest {
             b.knn(q, base, 3, Metric.L2);
             int builds = b.stats().programBuilds();
             assertTrue(builds > 0);
-            for (Metric m : Metric.values()) {
+            for (Metric m : DEVICE_METRICS) {
                 assertSameIds(scalar.knn(q, base, 7, m), b.knn(q, base, 7, m));
                 assertSameIds(scalar.knn(q2, base2, 2, m), b.knn(q2, base2, 2, m));
             }
@@ -293,7 +311,7 @@ class OpenClBackendTest {
         try (FloatMatrix q = random(3, 8, 1); FloatMatrix base = random(1500, 8, 2)) {
             for (OpenClOptions.Shape shape : List.of(OpenClOptions.Shape.PER_ITEM, OpenClOptions.Shape.WORK_GROUP)) {
                 try (OpenClBackend b = open(OpenClOptions.defaults().withShape(shape))) {
-                    for (Metric m : Metric.values()) assertSameIds(scalar.knn(q, base, 1024, m), b.knn(q, base, 1024, m));
+                    for (Metric m : DEVICE_METRICS) assertSameIds(scalar.knn(q, base, 1024, m), b.knn(q, base, 1024, m));
                     assertEquals(0, b.stats().fallbacks(), shape.toString());
                 }
             }

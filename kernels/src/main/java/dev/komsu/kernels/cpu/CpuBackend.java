@@ -83,6 +83,7 @@ public final class CpuBackend implements CpuBatchedOperations {
     @Override
     public Neighbors knn(FloatMatrix queries, FloatMatrix base, int k, Metric metric) {
         KernelChecks.checkKnn(queries, base, k);
+        if (metric.isElementwise()) return ElementwiseScan.knn(queries, base, k, metric, threads * TASKS_PER_THREAD, this::run);
         if (!KernelChecks.normsFit(base)) return knnDirect(queries, base, k, metric);
         return knn(queries, base, BaseNorms.of(base, metric), k, metric);
     }
@@ -96,6 +97,7 @@ public final class CpuBackend implements CpuBatchedOperations {
      */
     @Override
     public Neighbors knn(FloatMatrix queries, FloatMatrix base, BaseNorms norms, int k, Metric metric) {
+        if (metric.isElementwise()) return knn(queries, base, k, metric); // no norms: no expansion for L1 / L-infinity
         KernelChecks.checkKnn(queries, base, norms, k, metric);
         int nq = (int) queries.rows();
         int d = base.cols();
@@ -218,6 +220,9 @@ public final class CpuBackend implements CpuBatchedOperations {
     @Override
     public Neighbors scanLists(FloatMatrix queries, VectorLists lists, int[] probes, int nprobe, int k, Metric metric) {
         KernelChecks.checkScanLists(queries, lists, probes, nprobe, k);
+        if (metric.isElementwise()) {
+            return ElementwiseScan.scanLists(queries, lists, probes, nprobe, k, metric, threads * TASKS_PER_THREAD, this::run);
+        }
         int nq = (int) queries.rows();
         Neighbors out = Neighbors.empty(nq, k, metric);
         int chunk = chunkSize(k, queries.cols());

@@ -77,7 +77,7 @@ final class QueryKernels {
     }
 
     /** Pairwise sum of the lanes, always in the same order: ((0+1)+(2+3))+((4+5)+(6+7))... */
-    private static float sumInFixedOrder(FloatVector v, float[] scratch) {
+    static float sumInFixedOrder(FloatVector v, float[] scratch) {
         v.intoArray(scratch, 0);
         for (int width = LANES; width > 1; width >>>= 1) {
             for (int i = 0; i < width / 2; i++) scratch[i] = scratch[2 * i] + scratch[2 * i + 1];

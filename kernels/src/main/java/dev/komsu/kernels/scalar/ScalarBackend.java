@@ -2,6 +2,7 @@ package dev.komsu.kernels.scalar;
 
 import dev.komsu.kernels.BaseNorms;
 import dev.komsu.kernels.DenseRefine;
+import dev.komsu.kernels.ElementwiseDistances;
 import dev.komsu.kernels.FastScanKernels;
 import dev.komsu.kernels.FloatMatrix;
 import dev.komsu.kernels.KernelChecks;
@@ -41,7 +42,8 @@ public final class ScalarBackend implements CpuBatchedOperations {
     @Override
     public Neighbors knn(FloatMatrix queries, FloatMatrix base, int k, Metric metric) {
         KernelChecks.checkKnn(queries, base, k);
-        if (!KernelChecks.normsFit(base)) return knnDirect(queries, base, k, metric);
+        // L1 and L-infinity have no dot-product expansion: always the direct form
+        if (metric.isElementwise() || !KernelChecks.normsFit(base)) return knnDirect(queries, base, k, metric);
         return knn(queries, base, BaseNorms.of(base, metric), k, metric);
     }
 
@@ -54,6 +56,7 @@ public final class ScalarBackend implements CpuBatchedOperations {
      */
     @Override
     public Neighbors knn(FloatMatrix queries, FloatMatrix base, BaseNorms norms, int k, Metric metric) {
+        if (metric.isElementwise()) return knn(queries, base, k, metric);
         KernelChecks.checkKnn(queries, base, norms, k, metric);
         int nq = (int) queries.rows();
         int d = base.cols();
@@ -133,8 +136,9 @@ public final class ScalarBackend implements CpuBatchedOperations {
         return out;
     }
 
-    /** Squared L2 or inner product between {@code q} and the d floats at {@code offset}. */
+    /** Squared L2, inner product, L1 or L-infinity between {@code q} and the d floats at {@code offset}. */
     static float distance(Metric metric, float[] q, MemorySegment seg, long offset) {
+        if (metric.isElementwise()) return ElementwiseDistances.distance(metric, q, 0, seg, offset, q.length);
         float acc = 0f;
         if (metric == Metric.L2) {
             for (int c = 0; c < q.length; c++) {

@@ -48,7 +48,9 @@ class DenseKnnTest {
     void cpuReturnsTheScalarTwinsBitsForAnyThreadCount(int nq, int n, int d, int k, float offset, int clusters) {
         try (FloatMatrix b = clustered(n, d, offset, 1f, clusters, n + d);
                 FloatMatrix q = clustered(nq, d, offset, 1f, clusters, nq + 7)) {
-            for (Metric metric : Metric.values()) {
+            // The dense kernel serves L2 and inner product; L1 and L-infinity (no expansion, and
+            // L1 summed in lanes) are checked within a tolerance by the backend conformance suite.
+            for (Metric metric : new Metric[] {Metric.L2, Metric.INNER_PRODUCT}) {
                 Neighbors expected = twin.knn(q, b, k, metric);
                 // The direct form with its separate multiply and add differs in the last bits only.
                 assertMatches(DirectReference.knn(q, b, k, metric), expected, metric, 1e-4);
