@@ -1,6 +1,8 @@
 package dev.komsu.index;
 
+import dev.komsu.IdSelector;
 import dev.komsu.ProgressListener;
+import dev.komsu.RangeSearchResult;
 import dev.komsu.SearchParams;
 import dev.komsu.kernels.ComputeBackend;
 import dev.komsu.kernels.FloatMatrix;
@@ -88,6 +90,24 @@ public final class FlatCodesIndex extends BackendIndex {
         int nq = Math.toIntExact(queries.rows());
         Neighbors everything = new Neighbors(nq, 1, new float[nq], new long[nq]); // list 0, coarse distance 0
         return codec.scan(backend(), residency, queries, codes, origin, everything, k, metric(), params);
+    }
+
+    /**
+     * faiss's IndexFlatCodes::remove_ids: the other codes move up in order and are renumbered.
+     * faiss's IndexPQFastScan does the same on its blocks; here the block packer moves them.
+     */
+    @Override
+    long removeIdsUnguarded(IdSelector selector) {
+        long removed = codes.removeRows(0, selector::isMember);
+        if (removed > 0) residency.invalidate();
+        return removed;
+    }
+
+    /** faiss 1.7.3's IndexPQ, IndexScalarQuantizer and IndexPQFastScan have no range search either. */
+    @Override
+    RangeSearchResult rangeSearchUnguarded(FloatMatrix queries, float radius, SearchParams params) {
+        throw new UnsupportedOperationException("a " + codec.factoryName() + " index has no range search (faiss 1.7.3's"
+                + " neither); add \",RFlat\" for exact range search over every vector");
     }
 
     @Override
