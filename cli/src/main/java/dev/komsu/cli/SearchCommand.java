@@ -38,8 +38,16 @@ final class SearchCommand extends CliCommand {
     @Option(names = "--queries", required = true, paramLabel = "Q.npy", description = "float32/float16 .npy matrix of queries")
     Path queries;
 
-    @Option(names = "--k", required = true, paramLabel = "K", description = "neighbours per query")
-    int k;
+    @Option(names = "--k", paramLabel = "K", description = "neighbours per query (required unless --radius)")
+    Integer k;
+
+    @Option(names = "--radius", paramLabel = "R", description = "range search instead of k-NN (faiss range_search): every"
+            + " vector with squared L2 distance < R (inner product > R), written as faiss's lims, D, I to --out-lims, --out-distances, --out-labels")
+    Float radius;
+
+    @Option(names = "--out-lims", paramLabel = "L.npy", description = "with --radius: int64 nq+1 offsets (faiss's lims);"
+            + " query i's hits are D[L[i]:L[i+1]], I[L[i]:L[i+1]]")
+    Path outLims;
 
     @Option(names = "--nprobe", paramLabel = "P", description = "IVF lists visited per query (default: the index file's, as faiss)")
     Integer nprobe;
@@ -69,6 +77,11 @@ final class SearchCommand extends CliCommand {
 
     @Override
     void execute() throws Exception {
+        if (radius != null || outLims != null) {
+            new RangeSearchOutput(this).run();
+            return;
+        }
+        if (k == null) throw new IllegalArgumentException("--k is required (or --radius R with --out-lims for a range search)");
         InputChecks.checkK(k);
         InputErrors.checkPositive("--batch", batch);
         if ((long) batch * k > Integer.MAX_VALUE - 8) { // one batch's result lives in Java arrays

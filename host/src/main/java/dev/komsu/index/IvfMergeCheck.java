@@ -1,5 +1,6 @@
 package dev.komsu.index;
 
+import dev.komsu.kernels.FloatMatrix;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 
@@ -29,23 +30,26 @@ final class IvfMergeCheck {
             throw new IllegalArgumentException("cannot merge " + b + " into " + a + ": their coarse centroids differ"
                     + " (train one index and copy it, or merge indexes trained together)");
         }
-        if (!sameDecoding(into, from)) {
+        if (!sameDecoding(into.codec(), into.quantizer().vectors(), from.codec(), from.quantizer().vectors())) {
             throw new IllegalArgumentException("cannot merge " + b + " into " + a + ": their codecs were trained differently"
                     + " (the same code decodes to different vectors)");
         }
     }
 
-    /** Every byte value 0..255 as every code byte, decoded by both codecs (list 0, so residual codecs add the same centroid). */
-    private static boolean sameDecoding(IvfIndex into, IvfIndex from) {
-        int codeSize = into.codec().codeSize();
-        float[] x = new float[into.dim()];
-        float[] y = new float[into.dim()];
+    /**
+     * Whether two codecs of one type decode alike: every byte value 0..255 as every code byte,
+     * decoded by both (list 0 of their {@code centroids}, so residual codecs add the same centroid).
+     */
+    static boolean sameDecoding(IvfCodec a, FloatMatrix aCentroids, IvfCodec b, FloatMatrix bCentroids) {
+        int codeSize = a.codeSize();
+        float[] x = new float[aCentroids.cols()];
+        float[] y = new float[bCentroids.cols()];
         byte[] code = new byte[codeSize];
         for (int v = 0; v < 256; v++) {
             Arrays.fill(code, (byte) v);
             MemorySegment c = MemorySegment.ofArray(code);
-            into.codec().decode(c, 0, 0, into.quantizer().vectors(), x);
-            from.codec().decode(c, 0, 0, from.quantizer().vectors(), y);
+            a.decode(c, 0, 0, aCentroids, x);
+            b.decode(c, 0, 0, bCentroids, y);
             if (!Arrays.equals(x, y)) return false;
         }
         return true;
