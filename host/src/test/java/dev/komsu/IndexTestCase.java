@@ -48,7 +48,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * when every list is probed for exact codecs (the decoded vectors' distances otherwise); a faiss
  * file written and read back, by komsu on this backend and on the scalar reference and by
  * Debian's faiss, searching alike; 16 concurrent searches equal to the serial ones; adds racing
- * searches refused or completed, never a corrupt index. Data are small (1000 16-d vectors): on
+ * searches refused or completed, never a corrupt index; faiss's everyday operations where faiss
+ * has them, refused clearly where it does not: {@code removeIds} (then brute force over what is
+ * left), {@code rangeSearch} (brute force over the stored vectors) and {@code mergeFrom} (two
+ * halves merged search as the index built in one go). Data are small (1000 16-d vectors): on
  * this 2-core machine the 320 tests per backend took about 50 s (scalar), 67 s (cpu) and 65 s
  * (OpenCL on PoCL) of test time.
  */
@@ -416,6 +419,30 @@ public abstract class IndexTestCase {
         }
         try (FloatMatrix none = FloatMatrix.allocate(0, D)) {
             assertEquals(1, index.rangeSearch(none, radius, PARTIAL).lims().length);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void mergeFromOfTwoHalvesEqualsTheIndexBuiltInOneGoOrRefusesAsFaiss(Case c, @TempDir Path dir) throws IOException {
+        Path trainedFile = dir.resolve("trained.faiss");
+        try (Index a = trained(c)) {
+            FaissIndexes.write(a, trainedFile); // the same training for both halves, as faiss's merge needs
+            try (Index b = FaissIndexes.read(trainedFile, backendsOpen.get(c.backend))) {
+                add(c.row, a, base.rowRange(0, N / 2), 0);
+                add(c.row, b, base.rowRange(N / 2, N / 2), N / 2);
+                // ids that follow on: IVF shifts b's 0..n-1 by add_id; row-numbered types and user ids need none
+                long addId = Grammar.nlist(c.row.factory) > 0 && !Grammar.idMapped(c.row.factory) ? N / 2 : 0;
+                if (!supportsRemove(c.row)) { // HNSW and RFlat: faiss has no merge_from for them either
+                    assertMessage("merge_from", assertThrows(UnsupportedOperationException.class, () -> a.mergeFrom(b, addId)));
+                    assertEquals(N / 2, b.ntotal(), "a refused merge leaves the other index");
+                    return;
+                }
+                a.mergeFrom(b, addId);
+                assertEquals(N, a.ntotal());
+                assertEquals(0, b.ntotal(), "merge_from empties the other index");
+                assertSameResults(builtIndex(c).search(queries, K, PARTIAL), a.search(queries, K, PARTIAL), c + ": merged halves");
+            }
         }
     }
 
