@@ -424,6 +424,36 @@ public abstract class IndexTestCase {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
+    @Timeout(120)
+    void concurrentRangeSearchesEqualSerialOnes(Case c) throws Exception {
+        if (!supportsRangeSearch(c.row)) return; // refused: rangeSearchFindsEveryStoredVector... checks how
+        Index index = builtIndex(c);
+        float radius = SuiteRange.radius(index.search(queries, 20, PARTIAL), 19);
+        RangeSearchResult serial = index.rangeSearch(queries, radius, PARTIAL);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+            List<java.util.concurrent.Future<RangeSearchResult>> runs = new java.util.ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                runs.add(pool.submit(() -> {
+                    start.await();
+                    return index.rangeSearch(queries, radius, PARTIAL);
+                }));
+            }
+            start.countDown();
+            for (var f : runs) {
+                RangeSearchResult r = f.get();
+                assertArrayEquals(serial.lims(), r.lims(), c + ": lims");
+                assertArrayEquals(serial.labels(), r.labels(), c + ": labels");
+                assertArrayEquals(serial.distances(), r.distances(), c + ": distances");
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
     void mergeFromOfTwoHalvesEqualsTheIndexBuiltInOneGoOrRefusesAsFaiss(Case c, @TempDir Path dir) throws IOException {
         Path trainedFile = dir.resolve("trained.faiss");
         try (Index a = trained(c)) {

@@ -52,11 +52,19 @@ final class AddCommand extends CliCommand {
                 throw new IllegalArgumentException("--ids holds " + given.length + " ids for the " + xs.rows() + " rows of --input");
             }
             long before = index.ntotal();
-            IndexRewrite.refusalsAreBadInput(() -> {
-                if (given == null) index.add(xs);
-                else index.addWithIds(xs, given);
-                return null;
-            });
+            try {
+                IndexRewrite.refusalsAreBadInput(() -> {
+                    if (given == null) index.add(xs);
+                    else index.addWithIds(xs, given);
+                    return null;
+                });
+            } catch (IllegalArgumentException e) {
+                // the library names its method; here the way round is a flag
+                if (given == null && e.getCause() instanceof UnsupportedOperationException) {
+                    throw new IllegalArgumentException(e.getMessage() + " (komsu add: give --ids ids.npy)", e);
+                }
+                throw e;
+            }
             FaissIndexes.write(index, output, loaded.storedParams());
             out().printf("added %d vectors (ntotal %d -> %d) -> %s%n", xs.rows(), before, index.ntotal(), output);
         }

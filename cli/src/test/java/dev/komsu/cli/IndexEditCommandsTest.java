@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.komsu.Index;
+import dev.komsu.IndexFactory;
 import dev.komsu.RangeSearchResult;
 import dev.komsu.SearchParams;
 import dev.komsu.io.DebianFaiss;
@@ -12,6 +13,7 @@ import dev.komsu.io.DebianPython;
 import dev.komsu.io.FaissIndexes;
 import dev.komsu.io.Npy;
 import dev.komsu.kernels.FloatMatrix;
+import dev.komsu.kernels.Metric;
 import dev.komsu.rvc.RvcReference;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -160,6 +162,11 @@ class IndexEditCommandsTest {
         Path hnsw = dir.resolve("hnsw.index");
         ok("build", "--input", files.x(), "--factory", "HNSW8", "--output", hnsw);
         rejects("remove_ids", "remove", "--index", hnsw, "--ids", ids, "--output", out);
+        Path idMap = dir.resolve("idmap.index");
+        try (Index empty = IndexFactory.create(8, "IDMap,Flat", Metric.L2)) {
+            FaissIndexes.write(empty, idMap);
+        }
+        rejects("give --ids", "add", "--index", idMap, "--input", files.q(), "--output", out);
     }
 
     private Path flat() throws Exception {

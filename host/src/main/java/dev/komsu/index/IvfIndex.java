@@ -174,6 +174,7 @@ public final class IvfIndex extends BackendIndex {
             int below = java.util.Arrays.binarySearch(removedRows, id);
             return id - (below >= 0 ? below : -below - 1);
         });
+        residency.invalidate(); // a device's copy of the lists holds the ids too
     }
 
     /**
