@@ -267,6 +267,28 @@ class EverydayOperationsInteropTest {
         }
     }
 
+    /** A mapped file's lists are views: removal copies what it changes, and the file stays as it was. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {"Flat", "IVF8,SQ8", "PQ4x4fs", "IVF8,PQ8x4fs"})
+    void removingFromAMappedIndexLeavesTheFileAndMatchesTheCopiedOne(String factory) throws IOException {
+        Path file = dir.resolve("mapped.index");
+        try (Index index = built(factory, Metric.L2)) {
+            FaissIndexes.write(index, file);
+        }
+        byte[] before = Files.readAllBytes(file);
+        try (LoadedIndex mapped = FaissIndexes.load(file, dev.komsu.kernels.Backends.defaultCpu(), LoadOptions.mapped());
+             Index copied = FaissIndexes.read(file)) {
+            IdSelector odd = id -> id % 2 == 1;
+            assertEquals(N / 2, mapped.index().removeIds(odd));
+            assertEquals(N / 2, copied.removeIds(odd));
+            Neighbors want = copied.search(queries, K, NPROBE3);
+            Neighbors got = mapped.index().search(queries, K, NPROBE3);
+            assertArrayEquals(want.labels(), got.labels(), factory + ": labels");
+            assertArrayEquals(want.distances(), got.distances(), factory + ": distances");
+        }
+        assertArrayEquals(before, Files.readAllBytes(file), "the mapped file is unchanged");
+    }
+
     private static float radius(Neighbors r, int rank) {
         float[] d = new float[r.nq()];
         for (int q = 0; q < d.length; q++) d[q] = r.distance(q, rank);
