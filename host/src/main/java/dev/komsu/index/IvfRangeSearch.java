@@ -43,11 +43,7 @@ final class IvfRangeSearch {
             if (count[l] == 0) continue;
             int size = Math.toIntExact(lists.size(l));
             int list = l;
-            try (FloatMatrix decoded = FloatMatrix.allocate(size, queries.cols())) {
-                for (int i = 0; i < size; i++) {
-                    codec.decode(lists.code(l, i), 0, l, centroids, row);
-                    decoded.setRow(i, row, 0);
-                }
+            try (FloatMatrix decoded = decode(codec, lists, l, centroids, queries.cols())) {
                 int perCall = RangeHits.queriesPerCall(size);
                 for (int from = 0; from < count[l]; from += perCall) {
                     int n = Math.min(perCall, count[l] - from);
@@ -71,4 +67,16 @@ final class IvfRangeSearch {
         return hits.result();
     }
 
+    /** List l as float vectors: a view of the list for Flat codes (they are the vectors), else decoded into a new matrix. */
+    private static FloatMatrix decode(IvfCodec codec, InvertedLists lists, int l, FloatMatrix centroids, int dim) {
+        int size = Math.toIntExact(lists.size(l));
+        if (codec instanceof FlatCodec) return FloatMatrix.wrap(lists.codes(l), size, dim);
+        FloatMatrix decoded = FloatMatrix.allocate(size, dim);
+        float[] row = new float[dim];
+        for (int i = 0; i < size; i++) {
+            codec.decode(lists.code(l, i), 0, l, centroids, row);
+            decoded.setRow(i, row, 0);
+        }
+        return decoded;
+    }
 }
