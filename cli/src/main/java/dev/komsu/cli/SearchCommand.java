@@ -24,7 +24,8 @@ import picocli.CommandLine.Option;
  * {@code komsu search}: k nearest neighbours of every query row, written as faiss's D and I
  * arrays (float32 and int64 .npy, nq x k). The queries file is mapped, searched in batches and
  * the results streamed to disk, so millions of queries need memory for one batch only; both
- * outputs appear atomically when the last batch is done.
+ * outputs appear atomically when the last batch is done. With {@code --radius} it is a range
+ * search instead, written by {@link RangeSearchOutput}.
  */
 @Command(name = "search", mixinStandardHelpOptions = true,
         description = "Search an index for the k nearest neighbours of every query row.")
