@@ -40,6 +40,42 @@ public interface Index extends AutoCloseable {
         return search(queries, k, SearchParams.DEFAULTS);
     }
 
+    /**
+     * Removes every stored vector whose id {@code selector} selects and returns how many went,
+     * as faiss's {@code remove_ids}: Flat and exhaustive codes compact their rows and renumber
+     * the rest (ids stay row numbers), IVF lists move their last entry into each hole (faiss's
+     * ArrayInvertedLists order), IDMap keeps the user ids of the rest. Not concurrent with
+     * search or add. Types where faiss does not implement it (HNSW, RFlat) refuse with
+     * {@link UnsupportedOperationException}.
+     */
+    default long removeIds(IdSelector selector) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + ": remove_ids is not implemented");
+    }
+
+    /**
+     * Every stored vector within {@code radius} of each query, faiss's {@code range_search}:
+     * squared L2 distance {@code < radius}, or inner product {@code > radius}, on the same
+     * distances {@link #search} ranks by (decoded codes for PQ and SQ8). {@code params.nprobe}
+     * applies as in search. Thread-safe like search. See each index type for what it returns.
+     */
+    default RangeSearchResult rangeSearch(FloatMatrix queries, float radius, SearchParams params) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + ": range_search is not implemented");
+    }
+
+    default RangeSearchResult rangeSearch(FloatMatrix queries, float radius) {
+        return rangeSearch(queries, radius, SearchParams.DEFAULTS);
+    }
+
+    /**
+     * Moves every vector of {@code other} into this index, their ids shifted by {@code addId},
+     * and leaves {@code other} empty: faiss's {@code merge_from}. Both must be the same type
+     * with the same trained parameters; IVF indexes take any {@code addId}, indexes whose ids
+     * are row numbers only 0 (faiss's rule).
+     */
+    default void mergeFrom(Index other, long addId) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + ": merge_from is not implemented");
+    }
+
     /** The stored vector with this id (decoded, for lossy codecs). */
     float[] reconstruct(long id);
 

@@ -49,7 +49,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * when every list is probed for exact codecs (the decoded vectors' distances otherwise); a faiss
  * file written and read back, by komsu on this backend and on the scalar reference and by
  * Debian's faiss, searching alike; 16 concurrent searches equal to the serial ones; adds racing
- * searches refused or completed, never a corrupt index. Data are small (1000 16-d vectors): on
+ * searches refused or completed, never a corrupt index; faiss's everyday operations where faiss
+ * has them, refused clearly where it does not: {@code removeIds} (then brute force over what is
+ * left), {@code rangeSearch} (brute force over the stored vectors) and {@code mergeFrom} (two
+ * halves merged search as the index built in one go). Data are small (1000 16-d vectors): on
  * this 2-core machine the 320 tests per backend took about 50 s (scalar), 67 s (cpu) and 65 s
  * (OpenCL on PoCL) of test time.
  */
@@ -315,6 +318,161 @@ public abstract class IndexTestCase {
             }
             try (FloatMatrix stored = base.rowRange(0, 600)) {
                 assertSearchMatchesBruteForce(c.row, index, stored, idByRow);
+            }
+        }
+    }
+
+    /** Whether faiss implements remove_ids for the type: not for HNSW or RFlat (refused, as by faiss). */
+    protected boolean supportsRemove(Row r) {
+        return !Grammar.core(r.factory).startsWith("HNSW") && !r.factory.endsWith(",RFlat");
+    }
+
+    /** Whether removal renumbers the rest (Flat and exhaustive codes, ids = row numbers) rather than keeping their ids. */
+    protected boolean removalRenumbers(Row r) {
+        return Grammar.nlist(r.factory) == 0 && !Grammar.idMapped(r.factory);
+    }
+
+    /**
+     * Whether range search applies: not for HNSW, exhaustive codes or bare FastScan (faiss 1.7.3
+     * has none; refused), but for Flat, IVF with Flat/PQ/SQ8 and anything under RFlat.
+     */
+    protected boolean supportsRangeSearch(Row r) {
+        String core = Grammar.core(r.factory);
+        if (r.factory.endsWith(",RFlat")) return true;
+        if (core.startsWith("HNSW")) return false;
+        if (Grammar.nlist(r.factory) == 0) return core.equals("Flat");
+        return !core.endsWith("x4fs");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void removeIdsRemovesTheSelectedVectorsOrRefusesAsFaiss(Case c) {
+        try (Index index = trained(c)) {
+            add(c.row, index, base, 0);
+            java.util.Set<Long> selected = new HashSet<>();
+            for (int i = 0; i < N; i++) if (i % 7 == 3) selected.add(idOf(c.row, i));
+            if (!supportsRemove(c.row)) {
+                Neighbors before = index.search(queries, K, PARTIAL);
+                assertMessage("remove_ids", assertThrows(UnsupportedOperationException.class,
+                        () -> index.removeIds(IdSelector.batch(selected.stream().mapToLong(Long::longValue).toArray()))));
+                assertEquals(N, index.ntotal(), "a refused removal removes nothing");
+                assertSameResults(before, index.search(queries, K, PARTIAL), c + ": after the refusal");
+                return;
+            }
+            long[] batch = selected.stream().mapToLong(Long::longValue).toArray();
+            assertEquals(batch.length, index.removeIds(IdSelector.batch(batch)), c + ": count removed");
+            boolean renumbers = removalRenumbers(c.row);
+            // kept ids stay: the same batch again removes nothing (renumbered rows took some of those ids)
+            if (!renumbers) assertEquals(0, index.removeIds(IdSelector.batch(batch)), c + ": removing them again");
+            // then a range, in the ids the rest have now
+            java.util.List<Integer> kept = new java.util.ArrayList<>();
+            for (int i = 0; i < N; i++) if (i % 7 != 3) kept.add(i);
+            long lo = renumbers ? 100 : idOf(c.row, 100), hi = renumbers ? 150 : idOf(c.row, 150);
+            long inRange = renumbers ? 50 : kept.stream().filter(i -> i >= 100 && i < 150).count();
+            assertEquals(inRange, index.removeIds(IdSelector.range(lo, hi)), c + ": count removed by the range");
+            kept.removeIf(i -> renumbers ? kept.indexOf(i) >= 100 && kept.indexOf(i) < 150 : i >= 100 && i < 150);
+            assertEquals(kept.size(), index.ntotal());
+            long[] idByRow = new long[kept.size()];
+            try (FloatMatrix stored = FloatMatrix.allocate(kept.size(), D)) {
+                for (int j = 0; j < kept.size(); j++) {
+                    idByRow[j] = renumbers ? j : idOf(c.row, kept.get(j));
+                    stored.setRow(j, base.row(kept.get(j)), 0);
+                }
+                assertSearchMatchesBruteForce(c.row, index, stored, idByRow);
+                assertReconstructs(c.row, stored.row(kept.size() - 1), index.reconstruct(idByRow[kept.size() - 1]), "the last kept");
+            }
+            if (!renumbers) assertThrows(IllegalArgumentException.class, () -> index.reconstruct(batch[0]));
+            // the index takes adds after a removal, numbered on from its new ntotal
+            add(c.row, index, base.rowRange(0, 10), N);
+            assertEquals(kept.size() + 10, index.ntotal());
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void rangeSearchFindsEveryStoredVectorWithinTheRadiusOrRefusesAsFaiss(Case c) {
+        Index index = builtIndex(c);
+        if (!supportsRangeSearch(c.row)) {
+            assertMessage("range", assertThrows(UnsupportedOperationException.class, () -> index.rangeSearch(queries, 1f, PARTIAL)));
+            return;
+        }
+        long[] ids = new long[N];
+        float[][] stored = new float[N][];
+        for (int i = 0; i < N; i++) {
+            ids[i] = idOf(c.row, i);
+            stored[i] = index.reconstruct(ids[i]);
+        }
+        boolean normalise = Grammar.normalises(c.row.factory);
+        float radius = SuiteRange.radius(SuiteReference.knn(base, queries, 20, c.row.metric, normalise, ids), 19);
+        RangeSearchResult all = index.rangeSearch(queries, radius, everything(c.row));
+        SuiteRange.assertMatchesBruteForce(c, all, queries, normalise, stored, ids, c.row.metric, radius, 1e-4);
+        assertTrue(all.total() > NQ, c + ": the radius finds something (" + all.total() + " hits)");
+        // fewer lists probed: a subset, with the same distances
+        RangeSearchResult some = index.rangeSearch(queries, radius, PARTIAL);
+        java.util.Map<String, Float> full = new java.util.HashMap<>();
+        for (int q = 0; q < NQ; q++) {
+            for (long i = all.lims()[q]; i < all.lims()[q + 1]; i++) full.put(q + ":" + all.labels()[(int) i], all.distances()[(int) i]);
+        }
+        for (int q = 0; q < NQ; q++) {
+            for (long i = some.lims()[q]; i < some.lims()[q + 1]; i++) {
+                assertEquals(full.get(q + ":" + some.labels()[(int) i]), some.distances()[(int) i], c + ": query " + q + " with nprobe 3");
+            }
+        }
+        try (FloatMatrix none = FloatMatrix.allocate(0, D)) {
+            assertEquals(1, index.rangeSearch(none, radius, PARTIAL).lims().length);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    @Timeout(120)
+    void concurrentRangeSearchesEqualSerialOnes(Case c) throws Exception {
+        if (!supportsRangeSearch(c.row)) return; // refused: rangeSearchFindsEveryStoredVector... checks how
+        Index index = builtIndex(c);
+        float radius = SuiteRange.radius(index.search(queries, 20, PARTIAL), 19);
+        RangeSearchResult serial = index.rangeSearch(queries, radius, PARTIAL);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+            List<java.util.concurrent.Future<RangeSearchResult>> runs = new java.util.ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                runs.add(pool.submit(() -> {
+                    start.await();
+                    return index.rangeSearch(queries, radius, PARTIAL);
+                }));
+            }
+            start.countDown();
+            for (var f : runs) {
+                RangeSearchResult r = f.get();
+                assertArrayEquals(serial.lims(), r.lims(), c + ": lims");
+                assertArrayEquals(serial.labels(), r.labels(), c + ": labels");
+                assertArrayEquals(serial.distances(), r.distances(), c + ": distances");
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void mergeFromOfTwoHalvesEqualsTheIndexBuiltInOneGoOrRefusesAsFaiss(Case c, @TempDir Path dir) throws IOException {
+        Path trainedFile = dir.resolve("trained.faiss");
+        try (Index a = trained(c)) {
+            FaissIndexes.write(a, trainedFile); // the same training for both halves, as faiss's merge needs
+            try (Index b = FaissIndexes.read(trainedFile, backendsOpen.get(c.backend))) {
+                add(c.row, a, base.rowRange(0, N / 2), 0);
+                add(c.row, b, base.rowRange(N / 2, N / 2), N / 2);
+                // ids that follow on: IVF shifts b's 0..n-1 by add_id; row-numbered types and user ids need none
+                long addId = Grammar.nlist(c.row.factory) > 0 && !Grammar.idMapped(c.row.factory) ? N / 2 : 0;
+                if (!supportsRemove(c.row)) { // HNSW and RFlat: faiss has no merge_from for them either
+                    assertMessage("merge_from", assertThrows(UnsupportedOperationException.class, () -> a.mergeFrom(b, addId)));
+                    assertEquals(N / 2, b.ntotal(), "a refused merge leaves the other index");
+                    return;
+                }
+                a.mergeFrom(b, addId);
+                assertEquals(N, a.ntotal());
+                assertEquals(0, b.ntotal(), "merge_from empties the other index");
+                assertSameResults(builtIndex(c).search(queries, K, PARTIAL), a.search(queries, K, PARTIAL), c + ": merged halves");
             }
         }
     }

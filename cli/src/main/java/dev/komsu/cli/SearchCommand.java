@@ -21,7 +21,8 @@ import picocli.CommandLine.Option;
  * {@code komsu search}: k nearest neighbours of every query row, written as faiss's D and I
  * arrays (float32 and int64 .npy, nq x k). The queries file is mapped, searched in batches and
  * the results streamed to disk, so millions of queries need memory for one batch only; both
- * outputs appear atomically when the last batch is done.
+ * outputs appear atomically when the last batch is done. With {@code --radius} it is a range
+ * search instead, written by {@link RangeSearchOutput}.
  */
 @Command(name = "search", mixinStandardHelpOptions = true,
         description = "Search an index for the k nearest neighbours of every query row.")
@@ -41,8 +42,16 @@ final class SearchCommand extends CliCommand {
     @Option(names = "--queries", required = true, paramLabel = "Q.npy", description = "float32/float16/float64 .npy matrix of queries (float64 is rounded to float32)")
     Path queries;
 
-    @Option(names = "--k", required = true, paramLabel = "K", description = "neighbours per query")
-    int k;
+    @Option(names = "--k", paramLabel = "K", description = "neighbours per query (required unless --radius)")
+    Integer k;
+
+    @Option(names = "--radius", paramLabel = "R", description = "range search instead of k-NN (faiss range_search): every"
+            + " vector with squared L2 distance < R (inner product > R), written as faiss's lims, D, I to --out-lims, --out-distances, --out-labels")
+    Float radius;
+
+    @Option(names = "--out-lims", paramLabel = "L.npy", description = "with --radius: int64 nq+1 offsets (faiss's lims);"
+            + " query i's hits are D[L[i]:L[i+1]], I[L[i]:L[i+1]]")
+    Path outLims;
 
     @Option(names = "--k-factor", paramLabel = "R", description = "refine: candidates = k * R (default: the index file's, as faiss)")
     Float kFactor;
@@ -73,6 +82,11 @@ final class SearchCommand extends CliCommand {
     @Override
     void execute() throws Exception {
         reporting.check();
+        if (radius != null || outLims != null) {
+            new RangeSearchOutput(this).run();
+            return;
+        }
+        if (k == null) throw new IllegalArgumentException("--k is required (or --radius R with --out-lims for a range search)");
         ResultFormat resultFormat = ResultFormat.parse(format);
         InputChecks.checkK(k);
         InputErrors.checkPositive("--batch", batch);

@@ -1,6 +1,9 @@
 package dev.komsu.index;
 
+import dev.komsu.IdSelector;
+import dev.komsu.Index;
 import dev.komsu.ProgressListener;
+import dev.komsu.RangeSearchResult;
 import dev.komsu.SearchParams;
 import dev.komsu.kernels.ComputeBackend;
 import dev.komsu.kernels.FloatMatrix;
@@ -88,6 +91,45 @@ public final class FlatCodesIndex extends BackendIndex {
         int nq = Math.toIntExact(queries.rows());
         Neighbors everything = new Neighbors(nq, 1, new float[nq], new long[nq]); // list 0, coarse distance 0
         return codec.scan(backend(), residency, queries, codes, origin, everything, k, metric(), params);
+    }
+
+    /**
+     * faiss's IndexFlatCodes::remove_ids: the other codes move up in order and are renumbered.
+     * faiss's IndexPQFastScan does the same on its blocks; here the block packer moves them.
+     */
+    @Override
+    long removeIdsUnguarded(IdSelector selector) {
+        long removed = codes.removeRows(0, selector::isMember);
+        if (removed > 0) residency.invalidate();
+        return removed;
+    }
+
+    /**
+     * faiss's IndexFlatCodes::merge_from: the other's codes follow this index's rows (ids are
+     * row numbers, so addId must be 0), and the other is left empty. The codecs must be the
+     * same type, trained alike (faiss checks only the code size).
+     */
+    @Override
+    void mergeFromUnguarded(Index other, long addId) {
+        if (addId != 0) throw new IllegalArgumentException("a " + codec.factoryName() + " index numbers its rows and cannot shift ids: addId must be 0, got " + addId);
+        if (!(other instanceof FlatCodesIndex o) || o.codec.getClass() != codec.getClass()
+                || !o.codec.factoryName().equals(codec.factoryName()) || o.dim() != dim() || o.metric() != metric()) {
+            throw new IllegalArgumentException("cannot merge " + other.describe() + " into " + describe() + ": d, metric and codec must match");
+        }
+        if (!o.isTrained() || !isTrained() || !IvfMergeCheck.sameDecoding(codec, origin, o.codec, o.origin)) {
+            throw new IllegalArgumentException("cannot merge " + o.describe() + " into " + describe()
+                    + ": their codecs were trained differently (the same code decodes to different vectors)");
+        }
+        codes.mergeFrom(o.codes, ntotal());
+        o.residency.invalidate();
+        residency.invalidate();
+    }
+
+    /** faiss 1.7.3's IndexPQ, IndexScalarQuantizer and IndexPQFastScan have no range search either. */
+    @Override
+    RangeSearchResult rangeSearchUnguarded(FloatMatrix queries, float radius, SearchParams params) {
+        throw new UnsupportedOperationException("a " + codec.factoryName() + " index has no range search (faiss 1.7.3's"
+                + " neither); add \",RFlat\" for exact range search over every vector");
     }
 
     @Override

@@ -1,5 +1,8 @@
 package dev.komsu.index;
 
+import dev.komsu.IdSelector;
+import dev.komsu.Index;
+import dev.komsu.RangeSearchResult;
 import dev.komsu.SearchParams;
 import dev.komsu.kernels.ComputeBackend;
 import dev.komsu.kernels.FloatMatrix;
@@ -62,6 +65,61 @@ public final class FlatIndex extends BackendIndex {
         InputChecks.checkK(k);
         InputChecks.checkVectors("queries", queries, dim());
         return backend().knn(queries, resident(), k, metric());
+    }
+
+    /** faiss's IndexFlat::remove_ids: the other rows move up in order and are renumbered. */
+    @Override
+    long removeIdsUnguarded(IdSelector selector) {
+        long removed = store.removeRows(selector::isMember);
+        if (removed > 0) residency.invalidate();
+        return removed;
+    }
+
+    /**
+     * faiss's IndexFlat::range_search: every stored vector within the radius, exact distances,
+     * each query's hits by id. The base goes through the backend's refine kernel in tiles.
+     */
+    @Override
+    RangeSearchResult rangeSearchUnguarded(FloatMatrix queries, float radius, SearchParams params) {
+        InputChecks.checkVectors("queries", queries, dim());
+        int nq = Math.toIntExact(queries.rows());
+        RangeHits hits = new RangeHits(nq, metric(), radius);
+        long n = ntotal();
+        if (n == 0) return hits.result();
+        int tile = (int) Math.min(n, 8192);
+        int perCall = RangeHits.queriesPerCall(tile);
+        ResidentMatrix base = resident();
+        for (int from = 0; from < nq; from += perCall) {
+            int count = Math.min(perCall, nq - from);
+            int[] numbers = new int[count];
+            for (int i = 0; i < count; i++) numbers[i] = from + i;
+            FloatMatrix qs = queries.rowRange(from, count);
+            for (long start = 0; start < n; start += tile) {
+                int width = (int) Math.min(tile, n - start);
+                long[] candidates = new long[count * width];
+                for (int i = 0; i < count; i++) {
+                    for (int j = 0; j < width; j++) candidates[i * width + j] = start + j;
+                }
+                hits.addRefined(backend().refiner(), qs, numbers, base, candidates, width, row -> row, (i, row) -> row);
+            }
+        }
+        return hits.result();
+    }
+
+    /** faiss's IndexFlatCodes::merge_from: appends the other's rows; ids are row numbers, so addId must be 0. */
+    @Override
+    void mergeFromUnguarded(Index other, long addId) {
+        if (!(other instanceof FlatIndex o)) {
+            throw new IllegalArgumentException("cannot merge " + other.getClass().getSimpleName() + " into a Flat index");
+        }
+        if (addId != 0) throw new IllegalArgumentException("a Flat index numbers its rows and cannot shift ids: addId must be 0, got " + addId);
+        if (o.dim() != dim() || o.metric() != metric()) {
+            throw new IllegalArgumentException("cannot merge Flat d=" + o.dim() + " " + o.metric() + " into Flat d=" + dim() + " " + metric());
+        }
+        store.append(o.store.view());
+        o.store.clear();
+        o.residency.invalidate();
+        residency.invalidate();
     }
 
     /** The base as the backend holds it (with its norms), prepared on first use after a change. */

@@ -1,6 +1,8 @@
 package dev.komsu.index;
 
+import dev.komsu.IdSelector;
 import dev.komsu.Index;
+import dev.komsu.RangeSearchResult;
 import dev.komsu.SearchParams;
 import dev.komsu.kernels.FloatMatrix;
 import dev.komsu.kernels.Neighbors;
@@ -20,6 +22,74 @@ abstract class GuardedIndex implements Index {
 
     /** Searches; other searches may run meanwhile, adds do not. */
     abstract Neighbors searchUnguarded(FloatMatrix queries, int k, SearchParams params);
+
+    /** Removes what {@code selector} selects; no search or add runs meanwhile. faiss's refusal unless overridden. */
+    long removeIdsUnguarded(IdSelector selector) {
+        throw notImplemented("remove_ids");
+    }
+
+    /** Range search; other searches may run meanwhile, adds do not. faiss's refusal unless overridden. */
+    RangeSearchResult rangeSearchUnguarded(FloatMatrix queries, float radius, SearchParams params) {
+        throw notImplemented("range_search");
+    }
+
+    /** Merges {@code other} in; nothing else runs on this index meanwhile. faiss's refusal unless overridden. */
+    void mergeFromUnguarded(Index other, long addId) {
+        throw notImplemented("merge_from");
+    }
+
+    /** The refusal of an operation faiss does not implement for this type either. */
+    UnsupportedOperationException notImplemented(String operation) {
+        return new UnsupportedOperationException(getClass().getSimpleName() + " does not implement " + operation
+                + " (faiss's " + operation + " is not implemented for this type of index either)");
+    }
+
+    @Override
+    public final long removeIds(IdSelector selector) {
+        java.util.Objects.requireNonNull(selector, "selector");
+        guard.enterAdd();
+        try {
+            return removeIdsUnguarded(selector);
+        } finally {
+            guard.exitAdd();
+        }
+    }
+
+    @Override
+    public final RangeSearchResult rangeSearch(FloatMatrix queries, float radius, SearchParams params) {
+        if (Float.isNaN(radius)) throw new IllegalArgumentException("radius must be a number, got NaN");
+        guard.enterSearch();
+        try {
+            return rangeSearchUnguarded(queries, radius, params);
+        } finally {
+            guard.exitSearch();
+        }
+    }
+
+    /**
+     * Takes this index's add guard, then {@code other}'s when it is guarded too (a search or add
+     * on it is refused meanwhile, as on this one).
+     */
+    @Override
+    public final void mergeFrom(Index other, long addId) {
+        java.util.Objects.requireNonNull(other, "other");
+        if (other == this) throw new IllegalArgumentException("cannot merge an index into itself");
+        guard.enterAdd();
+        try {
+            if (other instanceof GuardedIndex g) {
+                g.guard.enterAdd();
+                try {
+                    mergeFromUnguarded(other, addId);
+                } finally {
+                    g.guard.exitAdd();
+                }
+            } else {
+                mergeFromUnguarded(other, addId);
+            }
+        } finally {
+            guard.exitAdd();
+        }
+    }
 
     @Override
     public final void add(FloatMatrix xs) {

@@ -8,6 +8,8 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.function.LongPredicate;
+import java.util.function.LongUnaryOperator;
 
 /**
  * The inverted lists of an IVF index, and the one list of a flat-codes index (faiss
@@ -151,6 +153,118 @@ public final class InvertedLists implements AutoCloseable {
         sizes[list] = n + 1;
         DirectMap map = directMap;
         if (map != null) map.put(id, list, n);
+    }
+
+    /**
+     * Removes every entry whose id is {@code selected}, with faiss's procedure for IndexIVF's
+     * remove_ids (no direct map): walking each list, a selected entry is overwritten by the
+     * list's last entry, which is then checked in turn, and the list shrinks by one. The lists
+     * end in the order faiss's have after the same removal, so searches and written files
+     * match. Returns the number removed; the direct map is rebuilt on the next lookup.
+     */
+    public long removeIds(LongPredicate selected) {
+        long removed = 0;
+        for (int l = 0; l < nlist; l++) {
+            long n0 = sizes[l], n = n0, j = 0;
+            while (j < n) {
+                if (selected.test(id(l, j))) {
+                    if (n == n0) ensureCapacity(l, n0); // a view of a file is copied before it changes
+                    n--;
+                    moveEntry(l, n, j);
+                } else {
+                    j++;
+                }
+            }
+            if (n < n0) {
+                truncate(l, n);
+                removed += n0 - n;
+            }
+        }
+        if (removed > 0) directMap = null;
+        return removed;
+    }
+
+    /**
+     * Removes the entries of {@code list} whose id is {@code selected}, keeping the others in
+     * order, and renumbers the ids 0..n-1: faiss's IndexFlatCodes::remove_ids, for the one list
+     * of an exhaustive index whose ids are row numbers. Returns the number removed.
+     */
+    public long removeRows(int list, LongPredicate selected) {
+        long n0 = sizes[Objects.checkIndex(list, nlist)], kept = 0;
+        for (long i = 0; i < n0; i++) {
+            if (selected.test(id(list, i))) continue;
+            if (kept != i) {
+                ensureCapacity(list, n0); // a view of a file is copied before it changes
+                moveEntry(list, i, kept);
+            }
+            kept++;
+        }
+        if (kept < n0) {
+            ensureCapacity(list, n0);
+            for (long i = 0; i < kept; i++) ids[list].setAtIndex(ID, i, i);
+            truncate(list, kept);
+            directMap = null;
+        }
+        return n0 - kept;
+    }
+
+    /** Entry {@code from} of {@code list} (code and id) copied over entry {@code to} (faiss update_entry). */
+    private void moveEntry(int list, long from, long to) {
+        if (from == to) return;
+        ids[list].setAtIndex(ID, to, ids[list].getAtIndex(ID, from));
+        MemorySegment code = layout.unpack(codes[list], from);
+        layout.pack(code, 0, codes[list], to);
+    }
+
+    /**
+     * Shrinks {@code list} to {@code size} entries; the vacated codes are zeroed, so a block
+     * layout's padding lanes stay at code 0 as faiss writes them.
+     */
+    private void truncate(int list, long size) {
+        MemorySegment zero = MemorySegment.ofArray(new byte[layout.codeSize()]);
+        for (long i = size; i < sizes[list]; i++) layout.pack(zero, 0, codes[list], i);
+        sizes[list] = size;
+    }
+
+    /**
+     * Appends every entry of {@code other} (same nlist and layout) to the same list here, its id
+     * plus {@code addId}, then empties {@code other}: faiss's InvertedLists::merge_from.
+     */
+    public void mergeFrom(InvertedLists other, long addId) {
+        if (other.nlist != nlist || !other.layout.equals(layout)) {
+            throw new IllegalArgumentException("cannot merge " + other.nlist + " lists in " + other.layout + " into "
+                    + nlist + " lists in " + layout);
+        }
+        for (int l = 0; l < nlist; l++) {
+            long n = other.sizes[l];
+            ensureCapacity(l, sizes[l] + n);
+            for (long i = 0; i < n; i++) append(l, Math.addExact(other.id(l, i), addId), other.code(l, i), 0);
+        }
+        other.clear();
+    }
+
+    /** Empties every list (faiss's InvertedLists reset); memory stays for the next appends. */
+    public void clear() {
+        for (int l = 0; l < nlist; l++) {
+            if (owned[l]) {
+                truncate(l, 0);
+            } else {
+                codes[l] = MemorySegment.NULL; // a view of external memory: the next append allocates
+                ids[l] = MemorySegment.NULL;
+                sizes[l] = 0;
+            }
+        }
+        directMap = null;
+    }
+
+    /** Replaces every stored id by {@code renumber(id)}; the direct map is rebuilt on the next lookup. */
+    public void renumberIds(LongUnaryOperator renumber) {
+        for (int l = 0; l < nlist; l++) {
+            if (sizes[l] == 0) continue;
+            ensureCapacity(l, sizes[l]);
+            for (long i = 0; i < sizes[l]; i++) ids[l].setAtIndex(ID, i, renumber.applyAsLong(ids[l].getAtIndex(ID, i)));
+        }
+        directMap = null;
     }
 
     private long capacity(int list) {

@@ -1,7 +1,9 @@
 package dev.komsu.index;
 
+import dev.komsu.IdSelector;
 import dev.komsu.Index;
 import dev.komsu.ProgressListener;
+import dev.komsu.RangeSearchResult;
 import dev.komsu.SearchParams;
 import dev.komsu.kernels.ComputeBackend;
 import dev.komsu.kernels.FloatMatrix;
@@ -174,7 +176,7 @@ public final class IvfIndex extends BackendIndex {
     }
 
     /** How messages name the index: "IVF{n},PQ16", "IVF{n}_HNSW32,PQ16". */
-    private String kind() {
+    String kind() {
         return "IVF" + nlist + quantizer.factoryTag() + "," + codec.factoryName();
     }
 
@@ -185,6 +187,92 @@ public final class IvfIndex extends BackendIndex {
         if (!isTrained()) throw new IllegalStateException("the " + kind() + " index is not trained");
         int nprobe = Math.min(params.nprobe(), nlist);
         return codec.scan(backend(), residency, queries, lists, quantizer.vectors(), quantizer.search(queries, nprobe, params), k, metric(), params);
+    }
+
+    /**
+     * faiss's IndexIVF::remove_ids: in each list a removed entry is replaced by the list's last
+     * one (ArrayInvertedLists' order, so files and searches match faiss's after the same
+     * removal). FastScan lists, which faiss 1.7.3 cannot remove from (BlockInvertedLists aborts),
+     * take the same procedure through their block packer.
+     */
+    @Override
+    long removeIdsUnguarded(IdSelector selector) {
+        long removed = lists.removeIds(selector::isMember);
+        ntotal -= removed;
+        if (removed > 0) residency.invalidate();
+        return removed;
+    }
+
+    /**
+     * Renumbers ids that are row numbers after the rows in {@code removedRows} (ascending) went
+     * away, so they stay 0..ntotal-1: what an IDMap over this index needs after a removal.
+     */
+    void renumberAfterRemovedRows(long[] removedRows) {
+        lists.renumberIds(id -> {
+            int below = java.util.Arrays.binarySearch(removedRows, id);
+            return id - (below >= 0 ? below : -below - 1);
+        });
+        residency.invalidate(); // a device's copy of the lists holds the ids too
+    }
+
+    /**
+     * faiss's IndexIVF::range_search over the nprobe nearest lists, on the codec's decoded
+     * vectors ({@link IvfRangeSearch}). FastScan is refused, as by faiss 1.7.3: its search ranks
+     * 8-bit table sums, not distances a radius could be compared with; wrap it with RFlat.
+     */
+    @Override
+    RangeSearchResult rangeSearchUnguarded(FloatMatrix queries, float radius, SearchParams params) {
+        InputChecks.checkVectors("queries", queries, dim());
+        if (!isTrained()) throw new IllegalStateException("the " + kind() + " index is not trained");
+        if (codec instanceof FastScanCodec) {
+            throw new UnsupportedOperationException(kind() + ": range search is not implemented for FastScan codes"
+                    + " (faiss 1.7.3 neither: its distances are 8-bit table sums); add \",RFlat\" for exact range search");
+        }
+        Neighbors coarse = quantizer.search(queries, Math.min(params.nprobe(), nlist), params);
+        return IvfRangeSearch.run(backend(), codec, lists, quantizer.vectors(), queries, coarse, radius, metric());
+    }
+
+    /**
+     * The stored ids of the lists each query probes, for a refine index's range search: row
+     * {@code q} holds query q's candidates, probed list by probed list.
+     */
+    long[][] probedIds(FloatMatrix queries, SearchParams params) {
+        if (!isTrained()) throw new IllegalStateException("the " + kind() + " index is not trained");
+        Neighbors coarse = quantizer.search(queries, Math.min(params.nprobe(), nlist), params);
+        long[][] out = new long[coarse.nq()][];
+        for (int q = 0; q < out.length; q++) {
+            long n = 0;
+            for (int r = 0; r < coarse.k(); r++) if (coarse.label(q, r) >= 0) n += lists.size((int) coarse.label(q, r));
+            long[] ids = new long[Math.toIntExact(n)];
+            int at = 0;
+            for (int r = 0; r < coarse.k(); r++) {
+                long l = coarse.label(q, r);
+                if (l < 0) continue;
+                for (long i = 0, size = lists.size((int) l); i < size; i++) ids[at++] = lists.id((int) l, i);
+            }
+            out[q] = ids;
+        }
+        return out;
+    }
+
+    /**
+     * faiss's IndexIVF::merge_from: every entry of {@code other}'s list l is appended to list l
+     * here with its id plus {@code addId}, and {@code other} is left empty. Refused unless both
+     * hold the same d, metric, nlist, codec type and trained parameters: faiss 1.7.3 checks only
+     * the sizes and type, and merging lists built around other centroids gives wrong results.
+     */
+    @Override
+    void mergeFromUnguarded(Index other, long addId) {
+        if (!(other instanceof IvfIndex o)) {
+            throw new IllegalArgumentException("cannot merge " + other.getClass().getSimpleName() + " into an IVF index"
+                    + " (both must be IVF indexes)");
+        }
+        IvfMergeCheck.check(this, o);
+        lists.mergeFrom(o.lists, addId);
+        ntotal += o.ntotal;
+        o.ntotal = 0;
+        o.residency.invalidate();
+        residency.invalidate();
     }
 
     /** The list numbers of a coarse result as the int array the kernels take (-1 kept). */

@@ -1,6 +1,8 @@
 package dev.komsu.index;
 
+import dev.komsu.IdSelector;
 import dev.komsu.Index;
+import dev.komsu.RangeSearchResult;
 import dev.komsu.SearchParams;
 import dev.komsu.kernels.FloatMatrix;
 import dev.komsu.kernels.Neighbors;
@@ -69,6 +71,28 @@ public final class L2NormIndex extends ForwardingIndex {
         try (FloatMatrix n = checkedNormalized("queries", queries)) {
             return inner().search(n, k, params);
         }
+    }
+
+    /** faiss's IndexPreTransform::remove_ids: the inner index removes them. */
+    @Override
+    long removeIdsUnguarded(IdSelector selector) {
+        return inner().removeIds(selector);
+    }
+
+    @Override
+    RangeSearchResult rangeSearchUnguarded(FloatMatrix queries, float radius, SearchParams params) {
+        try (FloatMatrix n = checkedNormalized("queries", queries)) {
+            return inner().rangeSearch(n, radius, params);
+        }
+    }
+
+    /** The inner indexes merge (both hold normalised vectors already). */
+    @Override
+    void mergeFromUnguarded(Index other, long addId) {
+        if (!(other instanceof L2NormIndex o)) {
+            throw new IllegalArgumentException("cannot merge " + other.getClass().getSimpleName() + " into an L2norm index");
+        }
+        inner().mergeFrom(o.inner(), addId);
     }
 
     @Override

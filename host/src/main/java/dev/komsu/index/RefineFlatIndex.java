@@ -1,6 +1,8 @@
 package dev.komsu.index;
 
+import dev.komsu.IdSelector;
 import dev.komsu.Index;
+import dev.komsu.RangeSearchResult;
 import dev.komsu.SearchParams;
 import dev.komsu.kernels.ComputeBackend;
 import dev.komsu.kernels.FloatMatrix;
@@ -95,6 +97,50 @@ public final class RefineFlatIndex extends ForwardingIndex {
                     out, from);
         });
         return out;
+    }
+
+    /** faiss's IndexRefine has no remove_ids (1.7.3 and later): refused, naming the way round. */
+    @Override
+    long removeIdsUnguarded(IdSelector selector) {
+        throw new UnsupportedOperationException("RFlat does not implement remove_ids (faiss's IndexRefine neither):"
+                + " rebuild the index without those vectors");
+    }
+
+    /**
+     * Exact range search over the base's candidates; faiss 1.7.3's IndexRefine has none, so this
+     * is komsu's definition. The candidates are every vector in the lists an IVF base probes
+     * (its {@code nprobe} nearest lists), or every vector for a base without lists; each gets its
+     * exact distance from the raw vectors and is returned when that passes the radius (squared L2
+     * below it, inner product above it). With nprobe = nlist this is the exact range search of
+     * a Flat index. {@code kFactor} plays no part. A query's hits are in id order.
+     */
+    @Override
+    RangeSearchResult rangeSearchUnguarded(FloatMatrix queries, float radius, SearchParams params) {
+        InputChecks.checkVectors("queries", queries, dim());
+        if (base() instanceof FlatCodesIndex) return refine.rangeSearch(queries, radius, params);
+        if (!(base() instanceof IvfIndex ivf)) {
+            throw new UnsupportedOperationException("RFlat over " + base().getClass().getSimpleName()
+                    + " has no range search: its base proposes no candidate set");
+        }
+        int nq = Math.toIntExact(queries.rows());
+        RangeHits hits = new RangeHits(nq, metric(), radius);
+        int perCall = RangeHits.queriesPerCall(Math.max(1, ivf.ntotal() / ivf.nlist() * Math.min(params.nprobe(), ivf.nlist())));
+        for (int from = 0; from < nq; from += perCall) {
+            int count = Math.min(perCall, nq - from);
+            long[][] ids = ivf.probedIds(queries.rowRange(from, count), params);
+            int kIn = 1;
+            for (long[] c : ids) kIn = Math.max(kIn, c.length);
+            long[] candidates = new long[Math.multiplyExact(count, kIn)];
+            Arrays.fill(candidates, -1);
+            int[] numbers = new int[count];
+            for (int i = 0; i < count; i++) {
+                numbers[i] = from + i;
+                System.arraycopy(ids[i], 0, candidates, i * kIn, ids[i].length);
+            }
+            hits.addRefined(refine.backend().refiner(), queries.rowRange(from, count), numbers, refine.resident(), candidates,
+                    kIn, row -> row, (i, row) -> row);
+        }
+        return hits.result();
     }
 
     /** Candidate ids of one refine call at most (16 MiB), so a huge kFactor does not double a batch's memory. */

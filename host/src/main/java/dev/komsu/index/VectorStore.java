@@ -45,6 +45,29 @@ final class VectorStore implements AutoCloseable {
         size += xs.rows();
     }
 
+    /**
+     * Removes the rows {@code selected} picks and moves the rest up in order (faiss's
+     * IndexFlatCodes::remove_ids): row numbers after a removed row drop. Returns the count.
+     */
+    long removeRows(java.util.function.LongPredicate selected) {
+        long kept = 0;
+        long rowBytes = (long) dim * Float.BYTES;
+        for (long i = 0; i < size; i++) {
+            if (selected.test(i)) continue;
+            if (kept != i) {
+                ensureCapacity(size); // a mapped file's rows are copied before they move
+                MemorySegment.copy(buffer.segment(), buffer.rowOffset(i), buffer.segment(), buffer.rowOffset(kept), rowBytes);
+            }
+            kept++;
+        }
+        long removed = size - kept;
+        if (removed > 0) {
+            size = kept;
+            norms = null;
+        }
+        return removed;
+    }
+
     private void ensureCapacity(long rows) {
         // A read-only buffer is a mapped index file: copy it before writing, like a view.
         if (rows <= buffer.rows() && buffer.ownsMemory() && !buffer.segment().isReadOnly()) return;
