@@ -2,6 +2,8 @@ package dev.komsu.cli;
 
 import dev.komsu.Index;
 import dev.komsu.ProgressListener;
+import dev.komsu.SearchParams;
+import dev.komsu.StoredSearchParams;
 import dev.komsu.index.HnswIndex;
 import dev.komsu.index.InputChecks;
 import dev.komsu.io.FaissIndexes;
@@ -58,6 +60,10 @@ final class BuildCommand extends CliCommand {
             description = "HNSW: candidates kept while linking a new vector (default: faiss's 40)")
     Integer efConstruction;
 
+    @Option(names = "--nprobe", paramLabel = "P",
+            description = "IVF: the nprobe stored in the file, which komsu search and faiss use when not given one (default: faiss's 1)")
+    Integer nprobe;
+
     @Option(names = "--output", required = true, paramLabel = "F.index", description = "index file to write")
     Path output;
 
@@ -67,6 +73,7 @@ final class BuildCommand extends CliCommand {
         if (trainRows < 0) throw new IllegalArgumentException("--train-rows must be >= 0 (0 = all rows), got " + trainRows);
         int t = CliArgs.threads(threads);
         if (efConstruction != null) InputErrors.checkPositive("--ef-construction", efConstruction);
+        if (nprobe != null) InputErrors.checkPositive("--nprobe", nprobe);
         if (!Files.exists(input)) throw new IllegalArgumentException("--input " + input + ": no such file or folder");
         InputErrors.checkOutputFile("--output", output);
         if (saveTotal != null) {
@@ -108,6 +115,11 @@ final class BuildCommand extends CliCommand {
                     }
                     hnsw.graph().setEfConstruction(efConstruction);
                 }
+                if (nprobe != null && StoredSearchParams.of(index).nprobe() == 0) { // before the work: a wrong flag costs no training
+                    throw new IllegalArgumentException("--nprobe applies to IVF indexes (--factory IVF1024,Flat),"
+                            + " not " + builder.factoryFor(indexed.rows()));
+                }
+                if (nprobe != null) StoredSearchParams.store(index, SearchParams.builder().nprobe(nprobe).build());
                 builder.train(index, indexed);
                 builder.add(index, indexed);
                 TerminalProgress.finish(progress);

@@ -74,8 +74,7 @@ final class SearchCommand extends CliCommand {
         if ((long) batch * k > Integer.MAX_VALUE - 8) { // one batch's result lives in Java arrays
             throw new IllegalArgumentException("--batch " + batch + " times --k " + k + " must stay below 2^31 results per batch");
         }
-        // Checked before the index is read; the file's stored values (faiss searches with its
-        // stored nprobe) fill in what is not given.
+        // Checked before the index is read.
         SearchParams.Builder asked = SearchParams.builder();
         if (nprobe != null) asked.nprobe(nprobe);
         if (kFactor != null) asked.kFactor(kFactor);
@@ -99,8 +98,7 @@ final class SearchCommand extends CliCommand {
              LoadedIndex loaded = FaissIndexes.load(indexFile, compute, indexLoading.options());
              FloatMatrix qs = Npy.readMatrix(queries)) {
             Index index = loaded.index();
-            if (nprobe == null) asked.nprobe(loaded.storedParams().nprobe());
-            if (kFactor == null) asked.kFactor(loaded.storedParams().kFactor());
+            // what is not given is the index's own: the values its file stores, as faiss searches
             SearchParams params = asked.build();
             // One pass over the mapped queries before any output exists: a NaN in the last
             // row must not cost a whole run and leave nothing but an error.
@@ -142,7 +140,7 @@ final class SearchCommand extends CliCommand {
             // The FastScan kernel is picked per CPU (FastScanSelection); naming it makes figures
             // from different machines comparable. A device backend names its host kernel.
             out().printf("searched %d queries, k=%d, %s, backend %s (%s): %.3f s (%.0f QPS; search and writing results,"
-                            + " first batches JIT-compiling the kernels) -> %s, %s%n", nq, k, params,
+                            + " first batches JIT-compiling the kernels) -> %s, %s%n", nq, k, params.orElse(loaded.storedParams()),
                     compute.name(), compute.fastScan().name(), seconds, nq / Math.max(seconds, 1e-9), outDistances, outLabels);
         } finally {
             TerminalProgress.finish(progress);

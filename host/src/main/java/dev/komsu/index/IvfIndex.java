@@ -32,6 +32,8 @@ public final class IvfIndex extends BackendIndex {
     private KMeansParams kmeansParams;
     private ProgressListener progress = ProgressListener.NONE;
     private long ntotal;
+    /** faiss's IndexIVF::nprobe: the lists a search visits unless its parameters say otherwise; stored in the file. */
+    private volatile int nprobe = 1;
 
     /** An empty, untrained index. */
     public IvfIndex(int dim, int nlist, Metric metric, IvfCodec codec, ComputeBackend backend) {
@@ -91,6 +93,21 @@ public final class IvfIndex extends BackendIndex {
         return quantizer;
     }
 
+    /**
+     * The nprobe a search uses when its {@link SearchParams} set none: faiss's default 1, or what
+     * the file stored. It may exceed nlist (faiss stores what it was given and clamps when it
+     * searches; kept as it is so a file round-trips byte for byte).
+     */
+    public int nprobe() {
+        return nprobe;
+    }
+
+    /** Sets the stored nprobe (written to the file's IVF header, as faiss's {@code index.nprobe = P}). */
+    public void setNprobe(int nprobe) {
+        if (nprobe <= 0) throw new IllegalArgumentException("nprobe must be > 0, got " + nprobe);
+        this.nprobe = nprobe;
+    }
+
     @Override
     public boolean isTrained() {
         return quantizer.ntotal() == nlist && codec.isTrained();
@@ -144,7 +161,7 @@ public final class IvfIndex extends BackendIndex {
         InputChecks.checkK(k);
         InputChecks.checkVectors("queries", queries, dim());
         if (!isTrained()) throw new IllegalStateException("the " + kind() + " index is not trained");
-        int nprobe = Math.min(params.nprobe(), nlist);
+        int nprobe = Math.min(params.nprobeOr(this.nprobe), nlist);
         return codec.scan(backend(), residency, queries, lists, quantizer.vectors(), quantizer.search(queries, nprobe), k, metric(), params);
     }
 
@@ -220,7 +237,7 @@ public final class IvfIndex extends BackendIndex {
         long largest = 0;
         for (int l = 0; l < nlist; l++) largest = Math.max(largest, lists.size(l));
         long centroidBytes = (long) nlist * dim() * Float.BYTES;
-        return kind() + " d=" + dim() + " metric=" + metric() + " ntotal=" + ntotal + " nlist=" + nlist
+        return kind() + " d=" + dim() + " metric=" + metric() + " ntotal=" + ntotal + " nlist=" + nlist + " nprobe=" + nprobe
                 + " largest-list=" + largest + " " + codec.details(backend())
                 + " memory=" + (lists.memoryBytes() + centroidBytes) + " bytes";
     }
