@@ -3,6 +3,7 @@ package dev.komsu.cli;
 import dev.komsu.Index;
 import dev.komsu.ProgressListener;
 import dev.komsu.StoredSearchParams;
+import dev.komsu.index.RefineFlatIndex;
 import dev.komsu.io.FaissIndexes;
 import dev.komsu.io.LoadedIndex;
 import dev.komsu.io.Npy;
@@ -49,7 +50,8 @@ final class TuneCommand extends CliCommand {
                     + " which Flat, IVF-Flat, HNSW and RFlat indexes keep)")
     Path groundTruth;
 
-    @Option(names = "--k", defaultValue = "10", paramLabel = "K", description = "neighbours per query; recall is recall@K (default: ${DEFAULT-VALUE})")
+    @Option(names = "--k", defaultValue = "10", paramLabel = "K",
+            description = "neighbours per query; recall is recall@K (default: ${DEFAULT-VALUE})")
     int k;
 
     @Option(names = "--target-recall", paramLabel = "R", description = "find the fastest setting with recall@K >= R")
@@ -59,13 +61,16 @@ final class TuneCommand extends CliCommand {
             description = "find the most accurate setting with QPS >= (1 - X) x the fastest setting's")
     Double maxQpsLoss;
 
-    @Option(names = "--nprobe", split = ",", paramLabel = "P,...", description = "nprobe values to try (default: 1, 2, 4, ... below nlist)")
+    @Option(names = "--nprobe", split = ",", paramLabel = "P,...",
+            description = "nprobe values to try (default: 1, 2, 4, ... below nlist)")
     double[] nprobes;
 
-    @Option(names = "--k-factor", split = ",", paramLabel = "R,...", description = "k_factor values to try (default: 1, 2, 4, ..., 64)")
+    @Option(names = "--k-factor", split = ",", paramLabel = "R,...",
+            description = "k_factor values to try (default: 1, 2, 4, ..., 64)")
     double[] kFactors;
 
-    @Option(names = "--ef-search", split = ",", paramLabel = "EF,...", description = "efSearch values to try (default: 4, 8, ..., 512)")
+    @Option(names = "--ef-search", split = ",", paramLabel = "EF,...",
+            description = "efSearch values to try (default: 4, 8, ..., 512)")
     double[] efSearches;
 
     @Option(names = "--exhaustive", description = "measure every setting, skipping none")
@@ -87,20 +92,26 @@ final class TuneCommand extends CliCommand {
 
     @Override
     void execute() throws Exception {
+        InputErrors.checkPositive("--k", k);
         TuneOptions options = TuneOptions.defaults(k).withExhaustive(exhaustive);
-        if (targetRecall != null && maxQpsLoss != null) throw new IllegalArgumentException("give --target-recall or --max-qps-loss, not both");
+        if (targetRecall != null && maxQpsLoss != null) {
+            throw new IllegalArgumentException("give --target-recall or --max-qps-loss, not both");
+        }
         if (targetRecall != null) {
-            if (!(targetRecall > 0 && targetRecall <= 1)) throw new IllegalArgumentException("--target-recall must be in (0, 1], got " + targetRecall);
+            if (!(targetRecall > 0 && targetRecall <= 1)) {
+                throw new IllegalArgumentException("--target-recall must be in (0, 1], got " + targetRecall);
+            }
             options = options.withTargetRecall(targetRecall);
         }
         if (maxQpsLoss != null) {
-            if (!(maxQpsLoss >= 0 && maxQpsLoss < 1)) throw new IllegalArgumentException("--max-qps-loss must be in [0, 1), got " + maxQpsLoss);
+            if (!(maxQpsLoss >= 0 && maxQpsLoss < 1)) {
+                throw new IllegalArgumentException("--max-qps-loss must be in [0, 1), got " + maxQpsLoss);
+            }
             options = options.withMaxQpsLoss(maxQpsLoss);
         }
         if (output != null && targetRecall == null && maxQpsLoss == null) {
             throw new IllegalArgumentException("--output writes the setting a goal picks: give --target-recall R or --max-qps-loss X");
         }
-        InputErrors.checkPositive("--k", k);
         int t = CliArgs.threads(threads);
         InputErrors.checkInputFile("--index", indexFile);
         InputErrors.checkInputFile("--queries", queries);
@@ -129,9 +140,12 @@ final class TuneCommand extends CliCommand {
             options = options.withGroundTruth(gt).withSpace(space);
             int total = options.space().combinations();
             int[] seen = {0};
-            OperatingPoints points = Tuner.tune(index, qs, options, (p, op, skipped) -> progress.onProgress("tune", ++seen[0], total));
+            OperatingPoints points = Tuner.tune(index, qs, options,
+                    (p, op, skipped) -> progress.onProgress("tune", ++seen[0], total));
             TerminalProgress.finish(progress);
-            String kind = index.describe().split(" ")[0];
+            // describe() starts with the factory string, less a refine wrapper's ",RFlat"
+            String kind = index.describe().split(" ")[0]
+                    + (StoredSearchParams.part(index, RefineFlatIndex.class) != null ? ",RFlat" : "");
             printTable(out(), points, kind, qs.rows(), compute.name(), t);
             OperatingPoint chosen = Tuner.choice(points, options).orElse(null);
             if (targetRecall != null && chosen == null) {
@@ -149,7 +163,7 @@ final class TuneCommand extends CliCommand {
             }
             if (plot != null) {
                 try {
-                    TunePlot.write(plot, kind + ": recall@" + k + " vs QPS (" + qs.rows() + " queries, " + t + " threads)", k,
+                    TunePlot.write(plot, kind + ": recall@" + k + " vs QPS (" + qs.rows() + " queries, T=" + t + ")", k,
                             points, chosen);
                 } catch (Exception e) { // both outputs or neither
                     if (output != null) Files.deleteIfExists(output);
@@ -211,7 +225,7 @@ final class TuneCommand extends CliCommand {
 
     /** The settings measured, by recall; '*' marks the Pareto front. */
     private void printTable(PrintWriter out, OperatingPoints points, String kind, long nq, String backendName, int t) {
-        out.printf(Locale.ROOT, "tuned %s over %d queries, k=%d, backend %s, %d threads: %d of %d settings measured%n",
+        out.printf(Locale.ROOT, "tuned %s over %d queries, k=%d, backend %s, T=%d: %d of %d settings measured%n",
                 kind, nq, k, backendName, t, points.all().size(), points.combinations());
         out.printf(Locale.ROOT, "%-28s %10s %12s %10s %s%n", "params", "recall@" + k, "QPS", "ms/query", "front");
         List<OperatingPoint> front = points.front();
