@@ -16,7 +16,7 @@ import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
- * {@code komsu tune --plot}: recall@k against QPS (log scale), as the bench harness draws it:
+ * {@code komsu tune --plot}: recall@k against QPS (log scale when it spans a decade), as the bench harness draws it:
  * every setting measured as a point, the Pareto front as a line, the chosen setting marked.
  */
 final class TunePlot {
@@ -26,9 +26,13 @@ final class TunePlot {
     static void write(Path png, String title, int k, OperatingPoints points, OperatingPoint chosen) throws IOException {
         // drawing needs no display; a headless AWT also works where none exists
         if (System.getProperty("java.awt.headless") == null) System.setProperty("java.awt.headless", "true");
+        // XChart labels a log axis at powers of ten only: within one decade it would show none
+        double lo = points.all().stream().mapToDouble(OperatingPoint::qps).min().orElse(1);
+        double hi = points.all().stream().mapToDouble(OperatingPoint::qps).max().orElse(1);
+        boolean log = hi >= 10 * lo;
         XYChart chart = new XYChartBuilder().width(900).height(600).title(title)
-                .xAxisTitle("recall@" + k).yAxisTitle("queries per second (log)").build();
-        chart.getStyler().setYAxisLogarithmic(true);
+                .xAxisTitle("recall@" + k).yAxisTitle("queries per second" + (log ? " (log)" : "")).build();
+        chart.getStyler().setYAxisLogarithmic(log);
         chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideSW);
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
         add(chart, "settings measured", points.all(), XYSeries.XYSeriesRenderStyle.Scatter);
