@@ -115,11 +115,13 @@ final class BuildCommand extends CliCommand {
                     }
                     hnsw.graph().setEfConstruction(efConstruction);
                 }
-                if (nprobe != null && StoredSearchParams.of(index).nprobe() == 0) { // before the work: a wrong flag costs no training
-                    throw new IllegalArgumentException("--nprobe applies to IVF indexes (--factory IVF1024,Flat),"
-                            + " not " + builder.factoryFor(indexed.rows()));
+                if (nprobe != null) { // before the work: a wrong flag costs no training
+                    if (StoredSearchParams.of(index).nprobe() == 0) {
+                        throw new IllegalArgumentException("--nprobe applies to IVF indexes (--factory IVF1024,Flat),"
+                                + " not " + builder.factoryFor(indexed.rows()));
+                    }
+                    StoredSearchParams.store(index, SearchParams.builder().nprobe(nprobe).build());
                 }
-                if (nprobe != null) StoredSearchParams.store(index, SearchParams.builder().nprobe(nprobe).build());
                 builder.train(index, indexed);
                 builder.add(index, indexed);
                 TerminalProgress.finish(progress);

@@ -88,6 +88,10 @@ class TuneCommandTest {
         long[] stored = search(index);
         assertArrayEquals(search(index, "--nprobe", 6), stored);
         assertFalse(Arrays.equals(search(index, "--nprobe", 1), stored), "test setup: nprobe matters here");
+        CliRun flat = CliRun.of("build", "--input", x, "--factory", "HNSW8", "--nprobe", 4, "--output", dir.resolve("h.index"));
+        assertEquals(2, flat.exitCode(), flat::toString);
+        assertTrue(flat.err().contains("--nprobe applies to IVF indexes (--factory IVF1024,Flat), not HNSW8"), flat::toString);
+        assertFalse(Files.exists(dir.resolve("h.index")));
     }
 
     @Test
