@@ -1,6 +1,7 @@
 /**
  * The komsu library: indexes built from faiss's factory strings ({@code dev.komsu}), faiss and
- * {@code .npy} files ({@code dev.komsu.io}) and RVC's feature retrieval ({@code dev.komsu.rvc}).
+ * {@code .npy} files ({@code dev.komsu.io}), RVC's feature retrieval ({@code dev.komsu.rvc}) and
+ * auto-tuning of search parameters ({@code dev.komsu.tune}).
  * Index implementations, training and quantisers stay inside the module.
  */
 module dev.komsu {
@@ -9,4 +10,5 @@ module dev.komsu {
     exports dev.komsu;
     exports dev.komsu.io;
     exports dev.komsu.rvc;
+    exports dev.komsu.tune;
 }

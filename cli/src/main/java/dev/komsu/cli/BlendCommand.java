@@ -62,8 +62,11 @@ final class BlendCommand extends CliCommand {
             reporting.phase("load", phase);
             searching.noteCpuFallback(index.index(), backend, reporting);
             // RVC searches with the nprobe faiss stored in the file (RVC's train_index writes 1).
-            SearchParams params = index.storedParams().toBuilder()
-                    .nprobe(searching.nprobe(index.index(), index.storedParams().nprobe(), reporting)).build();
+            // Not asked for, the index searches with its own, the file's.
+            SearchParams.Builder asked = SearchParams.builder();
+            Integer nprobe = searching.nprobe(index.index(), reporting);
+            if (nprobe != null) asked.nprobe(nprobe);
+            SearchParams params = asked.build();
             // blend keeps every frame's k results until it mixes: refuse what cannot fit, up front
             SearchBudget.check(index.index(), in.rows(), k, params, "--k");
             long search = System.nanoTime();

@@ -3,6 +3,8 @@ package dev.komsu.cli;
 import dev.komsu.Index;
 import dev.komsu.ProgressListener;
 import dev.komsu.index.HnswCoarseQuantizer;
+import dev.komsu.SearchParams;
+import dev.komsu.StoredSearchParams;
 import dev.komsu.index.HnswIndex;
 import dev.komsu.index.InputChecks;
 import dev.komsu.index.IvfIndex;
@@ -67,6 +69,10 @@ final class BuildCommand extends CliCommand {
             description = "HNSW (also an IVF's HNSW quantiser): candidates kept while linking a new vector (default: faiss's 40)")
     Integer efConstruction;
 
+    @Option(names = "--nprobe", paramLabel = "P",
+            description = "IVF: the nprobe stored in the file, which komsu search and faiss use when not given one (default: faiss's 1)")
+    Integer nprobe;
+
     @Option(names = "--output", required = true, paramLabel = "F.index|DIR",
             description = "index file to write; with --rvc-name, the folder that receives RVC's pair of files")
     Path output;
@@ -84,6 +90,7 @@ final class BuildCommand extends CliCommand {
         if (trainRows < 0) throw new IllegalArgumentException("--train-rows must be >= 0 (0 = all rows), got " + trainRows);
         int t = CliArgs.threads(threads);
         if (efConstruction != null) InputErrors.checkPositive("--ef-construction", efConstruction);
+        if (nprobe != null) InputErrors.checkPositive("--nprobe", nprobe);
         if (!Files.exists(input)) throw new IllegalArgumentException("--input " + input + ": no such file or folder");
         RvcFileNames rvcFiles = rvcName == null ? null : RvcFileNames.check(rvcName, factory, output);
         if (rvcFiles == null) InputErrors.checkOutputFile("--output", output);
@@ -130,6 +137,13 @@ final class BuildCommand extends CliCommand {
                                 + " IVF4096_HNSW32,Flat), not " + builder.factoryFor(indexed.rows()));
                     }
                     graph.setEfConstruction(efConstruction);
+                }
+                if (nprobe != null) { // before the work: a wrong flag costs no training
+                    if (StoredSearchParams.of(index).nprobe() == 0) {
+                        throw new IllegalArgumentException("--nprobe applies to IVF indexes (--factory IVF1024,Flat),"
+                                + " not " + builder.factoryFor(indexed.rows()));
+                    }
+                    StoredSearchParams.store(index, SearchParams.builder().nprobe(nprobe).build());
                 }
                 String factoryString = builder.factoryFor(indexed.rows());
                 Path trained = rvcFiles == null ? null : rvcFiles.trained(factoryString, indexed.cols());

@@ -1,5 +1,6 @@
 package dev.komsu.cli;
 
+import dev.komsu.SearchParams;
 import dev.komsu.io.FaissIndexes;
 import dev.komsu.io.LoadedIndex;
 import dev.komsu.kernels.Backends;
@@ -26,8 +27,9 @@ final class InfoCommand extends CliCommand {
              LoadedIndex loaded = FaissIndexes.load(indexFile, backend, indexLoading.options())) {
             out().println(indexFile + " (" + Files.size(indexFile) + " bytes on disk)");
             out().println(loaded.index().describe());
-            out().println("stored search parameters: nprobe=" + loaded.storedParams().nprobe()
-                    + " kFactor=" + loaded.storedParams().kFactor());
+            // what komsu search (and faiss) use when not told otherwise
+            SearchParams stored = loaded.storedParams();
+            out().println("stored search parameters: " + (stored.equals(SearchParams.DEFAULTS) ? "none" : stored));
         }
     }
 }

@@ -54,7 +54,8 @@ final class RangeSearchOutput {
              FloatMatrix qs = NpyInputs.read("search", "--queries", c.queries, c.reporting.err())) {
             Index index = loaded.index();
             c.searching.noteCpuFallback(index, compute, c.reporting);
-            asked.nprobe(c.searching.nprobe(index, loaded.storedParams().nprobe(), c.reporting));
+            Integer nprobe = c.searching.nprobe(index, c.reporting);
+            if (nprobe != null) asked.nprobe(nprobe);
             SearchParams params = asked.build();
             InputChecks.checkVectors("--queries", qs, index.dim());
             long nq = qs.rows();
@@ -68,7 +69,7 @@ final class RangeSearchOutput {
                 parts.add(r);
             }
             write(parts, nq, hits);
-            c.out().printf("range search of %d queries, radius %s, %s: %d hits -> %s, %s, %s%n", nq, c.radius, params, hits,
+            c.out().printf("range search of %d queries, radius %s, %s: %d hits -> %s, %s, %s%n", nq, c.radius, params.orElse(loaded.storedParams()), hits,
                     c.outLims, c.outDistances, c.outLabels);
         }
     }

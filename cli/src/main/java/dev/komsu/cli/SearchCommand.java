@@ -93,8 +93,7 @@ final class SearchCommand extends CliCommand {
         if ((long) batch * k > Integer.MAX_VALUE - 8) { // one batch's result lives in Java arrays
             throw new IllegalArgumentException("--batch " + batch + " times --k " + k + " must stay below 2^31 results per batch");
         }
-        // Checked before the index is read; the file's stored values (faiss searches with its
-        // stored nprobe) fill in what is not given.
+        // Checked before the index is read.
         searching.check();
         SearchParams.Builder asked = SearchParams.builder();
         if (kFactor != null) asked.kFactor(kFactor);
@@ -118,8 +117,9 @@ final class SearchCommand extends CliCommand {
             reporting.phase("load", phase);
             Index index = loaded.index();
             searching.noteCpuFallback(index, compute, reporting);
-            asked.nprobe(searching.nprobe(index, loaded.storedParams().nprobe(), reporting));
-            if (kFactor == null) asked.kFactor(loaded.storedParams().kFactor());
+            // what is not given is the index's own: the values its file stores, as faiss searches
+            Integer nprobe = searching.nprobe(index, reporting);
+            if (nprobe != null) asked.nprobe(nprobe);
             SearchParams params = asked.build();
             // One pass over the mapped queries before any output exists: a NaN in the last
             // row must not cost a whole run and leave nothing but an error.
@@ -158,7 +158,7 @@ final class SearchCommand extends CliCommand {
             // Lines on stdout are the results: the closing line moves to stderr then.
             PrintWriter to = resultFormat != ResultFormat.NPY && output == null ? reporting.err() : out();
             to.printf("searched %d queries, k=%d, %s, backend %s (%s): %.3f s (%.0f QPS; search and writing results,"
-                            + " first batches JIT-compiling the kernels) -> %s%n", nq, k, params,
+                            + " first batches JIT-compiling the kernels) -> %s%n", nq, k, params.orElse(loaded.storedParams()),
                     compute.name(), compute.fastScan().name(), seconds, nq / Math.max(seconds, 1e-9), summary);
         } finally {
             reporting.finish(progress);

@@ -36,12 +36,12 @@ final class SearchOptions {
     }
 
     /**
-     * The nprobe to search with: the one asked for, or {@code stored} (the file's, as faiss);
-     * more than the index's nlist is clamped, as faiss does, and said so, since a user who asks
-     * for 5000 lists of 1024 may have meant another index.
+     * The nprobe asked for, or null when none was (the index then searches with its own, the
+     * file's, as faiss); more than the index's nlist is clamped, as faiss does, and said so,
+     * since a user who asks for 5000 lists of 1024 may have meant another index.
      */
-    int nprobe(Index index, int stored, Reporting reporting) {
-        if (nprobe == null) return stored;
+    Integer nprobe(Index index, Reporting reporting) {
+        if (nprobe == null) return null;
         IvfIndex ivf = IvfIndex.find(index);
         if (ivf != null && nprobe > ivf.nlist()) {
             reporting.note("nprobe " + nprobe + " clamped to nlist " + ivf.nlist());

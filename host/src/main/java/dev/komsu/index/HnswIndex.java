@@ -71,7 +71,7 @@ public final class HnswIndex extends ForwardingIndex {
     Neighbors searchUnguarded(FloatMatrix queries, int k, SearchParams params) {
         InputChecks.checkK(k);
         InputChecks.checkVectors("queries", queries, dim());
-        int ef = params.efSearch() > 0 ? params.efSearch() : graph.efSearch();
+        int ef = params.efSearchOr(graph.efSearch());
         int nq = Math.toIntExact(queries.rows());
         float[] distances = new float[nq * k];
         long[] labels = new long[nq * k];

@@ -36,6 +36,8 @@ public final class IvfIndex extends BackendIndex {
     private KMeansParams kmeansParams;
     private ProgressListener progress = ProgressListener.NONE;
     private long ntotal;
+    /** faiss's IndexIVF::nprobe: the lists a search visits unless its parameters say otherwise; stored in the file. */
+    private volatile int nprobe = 1;
 
     /** An empty, untrained index with a Flat quantiser. */
     public IvfIndex(int dim, int nlist, Metric metric, IvfCodec codec, ComputeBackend backend) {
@@ -122,6 +124,21 @@ public final class IvfIndex extends BackendIndex {
         return quantizer;
     }
 
+    /**
+     * The nprobe a search uses when its {@link SearchParams} set none: faiss's default 1, or what
+     * the file stored. It may exceed nlist (faiss stores what it was given and clamps when it
+     * searches; kept as it is so a file round-trips byte for byte).
+     */
+    public int nprobe() {
+        return nprobe;
+    }
+
+    /** Sets the stored nprobe (written to the file's IVF header, as faiss's {@code index.nprobe = P}). */
+    public void setNprobe(int nprobe) {
+        if (nprobe <= 0) throw new IllegalArgumentException("nprobe must be > 0, got " + nprobe);
+        this.nprobe = nprobe;
+    }
+
     @Override
     public boolean isTrained() {
         return quantizer.ntotal() == nlist && codec.isTrained();
@@ -185,7 +202,7 @@ public final class IvfIndex extends BackendIndex {
         InputChecks.checkK(k);
         InputChecks.checkVectors("queries", queries, dim());
         if (!isTrained()) throw new IllegalStateException("the " + kind() + " index is not trained");
-        int nprobe = Math.min(params.nprobe(), nlist);
+        int nprobe = Math.min(params.nprobeOr(this.nprobe), nlist);
         return codec.scan(backend(), residency, queries, lists, quantizer.vectors(), quantizer.search(queries, nprobe, params), k, metric(), params);
     }
 
@@ -228,7 +245,7 @@ public final class IvfIndex extends BackendIndex {
             throw new UnsupportedOperationException(kind() + ": range search is not implemented for FastScan codes"
                     + " (faiss 1.7.3 neither: its distances are 8-bit table sums); add \",RFlat\" for exact range search");
         }
-        Neighbors coarse = quantizer.search(queries, Math.min(params.nprobe(), nlist), params);
+        Neighbors coarse = quantizer.search(queries, Math.min(params.nprobeOr(nprobe), nlist), params);
         return IvfRangeSearch.run(backend(), codec, lists, quantizer.vectors(), queries, coarse, radius, metric());
     }
 
@@ -238,7 +255,7 @@ public final class IvfIndex extends BackendIndex {
      */
     long[][] probedIds(FloatMatrix queries, SearchParams params) {
         if (!isTrained()) throw new IllegalStateException("the " + kind() + " index is not trained");
-        Neighbors coarse = quantizer.search(queries, Math.min(params.nprobe(), nlist), params);
+        Neighbors coarse = quantizer.search(queries, Math.min(params.nprobeOr(nprobe), nlist), params);
         long[][] out = new long[coarse.nq()][];
         for (int q = 0; q < out.length; q++) {
             long n = 0;
@@ -346,7 +363,7 @@ public final class IvfIndex extends BackendIndex {
     public String describe() {
         long largest = 0;
         for (int l = 0; l < nlist; l++) largest = Math.max(largest, lists.size(l));
-        return kind() + " d=" + dim() + " metric=" + metric() + " ntotal=" + ntotal + " nlist=" + nlist
+        return kind() + " d=" + dim() + " metric=" + metric() + " ntotal=" + ntotal + " nlist=" + nlist + " nprobe=" + nprobe
                 + " largest-list=" + largest + " " + codec.details(backend()) + " " + quantizer.describe()
                 + " memory=" + (lists.memoryBytes() + quantizer.memoryBytes()) + " bytes";
     }

@@ -17,8 +17,8 @@ import java.util.Objects;
  * which are re-ranked by exact distances to the raw vectors kept in a Flat index beside it.
  * Ids are row numbers (the base and the Flat are filled together by {@link #add}).
  *
- * <p>kFactor: {@link SearchParams#kFactor()} when it is not the default 1, else the index's
- * own {@link #kFactor()} (faiss's k_factor field, stored in the file, default 1).
+ * <p>kFactor: {@link SearchParams#kFactor()} when set, else the index's own {@link #kFactor()}
+ * (faiss's k_factor field, stored in the file, default 1).
  */
 public final class RefineFlatIndex extends ForwardingIndex {
     private final FlatIndex refine;
@@ -78,7 +78,7 @@ public final class RefineFlatIndex extends ForwardingIndex {
     Neighbors searchUnguarded(FloatMatrix queries, int k, SearchParams params) {
         InputChecks.checkK(k);
         InputChecks.checkVectors("queries", queries, dim());
-        float factor = params.kFactor() != 1f ? params.kFactor() : kFactor;
+        float factor = params.kFactorOr(kFactor);
         // faiss asks for idx_t(k * k_factor); beyond ntotal that is the same answer at a cost that
         // grows with k_factor (a stored 2.5e6 made a 3-query search take 13 s), so clamp it
         int kBase = SearchBudget.refineCandidates(k, factor, ntotal());
@@ -124,7 +124,7 @@ public final class RefineFlatIndex extends ForwardingIndex {
         }
         int nq = Math.toIntExact(queries.rows());
         RangeHits hits = new RangeHits(nq, metric(), radius);
-        int perCall = RangeHits.queriesPerCall(Math.max(1, ivf.ntotal() / ivf.nlist() * Math.min(params.nprobe(), ivf.nlist())));
+        int perCall = RangeHits.queriesPerCall(Math.max(1, ivf.ntotal() / ivf.nlist() * Math.min(params.nprobeOr(ivf.nprobe()), ivf.nlist())));
         for (int from = 0; from < nq; from += perCall) {
             int count = Math.min(perCall, nq - from);
             long[][] ids = ivf.probedIds(queries.rowRange(from, count), params);

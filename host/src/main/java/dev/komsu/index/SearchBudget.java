@@ -46,7 +46,7 @@ public final class SearchBudget {
             } else if (part instanceof L2NormIndex n) {
                 part = n.inner();
             } else if (part instanceof RefineFlatIndex r) {
-                float factor = params.kFactor() != 1f ? params.kFactor() : r.kFactor();
+                float factor = params.kFactorOr(r.kFactor());
                 total = add(total, slots(nq, refineCandidates(k, factor, r.ntotal())));
                 part = r.base();
             } else {
@@ -97,7 +97,7 @@ public final class SearchBudget {
             else break;
         }
         if (!(part instanceof RefineFlatIndex r)) return "";
-        float factor = params.kFactor() != 1f ? params.kFactor() : r.kFactor();
+        float factor = params.kFactorOr(r.kFactor());
         return " (refine: " + refineCandidates(k, factor, r.ntotal()) + " candidates per query)";
     }
 

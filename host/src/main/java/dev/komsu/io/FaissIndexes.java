@@ -2,6 +2,7 @@ package dev.komsu.io;
 
 import dev.komsu.Index;
 import dev.komsu.SearchParams;
+import dev.komsu.StoredSearchParams;
 import dev.komsu.kernels.Backends;
 import dev.komsu.kernels.ComputeBackend;
 import java.io.IOException;
@@ -53,9 +54,10 @@ public final class FaissIndexes {
 
     /**
      * Reads an index and the search parameters stored with it: faiss keeps an IVF index's
-     * {@code nprobe} in the file and searches with it unless told otherwise. komsu's indexes
-     * take nprobe per search ({@link SearchParams}), so the stored value is returned here for
-     * callers that want faiss's default, e.g. {@code index.search(q, k, loaded.storedParams())}.
+     * {@code nprobe}, a refine index's {@code k_factor} and HNSW's {@code efSearch} in the file
+     * and searches with them unless told otherwise. The index keeps them too (a search whose
+     * {@link SearchParams} leave them unset uses them); {@link LoadedIndex#storedParams()} names
+     * them, e.g. for {@code komsu info}.
      */
     public static LoadedIndex load(Path file, ComputeBackend backend) throws IOException {
         return load(file, backend, LoadOptions.DEFAULTS);
@@ -75,10 +77,7 @@ public final class FaissIndexes {
             FaissInput in = new FaissInput(file, data, mapping, backend);
             Index index = in.readIndex();
             mapping.releaseReader();
-            SearchParams.Builder params = SearchParams.builder();
-            if (in.storedNprobe() > 0) params.nprobe((int) in.storedNprobe());
-            if (in.storedKFactor() >= 1f) params.kFactor(in.storedKFactor());
-            return new LoadedIndex(index, params.build());
+            return new LoadedIndex(index, StoredSearchParams.of(index));
         } catch (IOException | RuntimeException | Error e) {
             // Parts read before the failure are garbage; their views die with the mapping.
             mapping.forceClose();
@@ -86,20 +85,22 @@ public final class FaissIndexes {
         }
     }
 
-    /** Writes {@code index} with nprobe 1 stored in IVF headers (faiss's default), atomically. */
+    /** Writes {@code index} atomically, with the search parameters it keeps (nprobe, k_factor, efSearch). */
     public static void write(Index index, Path file) throws IOException {
         write(index, file, SearchParams.DEFAULTS);
     }
 
     /**
-     * Writes {@code index} atomically, storing {@code params.nprobe()} in IVF headers (faiss
-     * searches with it by default). Throws IllegalArgumentException, leaving no file, for an
-     * index type (or part) komsu cannot write in faiss's format.
+     * Writes {@code index} atomically, storing the parameters set in {@code params} (nprobe in
+     * every IVF header, k_factor in refine indexes, efSearch in HNSW graphs) instead of the
+     * index's own, which unset ones keep; faiss searches with the stored values by default.
+     * Throws IllegalArgumentException, leaving no file, for an index type (or part) komsu cannot
+     * write in faiss's format.
      */
     public static void write(Index index, Path file, SearchParams params) throws IOException {
         Objects.requireNonNull(index, "index");
         try (AtomicFileOutput atomic = AtomicFileOutput.create(file)) {
-            FaissOutput out = new FaissOutput(atomic, params.nprobe());
+            FaissOutput out = new FaissOutput(atomic, Objects.requireNonNull(params, "params"));
             out.writeIndex(index);
             out.flush();
             atomic.commit();

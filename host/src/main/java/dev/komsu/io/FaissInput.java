@@ -33,8 +33,6 @@ final class FaissInput {
     private final ComputeBackend backend;
     private long position;
     private int depth;
-    private long storedNprobe = -1;
-    private float storedKFactor = -1;
 
     FaissInput(Path file, MemorySegment data, SharedMapping mapping, ComputeBackend backend) {
         this.file = file;
@@ -238,23 +236,5 @@ final class FaissInput {
         double[] out = new double[arrayLength(what, Double.BYTES)];
         MemorySegment.copy(readBytes((long) out.length * Double.BYTES, what), DOUBLE, 0, out, 0, out.length);
         return out;
-    }
-
-    /** Notes the nprobe stored by the first (outermost) IVF index read. */
-    public void noteStoredNprobe(long nprobe) {
-        if (storedNprobe < 0) storedNprobe = nprobe;
-    }
-
-    /** Notes the k_factor stored by the first (outermost) refine index read. */
-    public void noteStoredKFactor(float kFactor) {
-        if (storedKFactor < 0) storedKFactor = kFactor;
-    }
-
-    long storedNprobe() {
-        return storedNprobe;
-    }
-
-    float storedKFactor() {
-        return storedKFactor;
     }
 }

@@ -1,6 +1,7 @@
 package dev.komsu.io;
 
 import dev.komsu.Index;
+import dev.komsu.SearchParams;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
@@ -18,16 +19,16 @@ final class FaissOutput {
 
     private final AtomicFileOutput out;
     private final ByteBuffer buffer = ByteBuffer.allocate(BUFFER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
-    private final long nprobe;
+    private final SearchParams overrides;
 
-    FaissOutput(AtomicFileOutput out, long nprobe) {
+    FaissOutput(AtomicFileOutput out, SearchParams overrides) {
         this.out = out;
-        this.nprobe = nprobe;
+        this.overrides = overrides;
     }
 
-    /** The nprobe to store in IVF headers (faiss searches with it by default). */
-    public long nprobe() {
-        return nprobe;
+    /** Search parameters to store instead of the index's own (unset ones: the index's). */
+    public SearchParams overrides() {
+        return overrides;
     }
 
     /** Writes {@code index} with the format that handles its class (recursively for parts). */

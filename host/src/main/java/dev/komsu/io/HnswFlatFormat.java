@@ -148,7 +148,7 @@ final class HnswFlatFormat implements IndexFormat {
         out.writeInt(g.entryPoint());
         out.writeInt(g.maxLevel());
         out.writeInt(g.efConstruction());
-        out.writeInt(g.efSearch());
+        out.writeInt(out.overrides().efSearchOr(g.efSearch()));
         out.writeInt(g.upperBeam());
         out.writeIndex(hnsw.storage());
     }

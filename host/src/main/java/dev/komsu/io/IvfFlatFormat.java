@@ -12,8 +12,8 @@ import java.util.List;
 /**
  * faiss IndexIVFFlat: {@code IwFl} (IVF header, then {@code ilar} lists of d*4-byte codes) and
  * the legacy {@code IvFl} of old faiss versions (IVF header with one id vector per list before
- * the direct map, then one float vector per list). The stored nprobe is reported through
- * {@link FaissIndexes#load}.
+ * the direct map, then one float vector per list). The stored nprobe is kept by the index as
+ * its default.
  */
 final class IvfFlatFormat implements IndexFormat {
     @Override

@@ -53,8 +53,8 @@ final class IvfLayout {
         IndexHeader index = IndexHeader.read(in);
         long nlist = in.readSize("nlist", 1, Integer.MAX_VALUE);
         long nprobe = in.readSize("nprobe", 1, Integer.MAX_VALUE);
-        // faiss clamps nprobe to nlist when it searches, so a larger stored value is legal: clamp it too
-        in.noteStoredNprobe(Math.min(nprobe, nlist));
+        // faiss clamps nprobe to nlist when it searches, so a larger stored value is legal; the
+        // index keeps it as it is (it clamps when it searches) so the file round-trips
         long at = in.position();
         Index q = in.readIndex();
         try {
@@ -161,18 +161,23 @@ final class IvfLayout {
     /** Builds the index, turning a consistency check of the index classes into a format error. */
     public static IvfIndex build(FaissInput in, Header h, IvfCodec codec, InvertedLists lists) throws IndexFormatException {
         try {
-            return new IvfIndex(h.quantizer(), h.nlist(), codec, lists, h.index().ntotal());
+            IvfIndex ivf = new IvfIndex(h.quantizer(), h.nlist(), codec, lists, h.index().ntotal());
+            ivf.setNprobe((int) h.nprobe());
+            return ivf;
         } catch (IllegalArgumentException e) {
             lists.close();
             throw in.error("inconsistent IVF index: " + e.getMessage());
         }
     }
 
-    /** Writes the IVF header: common fields, nlist, nprobe, the quantiser, an empty direct map. */
+    /**
+     * Writes the IVF header: common fields, nlist, nprobe (the index's own unless the writer
+     * overrides it), the quantiser, an empty direct map.
+     */
     public static void writeHeader(IvfIndex ivf, FaissOutput out) throws IOException {
         IndexHeader.of(ivf).write(out);
         out.writeLong(ivf.nlist());
-        out.writeLong(out.nprobe());
+        out.writeLong(out.overrides().nprobeOr(ivf.nprobe()));
         out.writeIndex(ivf.quantizer().index());
         out.writeByte((byte) 0); // no direct map, faiss's default
         out.writeLong(0);

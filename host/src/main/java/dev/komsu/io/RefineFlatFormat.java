@@ -10,8 +10,7 @@ import java.util.List;
 /**
  * faiss IndexRefine / IndexRefineFlat, {@code IxRF}: the index header, the base index, the
  * refine index (a Flat of the raw vectors, which makes faiss load it as IndexRefineFlat), and
- * k_factor as float. The stored k_factor is reported through {@link FaissIndexes#load} and
- * kept by the index as its default.
+ * k_factor as float, which the index keeps as its default.
  */
 final class RefineFlatFormat implements IndexFormat {
     /**
@@ -50,7 +49,6 @@ final class RefineFlatFormat implements IndexFormat {
             if (!(kFactor >= 1f && kFactor <= MAX_K_FACTOR)) {
                 throw in.error(at, "expected k_factor in [1, " + (long) MAX_K_FACTOR + "], found " + kFactor);
             }
-            in.noteStoredKFactor(kFactor);
             return new RefineFlatIndex(base, flat, kFactor);
         } catch (IndexFormatException | RuntimeException e) {
             base.close();
@@ -71,6 +69,6 @@ final class RefineFlatFormat implements IndexFormat {
         IndexHeader.of(r).write(out);
         out.writeIndex(r.base());
         out.writeIndex(r.refineIndex());
-        out.writeFloat(r.kFactor());
+        out.writeFloat(out.overrides().kFactorOr(r.kFactor()));
     }
 }

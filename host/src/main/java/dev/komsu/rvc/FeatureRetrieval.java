@@ -27,7 +27,10 @@ public final class FeatureRetrieval {
     private FeatureRetrieval() {
     }
 
-    /** {@link #blend(Index, FloatMatrix, int, float, SearchParams)} with faiss's default nprobe 1, which RVC uses. */
+    /**
+     * {@link #blend(Index, FloatMatrix, int, float, SearchParams)} with the index's stored search
+     * parameters, as RVC's {@code index.search(npy, k=8)} on a read index (its files store nprobe 1).
+     */
     public static FloatMatrix blend(Index index, FloatMatrix features, int k, float indexRate) {
         return blend(index, features, k, indexRate, SearchParams.DEFAULTS);
     }

@@ -23,10 +23,10 @@ public final class DebianFaiss {
                 if isinstance(idx, faiss.IndexPreTransform) or isinstance(idx, faiss.IndexIDMap) or isinstance(idx, faiss.IndexIDMap2):
                     configure(idx.index, nprobe, k_factor)
                 elif isinstance(idx, faiss.IndexRefine):
-                    idx.k_factor = k_factor
+                    if k_factor > 0: idx.k_factor = k_factor
                     configure(idx.base_index, nprobe, k_factor)
                 elif isinstance(idx, faiss.IndexIVF):
-                    idx.nprobe = nprobe
+                    if nprobe > 0: idx.nprobe = nprobe
             for line in sys.stdin:
                 try:
                     index, queries, k, nprobe, k_factor, out = line.rstrip('\\n').split('\\t')
@@ -58,8 +58,9 @@ public final class DebianFaiss {
 
     /**
      * faiss's {@code read_index(index).search(np.load(queries), k)} with {@code nprobe} and
-     * {@code k_factor} set on every IVF and refine level; writes {@code outPrefix_D.npy} and
-     * {@code _I.npy} beside the caller's files.
+     * {@code k_factor} set on every IVF and refine level (0: left as the file stores it, as a
+     * faiss search without parameters); writes {@code outPrefix_D.npy} and {@code _I.npy}
+     * beside the caller's files.
      */
     public static synchronized Results search(Path index, Path queries, int k, int nprobe, float kFactor, Path outPrefix)
             throws IOException {

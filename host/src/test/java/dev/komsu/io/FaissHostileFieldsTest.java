@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.komsu.Index;
 import dev.komsu.IndexFactory;
+import dev.komsu.kernels.FloatMatrix;
 import dev.komsu.kernels.Metric;
 import dev.komsu.kernels.Neighbors;
 import java.io.IOException;
@@ -111,13 +112,20 @@ class FaissHostileFieldsTest {
     }
 
     @Test
-    void anNprobeAboveNlistIsClampedAsFaissDoes() throws IOException {
+    void anNprobeAboveNlistIsKeptAndClampedWhenSearchingAsFaissDoes() throws IOException {
         Path file = written("IVF4,Flat", 8, 200);
         // IVF header: index header (4+4+8+8+8+1+4 = 37 with the fourcc), nlist, then nprobe
         patchLong(file, 37 + 8, 1000);
-        try (LoadedIndex loaded = FaissIndexes.load(file, dev.komsu.kernels.Backends.defaultCpu())) {
-            assertEquals(4, loaded.storedParams().nprobe());
+        Path back = file.resolveSibling("back.index");
+        try (LoadedIndex loaded = FaissIndexes.load(file, dev.komsu.kernels.Backends.defaultCpu());
+             FloatMatrix q = FloatMatrix.of(new float[][] {{1, 2, 3, 4, 5, 6, 7, 8}})) {
+            assertEquals(1000, loaded.storedParams().nprobe(), "kept as stored, so the file round-trips");
+            Neighbors stored = loaded.index().search(q, 5);
+            Neighbors all = loaded.index().search(q, 5, dev.komsu.SearchParams.builder().nprobe(4).build());
+            assertArrayEquals(all.labels(), stored.labels(), "searched with nprobe clamped to nlist=4");
+            FaissIndexes.write(loaded.index(), back);
         }
+        assertArrayEquals(Files.readAllBytes(file), Files.readAllBytes(back));
     }
 
     /**

@@ -41,7 +41,7 @@ class LegacyIvfFlatTest {
     private static void writeLegacy(IvfIndex ivf, Path file) throws IOException {
         InvertedLists lists = ivf.invertedLists();
         try (AtomicFileOutput atomic = AtomicFileOutput.create(file)) {
-            FaissOutput out = new FaissOutput(atomic, 1);
+            FaissOutput out = new FaissOutput(atomic, SearchParams.DEFAULTS);
             out.writeFourcc("IvFl");
             IndexHeader.of(ivf).write(out);
             out.writeLong(ivf.nlist());

@@ -55,7 +55,7 @@ class SearchGridTest {
         var p = grid.settingsFor("IVF8,PQ4,RFlat").get(1).toParams();
         assertEquals(1, p.nprobe());
         assertEquals(2.5f, p.kFactor());
-        assertEquals(1, new SearchGrid.Setting(0, 0).toParams().nprobe());
+        assertEquals(0, new SearchGrid.Setting(0, 0).toParams().nprobe(), "unset: the index's own");
     }
 
     @Test
