@@ -12,7 +12,7 @@ import picocli.CommandLine;
  */
 @Command(name = "komsu", mixinStandardHelpOptions = true, version = "komsu 0.2.0",
         description = "Nearest-neighbour search over dense float vectors, faiss-compatible.",
-        subcommands = {BuildCommand.class, SearchCommand.class, BlendCommand.class, InfoCommand.class,
+        subcommands = {BuildCommand.class, SearchCommand.class, BlendCommand.class, InfoCommand.class, ShardCommand.class,
                 DevicesCommand.class, CommandLine.HelpCommand.class})
 public final class KomsuCli implements Runnable {
     @Spec
@@ -21,7 +21,7 @@ public final class KomsuCli implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(),
-                "missing command: one of build, search, blend, info, devices");
+                "missing command: one of build, search, blend, info, shard, devices");
     }
 
     public static void main(String[] args) {
