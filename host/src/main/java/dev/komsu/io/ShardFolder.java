@@ -4,9 +4,6 @@ import dev.komsu.Index;
 import dev.komsu.SearchParams;
 import dev.komsu.index.IvfShards;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
@@ -14,7 +11,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -120,7 +116,7 @@ public final class ShardFolder {
         for (int s = 0; s < count; s++) {
             if (ordered[s] == null) throw new IOException("shard folder " + dir + " lacks " + fileName(s, count));
             offsets[s] = next;
-            next += ntotalOf(ordered[s]);
+            next += IndexFileHeader.read(ordered[s]).ntotal();
         }
         return new ShardFolder(List.of(ordered), offsets);
     }
@@ -133,22 +129,5 @@ public final class ShardFolder {
     /** The first global id of each shard. */
     public long[] idOffsets() {
         return idOffsets.clone();
-    }
-
-    /**
-     * ntotal from the header every shardable index starts with (fourcc, d as int32, ntotal as
-     * int64, little-endian: faiss's write_index_header), without reading the rest of the file.
-     */
-    static long ntotalOf(Path file) throws IOException {
-        ByteBuffer b = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN);
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            while (b.hasRemaining() && ch.read(b) >= 0) {
-                // read until 16 bytes or the end
-            }
-        }
-        if (b.hasRemaining()) throw new IndexFormatException(file, b.position(), "the end of the file, where a 16-byte index header was expected");
-        long ntotal = b.getLong(8);
-        if (ntotal < 0) throw new IndexFormatException(file, 8, "ntotal >= 0, found " + ntotal);
-        return ntotal;
     }
 }
