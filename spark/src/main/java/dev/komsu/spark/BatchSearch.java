@@ -37,7 +37,7 @@ final class BatchSearch {
 
     /** The batches of one partition searched against {@code location} (shard number {@code shard}). */
     static Iterator<BatchResult> search(Iterator<QueryBatch> batches, IndexLocation location, int shard, SearchSpec spec,
-                                        CollectionAccumulator<String> timings) {
+                                        CollectionAccumulator<TaskTiming> timings) {
         if (!batches.hasNext()) return java.util.Collections.emptyIterator();
         long start = System.nanoTime();
         IndexCache.Lease lease;
@@ -72,11 +72,10 @@ final class BatchSearch {
             private void finish() {
                 done = true;
                 lease.close();
-                double total = (System.nanoTime() - start) / 1e9;
-                String line = String.format("executor %s partition %d shard %d: %d queries, %.3f s (index open %.3f s, %.0f QPS)",
-                        executorId(), partitionId(), shard, queries, total, (loaded - start) / 1e9, queries / Math.max(total, 1e-9));
-                LOG.info("komsu: {}", line);
-                timings.add(line);
+                TaskTiming t = new TaskTiming(executorId(), partitionId(), shard, queries, (System.nanoTime() - start) / 1e9,
+                        (loaded - start) / 1e9);
+                LOG.info("komsu: {}", t);
+                timings.add(t);
             }
         };
     }
@@ -93,7 +92,7 @@ final class BatchSearch {
 
     /** A cartesian partition's (shard, batch) pairs: every pair holds the same shard, opened once. */
     static Iterator<BatchResult> searchPairs(Iterator<Tuple2<Integer, QueryBatch>> pairs, List<IndexLocation> shards,
-                                             SearchSpec spec, CollectionAccumulator<String> timings) {
+                                             SearchSpec spec, CollectionAccumulator<TaskTiming> timings) {
         if (!pairs.hasNext()) return java.util.Collections.emptyIterator();
         Tuple2<Integer, QueryBatch> first = pairs.next();
         int shard = first._1();

@@ -58,7 +58,7 @@ public final class SparkSearch implements AutoCloseable {
     private final int dim;
     private final Metric metric;
     private final int partitions;
-    private final CollectionAccumulator<String> timings;
+    private final CollectionAccumulator<TaskTiming> timings;
     private final List<JavaRDD<?>> persisted = new ArrayList<>();
 
     private SparkSearch(SparkSession spark, List<IndexLocation> shards, long[] idOffsets, IndexFileHeader header, int partitions) {
@@ -131,7 +131,7 @@ public final class SparkSearch implements AutoCloseable {
         }
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         JavaRDD<QueryBatch> batches = queries.batches(jsc, dim, spec.batch(), partitions);
-        CollectionAccumulator<String> t = timings;
+        CollectionAccumulator<TaskTiming> t = timings;
         JavaRDD<Row> rows;
         if (shards.size() == 1) {
             IndexLocation location = shards.getFirst();
@@ -156,8 +156,8 @@ public final class SparkSearch implements AutoCloseable {
         return spark.createDataFrame(rows, SCHEMA);
     }
 
-    /** One line per task (executor, partition, shard, queries, seconds) of the jobs run so far. */
-    public List<String> timings() {
+    /** One entry per task (executor, partition, shard, queries, seconds) of the jobs run so far. */
+    public List<TaskTiming> timings() {
         return List.copyOf(timings.value());
     }
 

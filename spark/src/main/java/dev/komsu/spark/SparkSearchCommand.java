@@ -29,8 +29,8 @@ public final class SparkSearchCommand implements Callable<Integer> {
     Path index;
 
     @Option(names = "--queries", required = true, paramLabel = "Q.npy|DIR|T.parquet",
-            description = "a float32 .npy matrix, a folder of .npy files (ids: row numbers), or a Parquet table")
-    Path queries;
+            description = "a float32 .npy matrix, a folder of .npy files (ids: row numbers), or a Parquet table (also a URL: hdfs://, s3a://)")
+    String queries;
 
     @Option(names = "--k", required = true, paramLabel = "K", description = "neighbours per query")
     int k;
@@ -112,7 +112,11 @@ public final class SparkSearchCommand implements Callable<Integer> {
         if ((outDistances == null) != (outLabels == null)) {
             throw new IllegalArgumentException("--out-distances and --out-labels go together");
         }
-        if (!Files.exists(queries)) throw new IllegalArgumentException("--queries " + queries + ": no such file or folder");
+        // a URL (hdfs://, s3a://) is Parquet that Spark reads; anything else is a local path
+        boolean remoteQueries = queries.contains("://");
+        if (!remoteQueries && !Files.exists(Path.of(queries))) {
+            throw new IllegalArgumentException("--queries " + queries + ": no such file or folder");
+        }
         if (!Files.exists(index)) throw new IllegalArgumentException("--index " + index + ": no such file or shard folder");
         for (Path p : outDistances == null ? List.<Path>of() : List.of(outDistances, outLabels)) {
             Path parent = p.toAbsolutePath().getParent();
@@ -128,12 +132,12 @@ public final class SparkSearchCommand implements Callable<Integer> {
         SparkSession spark = builder.getOrCreate();
         try (SparkSearch search = SparkSearch.open(spark, index, partitions, !sharedPath && !spark.sparkContext().isLocal())) {
             long opened = System.nanoTime();
-            QuerySet qs = isParquet(queries)
-                    ? QuerySet.parquet(spark, queries.toString(), idColumn, vectorColumn)
-                    : QuerySet.npy(queries);
+            QuerySet qs = remoteQueries || isParquet(Path.of(queries))
+                    ? QuerySet.parquet(spark, queries, idColumn, vectorColumn)
+                    : QuerySet.npy(Path.of(queries));
             ResultFiles.writeParquet(search.search(qs, spec), output);
             long searched = System.nanoTime();
-            for (String line : search.timings()) err.println("komsu: " + line);
+            printExecutorSummary(search.timings());
             if (outDistances != null) ResultFiles.writeNpyPair(spark, output, k, outDistances, outLabels);
             long nq = spark.read().parquet(output).count();
             double jobSeconds = (searched - opened) / 1e9;
@@ -144,6 +148,19 @@ public final class SparkSearchCommand implements Callable<Integer> {
         } finally {
             if (ours) spark.stop();
         }
+    }
+
+    /** Per executor: tasks, queries and the seconds its tasks spent searching (the tasks' own lines are in the log). */
+    private void printExecutorSummary(List<TaskTiming> timings) {
+        java.util.Map<String, double[]> byExecutor = new java.util.TreeMap<>();
+        for (TaskTiming t : timings) {
+            double[] sum = byExecutor.computeIfAbsent(t.executor(), e -> new double[3]);
+            sum[0]++;
+            sum[1] += t.queries();
+            sum[2] += t.seconds();
+        }
+        byExecutor.forEach((e, sum) -> err.printf(Locale.ROOT, "komsu: executor %s: %d tasks, %d queries, %.3f s in tasks (%.0f QPS per task slot)%n",
+                e, (long) sum[0], (long) sum[1], sum[2], sum[1] / Math.max(sum[2], 1e-9)));
     }
 
     /** A Parquet table: a .parquet file or a folder that is not a folder of .npy files. */

@@ -27,6 +27,8 @@ import picocli.CommandLine;
 class SparkSearchBadInputTest {
     @TempDir
     Path dir;
+    @TempDir
+    Path tables; // inputs made by Spark, outside the folder whose listing must not change
 
     private void rejects(String expected, String... args) throws Exception {
         TestSpark.session();
@@ -76,7 +78,7 @@ class SparkSearchBadInputTest {
             rows.add(RowFactory.create((long) i, v));
         }
         StructType schema = new StructType().add("id", DataTypes.LongType).add("vector", DataTypes.createArrayType(DataTypes.FloatType));
-        Path table = Files.createTempDirectory("komsu-bad-parquet").resolve("q.parquet");
+        Path table = tables.resolve("q.parquet");
         TestSpark.session().createDataFrame(rows, schema).coalesce(1).write().parquet(table.toString());
         rejects("query id 13 has 15 values, the index has d=16", args(TestSpark.index("bad.index", "IVF8,Flat"), table));
     }

@@ -47,6 +47,8 @@ final class TestSpark {
     static synchronized Path dir() throws Exception {
         if (dir == null) {
             dir = Files.createTempDirectory("komsu-spark-test");
+            Path created = dir;
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(created), "komsu-spark-test-cleanup"));
             try (FloatMatrix xs = clustered(N, 11); FloatMatrix q = clustered(NQ, 12)) {
                 Npy.write(dir.resolve("x.npy"), xs);
                 Npy.write(dir.resolve("q.npy"), q);
@@ -111,6 +113,14 @@ final class TestSpark {
             }
         }
         return new Neighbors(n, k, d, l);
+    }
+
+    private static void deleteTree(Path root) {
+        try (var walk = Files.walk(root)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        } catch (java.io.IOException e) {
+            System.err.println("komsu-spark tests: could not delete " + root + ": " + e);
+        }
     }
 
     /** Gaussian blobs: queries near the base's clusters, as real embeddings are. */
