@@ -17,6 +17,7 @@ import java.util.NoSuchElementException;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
 import org.apache.spark.sql.Row;
+import org.apache.spark.util.TaskCompletionListener;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.util.CollectionAccumulator;
 import org.slf4j.Logger;
@@ -47,6 +48,9 @@ final class BatchSearch {
             throw new UncheckedIOException("cannot open the index " + location.resolve() + ": " + e.getMessage(), e);
         }
         long loaded = System.nanoTime();
+        // a task that fails mid-way (bad input, a killed stage) still gives its lease back
+        TaskContext task = TaskContext.get();
+        if (task != null) task.addTaskCompletionListener((TaskCompletionListener) ctx -> lease.close());
         LoadedIndex index = lease.loaded();
         SearchParams params = spec.params(index.storedParams());
         return new Iterator<>() {

@@ -137,10 +137,13 @@ public final class IndexCache {
             return loaded;
         }
 
+        /** Idempotent: the task's iterator and its completion listener may both close it. */
         @Override
         public void close() {
-            if (closed) return;
-            closed = true;
+            synchronized (this) {
+                if (closed) return;
+                closed = true;
+            }
             cache.release(key, entry);
         }
     }

@@ -15,26 +15,28 @@ import java.nio.file.Path;
 import java.util.List;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Sharded jobs: every query partition against every shard, merged as faiss IndexShards. */
 class SparkSearchShardedTest {
-    @TempDir
-    Path dir;
-
+    /**
+     * The shards of {@code index} in the module's folder, which lives as long as the session: a
+     * shipped folder is checked again by later tasks of the session and must not disappear.
+     */
     private Path shard(Path index, int shards, String name) throws Exception {
-        Path out = dir.resolve(name);
+        Path out = TestSpark.dir().resolve(name);
+        if (java.nio.file.Files.exists(out)) return out;
         try (LoadedIndex loaded = FaissIndexes.load(index, Backends.scalar())) {
             ShardFolder.write(loaded.index(), shards, loaded.storedParams(), out);
         }
         return out;
     }
 
+    /** The shard folder shipped with SparkContext.addFile (as on a cluster), each task opening its shard's copy. */
     @Test
     void ivfFlatShardsReturnTheUnshardedResult() throws Exception {
         Path index = TestSpark.index("sh-flat.index", "IVF32,Flat");
         Path shards = shard(index, 3, "sh-flat-3");
-        try (SparkSearch search = SparkSearch.open(TestSpark.session(), shards, 2)) {
+        try (SparkSearch search = SparkSearch.open(TestSpark.session(), shards, 2, true)) {
             assertEquals(3, search.shardCount());
             List<Row> rows = search.search(QuerySet.npy(TestSpark.queries()), SearchSpec.of(10).withNprobe(4).withBatch(70))
                     .collectAsList();
