@@ -12,7 +12,7 @@ import picocli.CommandLine;
  */
 @Command(name = "komsu", mixinStandardHelpOptions = true, version = "komsu 0.2.0",
         description = "Nearest-neighbour search over dense float vectors, faiss-compatible.",
-        subcommands = {BuildCommand.class, SearchCommand.class, BlendCommand.class, InfoCommand.class, TuneCommand.class,
+        subcommands = {BuildCommand.class, SearchCommand.class, BlendCommand.class, InfoCommand.class, TuneCommand.class, ShardCommand.class,
                 DevicesCommand.class, AddCommand.class, RemoveCommand.class, MergeCommand.class, CommandLine.HelpCommand.class})
 public final class KomsuCli implements Runnable {
     @Spec
@@ -21,7 +21,7 @@ public final class KomsuCli implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(),
-                "missing command: one of build, search, blend, info, tune, devices, add, remove, merge");
+                "missing command: one of build, search, blend, info, tune, shard, devices, add, remove, merge");
     }
 
     public static void main(String[] args) {

@@ -66,7 +66,7 @@ public final class Npy {
     }
 
     /** {rows, cols} of a float file read as a matrix: 2-D as is, 1-D as one row; else an error. */
-    static long[] matrixShape(Path file, NpyHeader h) throws NpyFormatException {
+    public static long[] matrixShape(Path file, NpyHeader h) throws NpyFormatException {
         if (h.dtype() != NpyDtype.FLOAT32 && h.dtype() != NpyDtype.FLOAT16 && h.dtype() != NpyDtype.FLOAT64) {
             throw new NpyFormatException(file, "holds " + h.dtype() + " values, expected float32 (<f4), float16 (<f2)"
                     + " or float64 (<f8) vectors");
