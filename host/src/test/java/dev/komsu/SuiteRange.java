@@ -11,7 +11,7 @@ import java.util.Map;
 /**
  * The suite's range-search expectations: brute force over the vectors an index stores (as it
  * reconstructs them: decoded for lossy codecs, normalised under L2norm), with faiss's strict
- * tests (L2 below the radius, inner product above it). Pairs whose distance lies within the
+ * tests (distances below the radius, inner product above it). Pairs whose distance lies within the
  * tolerance of the radius may fall either way: float rounding decides them.
  */
 final class SuiteRange {
@@ -30,7 +30,7 @@ final class SuiteRange {
             }
             for (int i = 0; i < ids.length; i++) {
                 float d = distance(metric, query, stored[i]);
-                boolean in = metric == Metric.L2 ? d < radius : d > radius;
+                boolean in = metric.isSimilarity() ? d > radius : d < radius;
                 Float found = hits.remove(ids[i]);
                 if (Math.abs(d - radius) <= tolerance * Math.max(1, Math.abs(radius))) continue; // rounding decides
                 assertEquals(in, found != null, what + ": query " + q + " id " + ids[i] + " at " + d + " radius " + radius);
@@ -54,7 +54,15 @@ final class SuiteRange {
 
     static float distance(Metric metric, float[] a, float[] b) {
         double s = 0;
-        for (int j = 0; j < a.length; j++) s += metric == Metric.L2 ? (a[j] - b[j]) * (a[j] - b[j]) : a[j] * b[j];
+        for (int j = 0; j < a.length; j++) {
+            double diff = Math.abs((double) a[j] - b[j]);
+            s = switch (metric) {
+                case L2 -> s + diff * diff;
+                case INNER_PRODUCT -> s + (double) a[j] * b[j];
+                case L1 -> s + diff;
+                case LINF -> Math.max(s, diff);
+            };
+        }
         return (float) s;
     }
 }

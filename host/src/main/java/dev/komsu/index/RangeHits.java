@@ -37,9 +37,12 @@ final class RangeHits {
         this.counts = new int[nq];
     }
 
-    /** faiss's range test: squared L2 strictly below the radius, inner product strictly above. */
+    /**
+     * faiss's range test: distances (squared L2, L1, L-infinity) strictly below the radius,
+     * inner product strictly above.
+     */
     boolean within(float distance) {
-        return metric == Metric.L2 ? distance < radius : distance > radius;
+        return metric.isSimilarity() ? distance > radius : distance < radius;
     }
 
     void add(int q, long key, long label, float distance) {

@@ -28,11 +28,10 @@ public record IndexFileHeader(int d, long ntotal, Metric metric) {
         long ntotal = b.getLong(8);
         if (ntotal < 0) throw new IndexFormatException(file, 8, "ntotal >= 0, found " + ntotal);
         int metricType = b.getInt(33);
-        Metric metric = switch (metricType) { // faiss's MetricType numbers, as IndexHeader reads them
-            case 0 -> Metric.INNER_PRODUCT;
-            case 1 -> Metric.L2;
-            default -> throw new IndexFormatException(file, 33, "metric type 0 (inner product) or 1 (L2), found " + metricType);
-        };
+        Metric metric = IndexHeader.metricOf(metricType);
+        if (metric == null) {
+            throw new IndexFormatException(file, 33, "metric type " + metricType + " is not supported: " + IndexHeader.READABLE_METRICS);
+        }
         return new IndexFileHeader(d, ntotal, metric);
     }
 }

@@ -43,15 +43,22 @@ record IndexHeader(int d, long ntotal, boolean trained, Metric metric) {
         int metricType = in.readInt("the metric type");
         // faiss writes metric_arg (a float, used by Lp and a few others) after every metric type above 1
         if (metricType > METRIC_L2) in.readFloat("metric_arg");
-        Metric metric = switch (metricType) {
+        Metric metric = metricOf(metricType);
+        if (metric == null) throw in.error(at, "metric type " + metricType + " is not supported: " + READABLE_METRICS);
+        return new IndexHeader(d, ntotal, trained, metric);
+    }
+
+    static final String READABLE_METRICS = "komsu reads inner product (0), L2 (1), L1 (2) and L-infinity (3)";
+
+    /** The metric of faiss's MetricType number, or null for one komsu does not read. */
+    static Metric metricOf(int metricType) {
+        return switch (metricType) {
             case METRIC_INNER_PRODUCT -> Metric.INNER_PRODUCT;
             case METRIC_L2 -> Metric.L2;
             case METRIC_L1 -> Metric.L1;
             case METRIC_LINF -> Metric.LINF;
-            default -> throw in.error(at, "metric type " + metricType + " is not supported: komsu reads inner product (0),"
-                    + " L2 (1), L1 (2) and L-infinity (3)");
+            default -> null;
         };
-        return new IndexHeader(d, ntotal, trained, metric);
     }
 
     /** The header of {@code index}. */

@@ -33,7 +33,7 @@ class IvfHnswIndexTest {
      * graph's nodes, so node l is list l.
      */
     @ParameterizedTest
-    @EnumSource(Metric.class)
+    @EnumSource(value = Metric.class, names = {"L2", "INNER_PRODUCT"}) // HNSW has no L1 / L-infinity, as faiss
     void trainingClustersWithL2AndAddsTheCentroidsToTheGraph(Metric metric) {
         try (IvfIndex ivf = (IvfIndex) IndexFactory.create(D, "IVF64_HNSW8,Flat", metric, backend);
              FloatMatrix xs = TestData.blobs(64 * 40, D, 20, 3)) {
