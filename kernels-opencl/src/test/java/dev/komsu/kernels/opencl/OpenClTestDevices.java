@@ -29,8 +29,7 @@ final class OpenClTestDevices {
 
     /**
      * A fallback that fails the test when used: the conformance suites must measure the device
-     * kernels, not a silent CPU fallback. L1 and L-infinity, which the device does not compute
-     * ({@link OpenClBackend#computes}), go to the CPU by design.
+     * kernels, not a silent CPU fallback.
      */
     static final class NoFallback implements CpuBatchedOperations {
         // Host-side per-list kernels (tables, FastScan on the CPU) are not a device fallback.
@@ -51,13 +50,11 @@ final class OpenClTestDevices {
 
         @Override
         public Neighbors knn(FloatMatrix queries, FloatMatrix base, int k, Metric metric) {
-            if (metric.isElementwise()) return Backends.defaultCpu().knn(queries, base, k, metric);
             throw new AssertionError("the OpenCL backend fell back to the CPU for knn k=" + k);
         }
 
         @Override
         public Neighbors scanLists(FloatMatrix queries, VectorLists lists, int[] probes, int nprobe, int k, Metric metric) {
-            if (metric.isElementwise()) return Backends.defaultCpu().scanLists(queries, lists, probes, nprobe, k, metric);
             throw new AssertionError("the OpenCL backend fell back to the CPU for scanLists k=" + k);
         }
     }
