@@ -60,6 +60,7 @@ final class OpenClRefiner implements Refiner {
     public Neighbors refine(FloatMatrix queries, ResidentMatrix base, long[] candidates, int kIn, int k, Metric metric) {
         FloatMatrix host = base.host();
         int nq = KernelChecks.checkRefine(queries, host, candidates, kIn, k);
+        if (!backend.computes(metric)) return cpu.refine(queries, base, candidates, kIn, k, metric); // L1, L-infinity
         int d = host.cols();
         OpenClDevice device = backend.device();
         boolean fits = k <= options.maxDeviceK()

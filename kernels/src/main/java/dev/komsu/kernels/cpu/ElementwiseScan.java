@@ -19,7 +19,7 @@ import jdk.incubator.vector.VectorOperators;
  * too computes them row by row (fvec_L1, fvec_Linf).
  */
 final class ElementwiseScan {
-    private static final int LANES = LaneKernels.LANES;
+    static final int LANES = LaneKernels.LANES;
     private static final ValueLayout.OfLong ID = ValueLayout.JAVA_LONG_UNALIGNED;
     /** Queries that share each pass over a base block. */
     private static final int QUERY_GROUP = 64;

@@ -318,6 +318,11 @@ public final class VectorPqKernels implements PqKernels {
         PqChecks.checkGather(query, base, rows, count, out);
         float[] lanes = new float[L];
         MemorySegment seg = base.segment();
+        if (metric.isElementwise()) { // the same element-wise scan, and sums, as this backend's knn
+            float[] laneSums = new float[ElementwiseScan.LANES];
+            for (int i = 0; i < count; i++) out[i] = ElementwiseScan.distance(metric, query, seg, base.rowOffset(rows[i]), laneSums);
+            return;
+        }
         int i = 0;
         // Four rows at a time: four independent accumulator chains instead of one latency-bound
         // chain, each summed in the same order as distance() (results unchanged, bit for bit).
