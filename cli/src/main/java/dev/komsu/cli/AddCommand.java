@@ -23,7 +23,7 @@ final class AddCommand extends CliCommand {
     @Option(names = "--index", required = true, paramLabel = "F.index", description = "faiss-format index file")
     Path indexFile;
 
-    @Option(names = "--input", required = true, paramLabel = "X.npy", description = "float32/float16 .npy matrix of vectors to add")
+    @Option(names = "--input", required = true, paramLabel = "X.npy", description = "float32/float16/float64 .npy matrix of vectors to add (float64 is rounded to float32)")
     Path input;
 
     @Option(names = "--ids", paramLabel = "ids.npy", description = "int64 (or int32) .npy, one id per row of --input")
@@ -45,7 +45,7 @@ final class AddCommand extends CliCommand {
         InputErrors.checkDistinct("--input", input, "--output", output);
         long[] given = ids == null ? null : Npy.readLongs(ids);
         try (LoadedIndex loaded = FaissIndexes.load(indexFile, Backends.defaultCpu());
-             FloatMatrix xs = Npy.readMatrix(input)) {
+             FloatMatrix xs = NpyInputs.read("add", "--input", input, err())) {
             Index index = loaded.index();
             InputChecks.checkVectors("--input vectors", xs, index.dim());
             if (given != null && given.length != xs.rows()) {
