@@ -313,6 +313,49 @@ public final class VectorPqKernels implements PqKernels {
         }
     }
 
+    /**
+     * Lanes over the components of one code at a time. The decode is the reference's to the bit
+     * (multiply, then add: no fused step), so a stored vector decodes to what faiss decodes;
+     * only the summation order differs. Unlike {@link #scanSq8} nothing is folded into the
+     * query: a graph measures a few dozen codes per call, too few to repay a per-call fold.
+     */
+    @Override
+    public void gatherSq8Distances(float[] query, MemorySegment codes, long[] rows, int count, float[] vmin,
+                                   float[] vdiff, Metric metric, float[] out) {
+        PqChecks.checkGatherSq8(codes, query, rows, count, vmin, vdiff, out);
+        int d = query.length;
+        boolean l2 = metric == Metric.L2;
+        int upper = F.loopBound(d);
+        float[] lanes = new float[L];
+        for (int i = 0; i < count; i++) {
+            long off = rows[i] * d;
+            FloatVector acc = FloatVector.zero(F);
+            int c = 0;
+            for (; c < upper; c += L) {
+                ByteVector bytes = ByteVector.fromMemorySegment(B, codes, off + c, ByteOrder.LITTLE_ENDIAN);
+                IntVector ints = ((IntVector) bytes.convertShape(VectorOperators.B2I, I, 0)).and(0xff);
+                FloatVector code = (FloatVector) ints.convertShape(VectorOperators.I2F, F, 0);
+                FloatVector x = code.add(0.5f).div(255f).mul(FloatVector.fromArray(F, vdiff, c))
+                        .add(FloatVector.fromArray(F, vmin, c));
+                FloatVector q = FloatVector.fromArray(F, query, c);
+                if (l2) {
+                    FloatVector diff = q.sub(x);
+                    acc = diff.fma(diff, acc);
+                } else {
+                    acc = q.fma(x, acc);
+                }
+            }
+            acc.intoArray(lanes, 0);
+            float s = 0f;
+            for (float v : lanes) s += v;
+            for (; c < d; c++) {
+                float x = vmin[c] + (((codes.get(ValueLayout.JAVA_BYTE, off + c) & 0xff) + 0.5f) / 255f) * vdiff[c];
+                s += l2 ? (query[c] - x) * (query[c] - x) : query[c] * x;
+            }
+            out[i] = s;
+        }
+    }
+
     @Override
     public void gatherDistances(float[] query, FloatMatrix base, long[] rows, int count, Metric metric, float[] out) {
         PqChecks.checkGather(query, base, rows, count, out);
