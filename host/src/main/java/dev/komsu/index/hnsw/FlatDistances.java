@@ -22,16 +22,8 @@ public final class FlatDistances extends HnswDistances {
         base.copyRow(from, origin, 0);
     }
 
-    /**
-     * The backend measures four rows at a time (independent accumulator chains) and a leftover
-     * row alone, at about the cost of four; so a count that is not a multiple of four is padded
-     * with copies of its last row, whose extra results are dropped. Each row's distance is the
-     * same either way (the kernel sums both paths in one order).
-     */
     @Override
     void measure(float[] q, long[] rows, int count, float[] out) {
-        int padded = (count + 3) & ~3;
-        for (int i = count; i < padded; i++) rows[i] = rows[count - 1];
-        kernels.gatherDistances(q, base, rows, padded, metric, out);
+        kernels.gatherDistances(q, base, rows, count, metric, out);
     }
 }

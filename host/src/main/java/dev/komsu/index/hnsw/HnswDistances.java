@@ -54,20 +54,26 @@ public abstract class HnswDistances {
 
     /**
      * The storage's distances (squared L2 or inner product) from {@code q} to rows
-     * {@code rows[0 .. count)} into {@code out}. {@code rows} has room for {@code count} rounded
-     * up to a multiple of four, for a subclass that pads.
+     * {@code rows[0 .. count)} into {@code out}.
      */
     abstract void measure(float[] q, long[] rows, int count, float[] out);
 
+    /**
+     * The backend's gathers measure four rows at a time (independent accumulator chains) and a
+     * leftover row alone, at about the cost of four; so a count that is not a multiple of four
+     * is padded with copies of its last row, whose extra results are dropped. Each row's
+     * distance is the same either way (the kernels sum both paths in one order).
+     */
     private void gather(float[] q, int[] ids, int offset, int count, float[] out) {
         if (count == 0) return;
-        int room = (count + 3) & ~3;
-        if (rows.length < room) {
-            rows = new long[Math.max(room, 2 * rows.length)];
+        int padded = (count + 3) & ~3;
+        if (rows.length < padded) {
+            rows = new long[Math.max(padded, 2 * rows.length)];
             raw = new float[rows.length];
         }
         for (int i = 0; i < count; i++) rows[i] = ids[offset + i];
-        measure(q, rows, count, raw);
+        for (int i = count; i < padded; i++) rows[i] = rows[count - 1];
+        measure(q, rows, padded, raw);
         if (negate) {
             for (int i = 0; i < count; i++) out[i] = -raw[i];
         } else {

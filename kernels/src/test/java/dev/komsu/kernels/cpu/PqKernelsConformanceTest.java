@@ -261,6 +261,15 @@ class PqKernelsConformanceTest {
                 assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(a[i]), "row " + rows[i]);
                 assertEquals(a[i], b[i], 1e-5 * Math.max(1, Math.abs(a[i])), "row " + rows[i]);
             }
+            // codes gathered four at a time sum exactly as codes gathered one by one (callers pad with repeats)
+            long[] many = {3, 49, 0, 7, 7, 12, 31, 5, 44};
+            float[] together = new float[many.length];
+            vector.gatherSq8Distances(q, codes, many, many.length, vmin, vdiff, metric, together);
+            for (int i = 0; i < many.length; i++) {
+                float[] alone = new float[1];
+                vector.gatherSq8Distances(q, codes, new long[] {many[i]}, 1, vmin, vdiff, metric, alone);
+                assertEquals(Float.floatToRawIntBits(alone[0]), Float.floatToRawIntBits(together[i]), "row " + many[i]);
+            }
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> vector.gatherSq8Distances(q, codes, new long[] {n}, 1, vmin, vdiff, metric, new float[1]));
             assertTrue(e.getMessage().contains("row " + n), e.getMessage());
