@@ -25,7 +25,10 @@ public final class HnswCoarseQuantizer implements CoarseQuantizer {
     public HnswCoarseQuantizer(HnswIndex hnsw) {
         this.hnsw = Objects.requireNonNull(hnsw, "quantizer");
         // the centroids must be exact: faiss's IVF{n}_HNSW{M} quantiser is an IndexHNSWFlat
-        hnsw.flatStorage();
+        if (hnsw.storesSq8()) {
+            throw new IllegalArgumentException("an HNSW coarse quantiser must hold the centroids as floats (HNSW{M},Flat), got "
+                    + hnsw.describe());
+        }
     }
 
     /** An empty quantiser with faiss's defaults for {@code m} (efConstruction 40, efSearch 16). */
