@@ -30,8 +30,9 @@ import org.junit.jupiter.api.io.TempDir;
  * HNSW over SQ8 codes (faiss IndexHNSWSQ, {@code IHNs}) both ways with the installed faiss 1.7.3
  * (Debian's python3-faiss): faiss's files load, search to faiss's labels at efSearch 16 and 64
  * and are written back byte for byte; komsu trains, encodes and (on one thread, on the scalar
- * reference whose sums are faiss's generic build's) links exactly as faiss does, and faiss reads
- * komsu's file, searches it alike and writes it back byte for byte.
+ * reference whose sums are faiss's generic build's) links exactly as faiss does, also when
+ * adding to a file it read, and faiss reads komsu's file, searches it alike and writes it back
+ * byte for byte.
  */
 class HnswSq8FaissInteropTest {
     private static final int D = 24;
@@ -149,6 +150,27 @@ class HnswSq8FaissInteropTest {
             assertArrayEquals(Files.readAllBytes(mine), Files.readAllBytes(dir.resolve("komsu_back.index")),
                     "faiss writes komsu's file back byte for byte");
             assertSameLabelsTiesAside("komsu_64", r);
+        }
+    }
+
+    @Test
+    void addingToALoadedFileGivesFaisssFileByteForByte() throws IOException {
+        DebianPython.assumeModules("faiss", "numpy");
+        faissBuilds("l2", 16, "faiss.METRIC_L2");
+        DebianPython.runOk("""
+                import faiss, numpy as np
+                faiss.omp_set_num_threads(1)
+                idx = faiss.read_index('l2.index')
+                idx.add(np.load('queries.npy'))
+                faiss.write_index(idx, 'l2_more.index')
+                """, dir);
+        try (ComputeBackend scalar = Backends.scalar();
+             LoadedIndex loaded = FaissIndexes.load(dir.resolve("l2.index"), scalar)) {
+            loaded.index().add(queries);
+            Path mine = dir.resolve("l2_more_komsu.index");
+            FaissIndexes.write(loaded.index(), mine);
+            assertArrayEquals(Files.readAllBytes(dir.resolve("l2_more.index")), Files.readAllBytes(mine),
+                    "codes appended, levels drawn and links made as faiss's after reading");
         }
     }
 
