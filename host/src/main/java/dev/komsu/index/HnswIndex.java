@@ -1,7 +1,7 @@
 package dev.komsu.index;
 
-import dev.komsu.SearchParams;
 import dev.komsu.Index;
+import dev.komsu.SearchParams;
 import dev.komsu.index.hnsw.FlatDistances;
 import dev.komsu.index.hnsw.HnswBuilder;
 import dev.komsu.index.hnsw.HnswDistances;
@@ -22,9 +22,10 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * Over flat vectors in a {@link FlatIndex} it is faiss's IndexHNSWFlat ("HNSW{M}",
  * "HNSW{M},Flat"), which needs no training; over SQ8 codes in a {@link FlatCodesIndex} it is
  * faiss's IndexHNSWSQ ("HNSW{M},SQ8"), trained as its storage is (the SQ8 ranges) and measuring
- * float queries, and inserted vectors, against the stored codes. Ids are row numbers. Search follows faiss's HNSW::search with efSearch from the
- * search parameters or, by default, the index's own (16, or what the file stored); distances are
- * squared L2 or inner products, as faiss returns them. One query per thread, each thread reusing
+ * float queries, and inserted vectors, against the stored codes. Ids are row numbers. Search
+ * follows faiss's HNSW::search with efSearch from the search parameters or, by default, the
+ * index's own (16, or what the file stored); distances are squared L2 or inner products, as
+ * faiss returns them. One query per thread, each thread reusing
  * its visited table and candidate list.
  */
 public final class HnswIndex extends ForwardingIndex {
@@ -130,7 +131,7 @@ public final class HnswIndex extends ForwardingIndex {
 
     @Override
     void addWithIdsUnguarded(FloatMatrix xs, long[] ids) {
-        throw GuardedIndex.rowNumberIds("an HNSW index", "IDMap,HNSW" + graph.m());
+        throw GuardedIndex.rowNumberIds("an HNSW index", "IDMap," + name());
     }
 
     @Override

@@ -6,13 +6,13 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Supplier;
 
 /**
- * faiss's hnsw_add_vertices: adds the vectors just appended to the storage to the graph. Each
- * is inserted with its float vector as the query, as faiss sets it (for a storage of codes the
- * query is not the decoded code). Levels are
- * drawn for them first; then they are inserted level by level, highest first, each level's
- * nodes in a shuffled order (faiss's generator, seed 789), in parallel on the backend's threads
- * when a level has more than 100 of them (faiss's threshold), with faiss's per-node locking.
- * On one thread the insertion order, and so the graph, is faiss's single-threaded one.
+ * faiss's hnsw_add_vertices: adds the vectors just appended to the storage to the graph, each
+ * with its float vector as the query, as faiss sets it (for a storage of codes the query is not
+ * the decoded code). Levels are drawn for them first; then they are inserted level by level,
+ * highest first, each level's nodes in a shuffled order (faiss's generator, seed 789), in
+ * parallel on the backend's threads when a level has more than 100 of them (faiss's threshold),
+ * with faiss's per-node locking. On one thread the insertion order, and so the graph, is faiss's
+ * single-threaded one.
  */
 public final class HnswBuilder {
     /** faiss inserts a level's nodes sequentially up to this many. */
