@@ -35,10 +35,10 @@ import java.util.regex.Pattern;
 public final class IndexFactory {
     /** The accepted grammar, quoted in every error. */
     public static final String GRAMMAR =
-            "[L2norm,][IDMap,|IDMap2,](<codec> | IVF<nlist>[_HNSW<M>],<codec> | HNSW[<M>][,Flat])[,RFlat] with <codec> = Flat | PQ<M>[x<nbits>] | SQ8"
+            "[L2norm,][IDMap,|IDMap2,](<codec> | IVF<nlist>[_HNSW<M>],<codec> | HNSW[<M>][,Flat|,SQ8])[,RFlat] with <codec> = Flat | PQ<M>[x<nbits>] | SQ8"
                     + " | PQ<M>x4fs"
                     + " (nbits 8 or 4)  e.g. \"Flat\", \"IVF1024,Flat\", \"IVF256,PQ32\", \"IVF64,SQ8\", \"PQ16x4\","
-                    + " \"IVF1024,PQ64,RFlat\", \"IVF1024,PQ128x4fs,RFlat\", \"L2norm,IVF256,Flat\", \"IVF65536_HNSW32,PQ64x4fs\"";
+                    + " \"IVF1024,PQ64,RFlat\", \"IVF1024,PQ128x4fs,RFlat\", \"L2norm,IVF256,Flat\", \"HNSW32,SQ8\", \"IVF65536_HNSW32,PQ64x4fs\"";
 
     /**
      * Every form of factory string {@link #create} accepts, one per code path: {@code {n}} stands
@@ -49,14 +49,15 @@ public final class IndexFactory {
     public static final List<String> FORMS = List.of("Flat", "PQ{m}", "PQ{m}x{nbits}", "PQ{m}x4fs", "SQ8",
             "IVF{n},Flat", "IVF{n},PQ{m}", "IVF{n},PQ{m}x{nbits}", "IVF{n},PQ{m}x4fs", "IVF{n},SQ8",
             "{index},RFlat", "IDMap,{index}", "IDMap2,{index}", "L2norm,{index}",
-            "HNSW{m}", "HNSW{m},Flat",
+            "HNSW{m}", "HNSW{m},Flat", "HNSW{m},SQ8",
             "IVF{n}_HNSW{m},Flat", "IVF{n}_HNSW{m},PQ{m}", "IVF{n}_HNSW{m},PQ{m}x4fs", "IVF{n}_HNSW{m},SQ8");
 
     /** "IVF{n}", or faiss's "IVF{n}_HNSW{M}" (an HNSW quantiser, M 32 when left out, as in faiss). */
     private static final Pattern IVF = Pattern.compile("IVF(\\d+)(?:_HNSW(\\d*))?");
     /**
-     * faiss's graph index over flat vectors: "HNSW{M}", "HNSW{M},Flat" or faiss's older
-     * "HNSW{M}_Flat"; M defaults to 32 when left out, as in faiss's factory.
+     * faiss's graph index: over flat vectors "HNSW{M}", "HNSW{M},Flat" or faiss's older
+     * "HNSW{M}_Flat", over SQ8 codes "HNSW{M},SQ8" (the token after it); M defaults to 32 when
+     * left out, as in faiss's factory.
      */
     private static final Pattern HNSW = Pattern.compile("HNSW(\\d*)(_Flat)?");
     private static final int HNSW_DEFAULT_M = 32;
@@ -93,9 +94,12 @@ public final class IndexFactory {
         Matcher ivf = IVF.matcher(t);
         Matcher hnsw = HNSW.matcher(t);
         if (hnsw.matches()) {
-            core = hnsw(dim, hnswM(hnsw.group(1), t, factory), metric, backend, factory);
+            int m = hnswM(hnsw.group(1), t, factory);
             i++;
-            if (hnsw.group(2) == null && i < tokens.size() && tokens.get(i).equals("Flat")) i++;
+            String storage = hnsw.group(2) == null && i < tokens.size() ? tokens.get(i) : "";
+            boolean sq8 = storage.equals("SQ8");
+            if (sq8 || storage.equals("Flat")) i++;
+            core = hnsw(dim, m, sq8, metric, backend, factory);
         } else if (ivf.matches()) {
             int nlist = parseCount(ivf.group(1), t, factory);
             if (i + 1 >= tokens.size()) throw error("'" + t + "' must be followed by a codec such as Flat", factory);
@@ -103,7 +107,7 @@ public final class IndexFactory {
             IvfCodec codec = codec(codecToken, dim, true, factory);
             if (codec == null) throw error("unknown or unsupported codec '" + codecToken + "' after '" + t + "'", factory);
             CoarseQuantizer quantizer = ivf.group(2) == null ? new FlatCoarseQuantizer(new FlatIndex(dim, metric, backend))
-                    : new HnswCoarseQuantizer(hnsw(dim, hnswM(ivf.group(2), t, factory), metric, backend, factory));
+                    : new HnswCoarseQuantizer(hnsw(dim, hnswM(ivf.group(2), t, factory), false, metric, backend, factory));
             core = new IvfIndex(quantizer, nlist, codec);
             i += 2;
         } else if (t.equals("Flat")) {
@@ -177,11 +181,12 @@ public final class IndexFactory {
         return digits.isEmpty() ? HNSW_DEFAULT_M : parseCount(digits, token, factory);
     }
 
-    private static HnswIndex hnsw(int dim, int m, Metric metric, ComputeBackend backend, String factory) {
+    /** An HNSW index over flat vectors, or over SQ8 codes (faiss's IndexHNSWSQ, QT_8bit) when {@code sq8}. */
+    private static HnswIndex hnsw(int dim, int m, boolean sq8, Metric metric, ComputeBackend backend, String factory) {
         try {
-            return new HnswIndex(dim, m, metric, backend);
+            return sq8 ? HnswIndex.sq8(dim, m, metric, backend) : new HnswIndex(dim, m, metric, backend);
         } catch (IllegalArgumentException e) {
-            throw error("'HNSW" + m + "': " + e.getMessage(), factory);
+            throw error("'HNSW" + m + (sq8 ? ",SQ8" : "") + "': " + e.getMessage(), factory);
         }
     }
 

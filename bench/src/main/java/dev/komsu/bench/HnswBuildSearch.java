@@ -53,7 +53,7 @@ public final class HnswBuildSearch {
                 System.out.printf(Locale.ROOT, "komsu HNSW%d efConstruction=%d n=%d d=%d build %.2f s (%d threads) levels=%d%n",
                         m, efc, n, base.cols(), buildS, threads, index.graph().maxLevel() + 1);
                 // The same graph and vectors, searched on one thread.
-                try (HnswIndex searcher = new HnswIndex(FlatIndex.of(index.storage().vectors().copy(), Metric.L2, one),
+                try (HnswIndex searcher = new HnswIndex(FlatIndex.of(index.flatStorage().vectors().copy(), Metric.L2, one),
                         index.graph())) {
                     for (int ef : efs) {
                         SearchParams p = SearchParams.builder().efSearch(ef).build();

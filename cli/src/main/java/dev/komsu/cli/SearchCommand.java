@@ -57,7 +57,9 @@ final class SearchCommand extends CliCommand {
     Float kFactor;
 
     @Option(names = "--ef-search", paramLabel = "EF",
-            description = "HNSW: candidates kept while searching (default: the index file's efSearch, as faiss)")
+            description = "candidates kept while walking an HNSW graph: that of HNSW{M} (,Flat or ,SQ8) indexes and"
+                    + " the coarse quantiser of IVF{n}_HNSW{M} indexes (default: the graph's efSearch stored in the"
+                    + " index file, as faiss); other indexes ignore it")
     Integer efSearch;
 
     @Option(names = "--batch", defaultValue = "4096", paramLabel = "B", description = "queries per batch (default: ${DEFAULT-VALUE})")

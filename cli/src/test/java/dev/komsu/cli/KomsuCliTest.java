@@ -119,6 +119,29 @@ class KomsuCliTest {
     }
 
     @Test
+    void hnswSq8BuildsTrainedAndInfoShowsTheGraph() throws Exception {
+        float[][] base = RvcReference.random(1500, 12, 9);
+        float[][] queries = RvcReference.random(60, 12, 10);
+        Path x = npy("x.npy", base);
+        Path q = npy("q.npy", queries);
+        Path index = dir.resolve("hsq.index");
+        ok("build", "--input", x, "--factory", "HNSW16,SQ8", "--ef-construction", 60, "--output", index);
+        CliRun info = ok("info", index);
+        assertTrue(info.out().contains("HNSW16,SQ8") && info.out().contains("M=16") && info.out().contains("efConstruction=60")
+                && info.out().contains("entry_point=") && info.out().contains("levels="), info::toString);
+        ok("search", "--index", index, "--queries", q, "--k", 10, "--ef-search", 200,
+                "--out-distances", dir.resolve("d.npy"), "--out-labels", dir.resolve("i.npy"));
+        long[] truth = exact(base, queries, 10).labels();
+        long[] got = Npy.readLongs(dir.resolve("i.npy"));
+        int hits = 0;
+        for (int i = 0; i < truth.length; i++) {
+            for (int j = i / 10 * 10; j < i / 10 * 10 + 10; j++) if (got[j] == truth[i]) hits++;
+        }
+        // SQ8 codes rank near ties differently from the exact vectors
+        assertTrue(hits >= 0.9 * truth.length, "recall@10 at efSearch 200: " + hits + " / " + truth.length);
+    }
+
+    @Test
     void searchInSmallBatchesGivesTheSameFilesAsOneBatch() throws Exception {
         Path x = npy("x.npy", RvcReference.random(500, 8, 3));
         Path q = npy("q.npy", RvcReference.random(103, 8, 4));

@@ -24,6 +24,11 @@ public final class HnswCoarseQuantizer implements CoarseQuantizer {
     /** A quantiser over {@code hnsw} (empty: untrained), which it owns. */
     public HnswCoarseQuantizer(HnswIndex hnsw) {
         this.hnsw = Objects.requireNonNull(hnsw, "quantizer");
+        // the centroids must be exact: faiss's IVF{n}_HNSW{M} quantiser is an IndexHNSWFlat
+        if (hnsw.storesSq8()) {
+            throw new IllegalArgumentException("an HNSW coarse quantiser must hold the centroids as floats (HNSW{M},Flat), got "
+                    + hnsw.describe());
+        }
     }
 
     /** An empty quantiser with faiss's defaults for {@code m} (efConstruction 40, efSearch 16). */
@@ -43,12 +48,12 @@ public final class HnswCoarseQuantizer implements CoarseQuantizer {
 
     @Override
     public ComputeBackend backend() {
-        return hnsw.storage().backend();
+        return hnsw.flatStorage().backend();
     }
 
     @Override
     public FloatMatrix vectors() {
-        return hnsw.storage().vectors();
+        return hnsw.flatStorage().vectors();
     }
 
     @Override

@@ -21,7 +21,7 @@ final class FaissFormats {
             new RefineFlatFormat(),
             new IvfPqFastScanFormat(),
             new PqFastScanFormat(),
-            new HnswFlatFormat());
+            new HnswFormat());
 
     private static final Map<String, IndexFormat> BY_FOURCC = byFourcc();
 

@@ -60,7 +60,7 @@ final class IvfLayout {
         try {
             CoarseQuantizer quantizer = switch (q) {
                 case FlatIndex flat -> new FlatCoarseQuantizer(flat);
-                case HnswIndex hnsw -> new HnswCoarseQuantizer(hnsw);
+                case HnswIndex hnsw when !hnsw.storesSq8() -> new HnswCoarseQuantizer(hnsw);
                 default -> throw in.error(at, "the coarse quantiser must be a Flat index (IxF2/IxFI) or an HNSW one (IHNf),"
                         + " found " + q.describe());
             };

@@ -64,7 +64,7 @@ public record GroundTruth(int nq, int k, long[] labels) {
                 }
             }
             case RefineFlatIndex r -> r.refineIndex().search(queries, k);
-            case HnswIndex h -> h.storage().search(queries, k);
+            case HnswIndex h when !h.storesSq8() -> h.storage().search(queries, k);
             case FlatIndex f -> f.search(queries, k);
             case IvfIndex ivf when ivf.codec() instanceof FlatCodec ->
                     ivf.search(queries, k, SearchParams.builder().nprobe(ivf.nlist()).build());

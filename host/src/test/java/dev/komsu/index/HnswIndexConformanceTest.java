@@ -4,11 +4,12 @@ import dev.komsu.IndexTestCase;
 import dev.komsu.kernels.Metric;
 import java.util.List;
 
-/** The index suite on the HNSW graph over flat vectors, at its default efSearch 16. */
+/** The index suite on the HNSW graph over flat vectors and over SQ8 codes (faiss IndexHNSWSQ). */
 class HnswIndexConformanceTest extends IndexTestCase {
     @Override
     protected List<Row> rows() {
-        return List.of(row("HNSW{m}", "HNSW16", Metric.L2), row("HNSW{m},Flat", "HNSW8,Flat", Metric.INNER_PRODUCT));
+        return List.of(row("HNSW{m}", "HNSW16", Metric.L2), row("HNSW{m},Flat", "HNSW8,Flat", Metric.INNER_PRODUCT),
+                row("HNSW{m},SQ8", "HNSW16,SQ8", Metric.L2), row("HNSW{m},SQ8", "HNSW8,SQ8", Metric.INNER_PRODUCT));
     }
 
     /**
@@ -22,10 +23,10 @@ class HnswIndexConformanceTest extends IndexTestCase {
         return 0.9;
     }
 
-    /** HNSW needs no training (faiss's IndexHNSWFlat is trained at creation). */
+    /** faiss's IndexHNSWFlat is trained at creation; IndexHNSWSQ trains its SQ8 ranges. */
     @Override
     protected boolean needsTraining(Row r) {
-        return false;
+        return r.factory().endsWith(",SQ8");
     }
 
     /** Insertion runs on the backend's threads, in an order that varies, as in faiss. */

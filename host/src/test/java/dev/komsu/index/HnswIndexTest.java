@@ -132,6 +132,30 @@ class HnswIndexTest {
     }
 
     @Test
+    void sq8FactoryStringBuildsFaissIndexHnswSqThatTrainsBeforeAdding() {
+        try (var sq = IndexFactory.create(8, "HNSW16,SQ8", Metric.L2);
+             var refined = IndexFactory.create(8, "HNSW,SQ8,RFlat", Metric.INNER_PRODUCT);
+             FloatMatrix xs = TestData.uniform(200, 8, 3)) {
+            HnswIndex h = (HnswIndex) sq;
+            assertTrue(h.storesSq8());
+            assertEquals(16, h.graph().m());
+            assertTrue(!sq.isTrained(), "SQ8 ranges need training, as faiss's IndexHNSWSQ");
+            assertThrows(IllegalStateException.class, () -> sq.add(xs));
+            assertThrows(IllegalStateException.class, h::flatStorage);
+            sq.train(xs);
+            sq.add(xs);
+            assertTrue(sq.describe().startsWith("HNSW16,SQ8 d=8"), sq.describe());
+            assertTrue(sq.describe().contains("memory=" + (200 * 8 + h.graph().slotCount() * 4)), sq.describe());
+            Neighbors r = sq.search(xs.rowRange(0, 5), 1, SearchParams.builder().efSearch(64).build());
+            for (int i = 0; i < 5; i++) assertEquals(i, r.label(i, 0), "a stored vector finds itself");
+            assertTrue(refined.describe().contains("HNSW32,SQ8"), refined.describe());
+        }
+        assertThrows(IllegalArgumentException.class, () -> IndexFactory.create(8, "HNSW16_Flat,SQ8", Metric.L2));
+        IllegalArgumentException l1 = assertThrows(IllegalArgumentException.class, () -> IndexFactory.create(8, "HNSW16,SQ8", Metric.L1));
+        assertTrue(l1.getMessage().contains("metric L1"), l1.getMessage());
+    }
+
+    @Test
     void factoryStringsAndRefusals() {
         try (var a = IndexFactory.create(8, "HNSW32", Metric.L2);
              var b = IndexFactory.create(8, "HNSW16,Flat", Metric.INNER_PRODUCT);

@@ -67,6 +67,15 @@ public interface PqKernels {
     void gatherDistances(float[] query, FloatMatrix base, long[] rows, int count, Metric metric, float[] out);
 
     /**
+     * Squared L2 distances or inner products from {@code query} to the SQ8 codes
+     * {@code rows[0 .. count)} of {@code codes} ({@code d = query.length} bytes each, decoded as
+     * in {@link #scanSq8}), into {@code out}: one graph node's neighbours at a time (faiss's
+     * IndexHNSWSQ measures a float query against stored codes).
+     */
+    void gatherSq8Distances(float[] query, MemorySegment codes, long[] rows, int count, float[] vmin, float[] vdiff,
+                            Metric metric, float[] out);
+
+    /**
      * How {@link #gatherDistances} sums, for a device backend that reproduces it bit for bit
      * (the OpenCL refine).
      */

@@ -2,15 +2,17 @@ package dev.komsu.index.hnsw;
 
 import dev.komsu.kernels.ComputeBackend;
 import dev.komsu.kernels.FloatMatrix;
-import dev.komsu.kernels.Metric;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Supplier;
 
 /**
- * faiss's hnsw_add_vertices: adds the last {@code n} rows of the storage to the graph. Levels are
- * drawn for them first; then they are inserted level by level, highest first, each level's
- * nodes in a shuffled order (faiss's generator, seed 789), in parallel on the backend's threads
- * when a level has more than 100 of them (faiss's threshold), with faiss's per-node locking.
- * On one thread the insertion order, and so the graph, is faiss's single-threaded one.
+ * faiss's hnsw_add_vertices: adds the vectors just appended to the storage to the graph, each
+ * with its float vector as the query, as faiss sets it (for a storage of codes the query is not
+ * the decoded code). Levels are drawn for them first; then they are inserted level by level,
+ * highest first, each level's nodes in a shuffled order (faiss's generator, seed 789), in
+ * parallel on the backend's threads when a level has more than 100 of them (faiss's threshold),
+ * with faiss's per-node locking. On one thread the insertion order, and so the graph, is faiss's
+ * single-threaded one.
  */
 public final class HnswBuilder {
     /** faiss inserts a level's nodes sequentially up to this many. */
@@ -20,10 +22,13 @@ public final class HnswBuilder {
     private HnswBuilder() {
     }
 
-    /** Adds rows {@code n0 .. vectors.rows()} of {@code vectors} (the whole storage) to {@code graph}. */
-    public static void add(HnswGraph graph, FloatMatrix vectors, Metric metric, ComputeBackend backend) {
+    /**
+     * Adds {@code added}, the storage's last rows (already stored), to {@code graph}; each
+     * inserting thread measures with its own computer from {@code distances}.
+     */
+    public static void add(HnswGraph graph, FloatMatrix added, Supplier<HnswDistances> distances, ComputeBackend backend) {
         int n0 = graph.size();
-        int n = Math.toIntExact(vectors.rows() - n0);
+        int n = Math.toIntExact(added.rows());
         if (n <= 0) return;
         graph.addNodes(n);
         int ntotal = graph.size();
@@ -53,23 +58,23 @@ public final class HnswBuilder {
             int from = i0;
             int ptLevel = level;
             if (i1 - i0 > PARALLEL_ABOVE) {
-                backend.forEachQuery(i1 - i0, i -> insert(pool, graph, vectors, metric, backend, locks, entryLock,
+                backend.forEachQuery(i1 - i0, i -> insert(pool, graph, added, n0, distances, locks, entryLock,
                         order[from + i], ptLevel));
             } else {
                 for (int i = i0; i < i1; i++) {
-                    insert(pool, graph, vectors, metric, backend, locks, entryLock, order[i], ptLevel);
+                    insert(pool, graph, added, n0, distances, locks, entryLock, order[i], ptLevel);
                 }
             }
             i1 = i0;
         }
     }
 
-    private static void insert(ConcurrentLinkedQueue<HnswInserter> pool, HnswGraph graph, FloatMatrix vectors,
-                               Metric metric, ComputeBackend backend, NodeLocks locks, Object entryLock,
+    private static void insert(ConcurrentLinkedQueue<HnswInserter> pool, HnswGraph graph, FloatMatrix added, int n0,
+                               Supplier<HnswDistances> distances, NodeLocks locks, Object entryLock,
                                int pt, int level) {
         HnswInserter ins = pool.poll();
-        if (ins == null) ins = new HnswInserter(new HnswWalker(graph, vectors, metric, backend.pq()), locks, entryLock);
-        ins.insert(pt, level, vectors);
+        if (ins == null) ins = new HnswInserter(new HnswWalker(graph, distances.get()), locks, entryLock);
+        ins.insert(pt, level, added, pt - n0);
         pool.offer(ins);
     }
 }

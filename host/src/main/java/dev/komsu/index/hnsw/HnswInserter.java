@@ -33,8 +33,8 @@ final class HnswInserter {
         this.entryLock = entryLock;
     }
 
-    /** faiss add_with_locks for node {@code pt} (row pt of {@code vectors}) with top level {@code ptLevel}. */
-    void insert(int pt, int ptLevel, FloatMatrix vectors) {
+    /** faiss add_with_locks for node {@code pt} (row {@code row} of {@code added}) with top level {@code ptLevel}. */
+    void insert(int pt, int ptLevel, FloatMatrix added, long row) {
         int nearest;
         int level;
         // The entry point and its level are read together (faiss reads max_level after its
@@ -45,7 +45,7 @@ final class HnswInserter {
             if (nearest == -1) g.setEntry(pt, ptLevel);
         }
         if (nearest < 0) return;
-        vectors.copyRow(pt, w.query, 0);
+        added.copyRow(row, w.query, 0);
         w.distances.setQuery(w.query);
         locks.lock(pt);
         w.nearest = nearest;

@@ -1,9 +1,5 @@
 package dev.komsu.index.hnsw;
 
-import dev.komsu.kernels.FloatMatrix;
-import dev.komsu.kernels.Metric;
-import dev.komsu.kernels.PqKernels;
-
 /**
  * One thread's state for walking an {@link HnswGraph}: the distance computer, the visited table
  * and the buffers a neighbour list is gathered into. Searches and insertions reuse one walker
@@ -24,14 +20,14 @@ public final class HnswWalker {
     int nearest;
     float dNearest;
 
-    public HnswWalker(HnswGraph graph, FloatMatrix base, Metric metric, PqKernels kernels) {
+    public HnswWalker(HnswGraph graph, HnswDistances distances) {
         this.graph = graph;
-        this.distances = new HnswDistances(base, metric, kernels);
+        this.distances = distances;
         this.visited = new VisitedTable(graph.size());
         int widest = graph.neighborsAt(0);
         this.batchIds = new int[widest];
         this.batchDis = new float[widest];
-        this.query = new float[base.cols()];
+        this.query = new float[distances.origin.length];
     }
 
     /**

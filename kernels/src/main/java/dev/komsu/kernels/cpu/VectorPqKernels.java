@@ -313,6 +313,83 @@ public final class VectorPqKernels implements PqKernels {
         }
     }
 
+    /**
+     * Lanes over components, four codes at a time: each block of components loads the query,
+     * vmin and {@code step = vdiff / 255} once for the four (one division instead of four; a
+     * division per component per code cost a third of the QPS) and keeps four independent
+     * accumulator chains. A component decodes to {@code vmin + (c + 0.5) * step}, faiss's value
+     * up to rounding. A code's distance is the same alone or in a group of four, bit for bit
+     * (see {@link #sq8Row}), so callers may pad a batch with repeats.
+     */
+    @Override
+    public void gatherSq8Distances(float[] query, MemorySegment codes, long[] rows, int count, float[] vmin,
+                                   float[] vdiff, Metric metric, float[] out) {
+        PqChecks.checkGatherSq8(codes, query, rows, count, vmin, vdiff, out);
+        int d = query.length;
+        boolean l2 = metric == Metric.L2;
+        int upper = F.loopBound(d);
+        float[] lanes = new float[L];
+        int i = 0;
+        for (; i + 4 <= count; i += 4) {
+            long o0 = rows[i] * d;
+            long o1 = rows[i + 1] * d;
+            long o2 = rows[i + 2] * d;
+            long o3 = rows[i + 3] * d;
+            FloatVector a0 = FloatVector.zero(F);
+            FloatVector a1 = FloatVector.zero(F);
+            FloatVector a2 = FloatVector.zero(F);
+            FloatVector a3 = FloatVector.zero(F);
+            for (int c = 0; c < upper; c += L) {
+                FloatVector q = FloatVector.fromArray(F, query, c);
+                FloatVector lo = FloatVector.fromArray(F, vmin, c);
+                FloatVector step = FloatVector.fromArray(F, vdiff, c).div(255f);
+                a0 = sq8Step(l2, q, lo, step, codes, o0 + c, a0);
+                a1 = sq8Step(l2, q, lo, step, codes, o1 + c, a1);
+                a2 = sq8Step(l2, q, lo, step, codes, o2 + c, a2);
+                a3 = sq8Step(l2, q, lo, step, codes, o3 + c, a3);
+            }
+            out[i] = sq8Finish(l2, a0, query, vmin, vdiff, codes, o0, upper, lanes);
+            out[i + 1] = sq8Finish(l2, a1, query, vmin, vdiff, codes, o1, upper, lanes);
+            out[i + 2] = sq8Finish(l2, a2, query, vmin, vdiff, codes, o2, upper, lanes);
+            out[i + 3] = sq8Finish(l2, a3, query, vmin, vdiff, codes, o3, upper, lanes);
+        }
+        for (; i < count; i++) out[i] = sq8Row(l2, query, vmin, vdiff, codes, rows[i] * d, upper, lanes);
+    }
+
+    /** One code alone: the same steps as one chain of the four-code loop. */
+    private static float sq8Row(boolean l2, float[] query, float[] vmin, float[] vdiff, MemorySegment codes, long off,
+                                int upper, float[] lanes) {
+        FloatVector acc = FloatVector.zero(F);
+        for (int c = 0; c < upper; c += L) {
+            FloatVector step = FloatVector.fromArray(F, vdiff, c).div(255f);
+            acc = sq8Step(l2, FloatVector.fromArray(F, query, c), FloatVector.fromArray(F, vmin, c), step, codes, off + c, acc);
+        }
+        return sq8Finish(l2, acc, query, vmin, vdiff, codes, off, upper, lanes);
+    }
+
+    private static FloatVector sq8Step(boolean l2, FloatVector q, FloatVector lo, FloatVector step, MemorySegment codes,
+                                       long at, FloatVector acc) {
+        ByteVector bytes = ByteVector.fromMemorySegment(B, codes, at, ByteOrder.LITTLE_ENDIAN);
+        IntVector ints = ((IntVector) bytes.convertShape(VectorOperators.B2I, I, 0)).and(0xff);
+        FloatVector x = ((FloatVector) ints.convertShape(VectorOperators.I2F, F, 0)).add(0.5f).mul(step).add(lo);
+        if (!l2) return q.fma(x, acc);
+        FloatVector diff = q.sub(x);
+        return diff.fma(diff, acc);
+    }
+
+    // The lanes summed in order (see scanSq8), then the components from c on.
+    private static float sq8Finish(boolean l2, FloatVector acc, float[] query, float[] vmin, float[] vdiff,
+                                   MemorySegment codes, long off, int c, float[] lanes) {
+        acc.intoArray(lanes, 0);
+        float s = 0f;
+        for (float v : lanes) s += v;
+        for (; c < query.length; c++) {
+            float x = vmin[c] + ((codes.get(ValueLayout.JAVA_BYTE, off + c) & 0xff) + 0.5f) * (vdiff[c] / 255f);
+            s += l2 ? (query[c] - x) * (query[c] - x) : query[c] * x;
+        }
+        return s;
+    }
+
     @Override
     public void gatherDistances(float[] query, FloatMatrix base, long[] rows, int count, Metric metric, float[] out) {
         PqChecks.checkGather(query, base, rows, count, out);

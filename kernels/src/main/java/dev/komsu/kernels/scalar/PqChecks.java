@@ -77,6 +77,24 @@ public final class PqChecks {
         }
     }
 
+    public static void checkGatherSq8(MemorySegment codes, float[] query, long[] rows, int count, float[] vmin,
+                                      float[] vdiff, float[] out) {
+        int d = query.length;
+        if (vmin.length != d || vdiff.length != d) {
+            throw new IllegalArgumentException("vmin/vdiff have " + vmin.length + "/" + vdiff.length
+                    + " values, the query has " + d);
+        }
+        if (count < 0 || count > rows.length || count > out.length) {
+            throw new IllegalArgumentException("count " + count + " exceeds rows (" + rows.length + ") or out (" + out.length + ")");
+        }
+        long n = d == 0 ? 0 : codes.byteSize() / d;
+        for (int i = 0; i < count; i++) {
+            if (rows[i] < 0 || rows[i] >= n) {
+                throw new IllegalArgumentException("row " + rows[i] + " out of range [0, " + n + ") of the SQ8 codes");
+            }
+        }
+    }
+
     public static void checkGather(float[] query, dev.komsu.kernels.FloatMatrix base, long[] rows, int count, float[] out) {
         if (query.length != base.cols()) {
             throw new IllegalArgumentException("query has dimension " + query.length + ", the vectors " + base.cols());

@@ -124,6 +124,28 @@ public final class ScalarPqKernels implements PqKernels {
         }
     }
 
+    /** faiss's scalar SQ distance computer: each component decoded, then accumulated in component order. */
+    @Override
+    public void gatherSq8Distances(float[] query, MemorySegment codes, long[] rows, int count, float[] vmin,
+                                   float[] vdiff, Metric metric, float[] out) {
+        PqChecks.checkGatherSq8(codes, query, rows, count, vmin, vdiff, out);
+        int d = query.length;
+        for (int i = 0; i < count; i++) {
+            long off = rows[i] * d;
+            float acc = 0f;
+            for (int c = 0; c < d; c++) {
+                float x = vmin[c] + (((codes.get(ValueLayout.JAVA_BYTE, off + c) & 0xff) + 0.5f) / 255f) * vdiff[c];
+                if (metric == Metric.L2) {
+                    float diff = query[c] - x;
+                    acc += diff * diff;
+                } else {
+                    acc += query[c] * x;
+                }
+            }
+            out[i] = acc;
+        }
+    }
+
     @Override
     public void gatherDistances(float[] query, FloatMatrix base, long[] rows, int count, Metric metric, float[] out) {
         PqChecks.checkGather(query, base, rows, count, out);

@@ -4,6 +4,7 @@ import dev.komsu.kernels.scalar.ScalarPqKernels;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.komsu.kernels.Metric;
 import dev.komsu.kernels.PqKernels;
@@ -231,6 +232,49 @@ class PqKernelsConformanceTest {
             }
             assertThrows(IllegalArgumentException.class,
                     () -> vector.gatherDistances(q, base, new long[] {50}, 1, metric, new float[1]));
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource({"256,L2", "256,INNER_PRODUCT", "37,L2", "5,INNER_PRODUCT"})
+    void gatheredSq8DistancesMatchTheReferenceAndTheDecodedVectors(int d, Metric metric) {
+        int n = 50;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment codes = randomBytes(arena, (long) n * d, 15);
+            float[] q = random(d, 16);
+            float[] vmin = random(d, 17);
+            float[] vdiff = random(d, 18);
+            for (int i = 0; i < d; i++) vdiff[i] = Math.abs(vdiff[i]) + 0.1f;
+            long[] rows = {49, 0, 7, 7, 12};
+            float[] a = new float[rows.length];
+            float[] b = new float[rows.length];
+            scalar.gatherSq8Distances(q, codes, rows, rows.length, vmin, vdiff, metric, a);
+            vector.gatherSq8Distances(q, codes, rows, rows.length, vmin, vdiff, metric, b);
+            for (int i = 0; i < rows.length; i++) {
+                // the reference sums faiss QT_8bit's decoded components in order, in float
+                float expected = 0f;
+                for (int j = 0; j < d; j++) {
+                    int c = codes.get(ValueLayout.JAVA_BYTE, rows[i] * d + j) & 0xff;
+                    float x = vmin[j] + ((c + 0.5f) / 255f) * vdiff[j];
+                    expected += metric == Metric.L2 ? (q[j] - x) * (q[j] - x) : q[j] * x;
+                }
+                assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(a[i]), "row " + rows[i]);
+                assertEquals(a[i], b[i], 1e-5 * Math.max(1, Math.abs(a[i])), "row " + rows[i]);
+            }
+            // codes gathered four at a time sum exactly as codes gathered one by one (callers pad with repeats)
+            long[] many = {3, 49, 0, 7, 7, 12, 31, 5, 44};
+            float[] together = new float[many.length];
+            vector.gatherSq8Distances(q, codes, many, many.length, vmin, vdiff, metric, together);
+            for (int i = 0; i < many.length; i++) {
+                float[] alone = new float[1];
+                vector.gatherSq8Distances(q, codes, new long[] {many[i]}, 1, vmin, vdiff, metric, alone);
+                assertEquals(Float.floatToRawIntBits(alone[0]), Float.floatToRawIntBits(together[i]), "row " + many[i]);
+            }
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> vector.gatherSq8Distances(q, codes, new long[] {n}, 1, vmin, vdiff, metric, new float[1]));
+            assertTrue(e.getMessage().contains("row " + n), e.getMessage());
+            assertThrows(IllegalArgumentException.class,
+                    () -> scalar.gatherSq8Distances(q, codes, new long[] {-1}, 1, vmin, vdiff, metric, new float[1]));
         }
     }
 

@@ -1,21 +1,27 @@
 package dev.komsu.io;
 
 import dev.komsu.Index;
+import dev.komsu.index.FlatCodesIndex;
 import dev.komsu.index.FlatIndex;
 import dev.komsu.index.HnswIndex;
+import dev.komsu.index.Sq8Codec;
 import dev.komsu.index.hnsw.HnswGraph;
 import java.io.IOException;
 import java.util.List;
 
 /**
- * faiss IndexHNSWFlat, {@code IHNf}: the index header, the HNSW structure (faiss write_HNSW:
- * assign_probas as doubles, cum_nneighbor_per_level, levels and neighbors as int32, offsets as
- * size_t, then entry_point, max_level, efConstruction, efSearch, upper_beam as int32), then the
- * storage, a flat index ({@code IxF2} / {@code IxFI}). Every field is checked before the graph
+ * faiss IndexHNSWFlat, {@code IHNf}, and IndexHNSWSQ, {@code IHNs}: the index header, the HNSW
+ * structure (faiss write_HNSW: assign_probas as doubles, cum_nneighbor_per_level, levels and
+ * neighbors as int32, offsets as size_t, then entry_point, max_level, efConstruction, efSearch,
+ * upper_beam as int32), then the storage: a flat index ({@code IxF2} / {@code IxFI}) for
+ * {@code IHNf}, an IndexScalarQuantizer ({@code IxSQ}, QT_8bit) for {@code IHNs}. Every field is checked before the graph
  * is used: lists must tile the neighbour array as the levels say, and every neighbour must
  * exist on the level it is linked at, so a corrupt graph cannot send a search outside it.
  */
-final class HnswFlatFormat implements IndexFormat {
+final class HnswFormat implements IndexFormat {
+    private static final String FLAT = "IHNf";
+    private static final String SQ8 = "IHNs";
+
     /** More levels than any M >= 2 gives (faiss stops where a level's probability drops below 1e-9). */
     private static final int MAX_LEVELS = 64;
     /** A bound on slots per node, far above faiss's 2*M + M*levels for any practical M. */
@@ -23,7 +29,7 @@ final class HnswFlatFormat implements IndexFormat {
 
     @Override
     public List<String> fourccs() {
-        return List.of("IHNf");
+        return List.of(FLAT, SQ8);
     }
 
     @Override
@@ -82,18 +88,20 @@ final class HnswFlatFormat implements IndexFormat {
         if (upperBeam != 1) throw in.error(at, "upper_beam " + upperBeam + " is not supported: komsu searches with faiss's default 1");
         at = in.position();
         Index storage = in.readIndex();
-        if (!(storage instanceof FlatIndex flat)) {
-            storage.close();
-            throw in.error(at, "IHNf storage must be a flat index (IxF2/IxFI), found " + storage.describe());
-        }
         try {
-            h.checkPart(in, at, "the HNSW storage", flat, true);
+            boolean fits = fourcc.equals(FLAT) ? storage instanceof FlatIndex
+                    : storage instanceof FlatCodesIndex codes && codes.codec() instanceof Sq8Codec;
+            if (!fits) {
+                throw in.error(at, fourcc + " storage must be " + (fourcc.equals(FLAT) ? "a flat index (IxF2/IxFI)"
+                        : "a scalar quantizer index (IxSQ)") + ", found " + storage.describe());
+            }
+            h.checkPart(in, at, "the HNSW storage", storage, true);
         } catch (IndexFormatException e) {
-            flat.close();
+            storage.close();
             throw e;
         }
         HnswGraph graph = HnswGraph.of(probas, cum, levels, offsets, neighbors, entry, maxLevel, efConstruction, efSearch, upperBeam);
-        return new HnswIndex(flat, graph);
+        return storage instanceof FlatIndex flat ? new HnswIndex(flat, graph) : new HnswIndex((FlatCodesIndex) storage, graph);
     }
 
     private static void checkOffsets(FaissInput in, long at, long[] offsets, int[] levels, int[] cum) throws IndexFormatException {
@@ -138,7 +146,7 @@ final class HnswFlatFormat implements IndexFormat {
     public void write(Index index, FaissOutput out) throws IOException {
         HnswIndex hnsw = (HnswIndex) index;
         HnswGraph g = hnsw.graph();
-        out.writeFourcc("IHNf");
+        out.writeFourcc(hnsw.storesSq8() ? SQ8 : FLAT);
         IndexHeader.of(hnsw).write(out);
         out.writeDoubleVector(g.assignProbas());
         out.writeIntVector(g.cumNeighborsPerLevel());
