@@ -53,45 +53,70 @@ public final class DenseRefine {
     }
 
     /**
+     * The least exact key a row can have given its estimate from a dense scan: non-decreasing
+     * in the estimate (rows ranked later are bounded by an earlier one's bound); NaN when
+     * nothing can be said (overflowed data), which fails the proof.
+     */
+    @FunctionalInterface
+    public interface LowerBound {
+        double of(float estimate);
+    }
+
+    /**
+     * The bound for {@link #refine}'s usual estimates: the norm expansion over {@code cols}
+     * columns ({@code |x-c|^2 - 2(q-c).(x-c)}, the query's norm left out) for L2, a dot product
+     * for inner product. {@code qNorm} is the query's squared norm after centring by
+     * {@code norms}' centre.
+     */
+    public static LowerBound expansionBound(Metric metric, float qNorm, BaseNorms norms, int cols) {
+        double g = (cols + 8) * UNIT_ROUNDOFF;
+        if (metric != Metric.L2) {
+            // |a sum of d products| errs by at most g * sum |q_c x_c| <= g |q| |x|, for the
+            // estimate and for the exact key alike.
+            double slack = 4 * g * Math.sqrt((double) qNorm * norms.maxNorm());
+            return estimate -> estimate - slack;
+        }
+        double slack = 4 * g * (2.0 * qNorm + 3.0 * norms.maxNorm());
+        // Estimates of L2 leave out the query's norm; their error is bounded by the centring's
+        // rounding (~u (|q-c|^2+|x-c|^2)), the row norm's and the dot product's sums
+        // (~d u (|q-c|^2 + 3 |x-c|^2)), the exact key's by ~d u of itself. Factor 2 and +8
+        // terms: margin for the final additions. NaN (overflowed data) compares false.
+        return estimate -> ((double) qNorm + estimate - slack) * (1 - 2 * g);
+    }
+
+    /** {@link #expansionBound} for L2. */
+    static LowerBound expansionBound(float qNorm, BaseNorms norms, int cols) {
+        return expansionBound(Metric.L2, qNorm, norms, cols);
+    }
+
+    /**
      * Re-ranks one query's candidates ({@code estimates}, emptied) exactly into {@code exact}
      * (capacity k); returns whether that is provably the exact top-k of the whole base.
      * Candidates are visited best estimate first, and the visit stops at the first one whose
-     * estimate, less its error bound, is above the k-th exact key so far: it and every later
-     * row (candidate or not) cannot enter. So well-separated data pays ~k exact keys per query
-     * however many candidates were kept. {@code qNorm} is the query's squared norm after
-     * centring by {@code norms}' centre; {@code keys} and {@code ids} are scratch of at least
+     * {@code bound} is above the k-th exact key so far: it and every later row (candidate or
+     * not) cannot enter. So well-separated data pays ~k exact keys per query however many
+     * candidates were kept. {@code keys} and {@code ids} are scratch of at least
      * {@code estimates.capacity()} entries.
      */
-    public static boolean refine(Metric metric, TopK estimates, float[] q, int qo, float qNorm, BaseNorms norms,
-            FloatMatrix base, TopK exact, float[] keys, long[] ids) {
+    public static boolean refine(Metric metric, TopK estimates, LowerBound bound, float[] q, int qo, FloatMatrix base,
+            TopK exact, float[] keys, long[] ids) {
         boolean everyRow = base.rows() <= estimates.capacity();
         int n = estimates.size();
         estimates.drainTo(Metric.L2, keys, ids, 0); // L2's keys are the raw keys, best first
         int d = base.cols();
-        double g = (d + 8) * UNIT_ROUNDOFF;
-        double slack = metric == Metric.L2
-                ? 4 * g * (2.0 * qNorm + 3.0 * norms.maxNorm())
-                // |a sum of d products| errs by at most g * sum |q_c x_c| <= g |q| |x|, for the
-                // estimate and for the exact key alike.
-                : 4 * g * Math.sqrt((double) qNorm * norms.maxNorm());
         for (int i = 0; i < n; i++) {
-            if (exact.size() == exact.capacity() && lowerBound(metric, keys[i], qNorm, slack, g) > exact.threshold()) {
-                return true;
-            }
+            if (exact.size() == exact.capacity() && bound.of(keys[i]) > exact.threshold()) return true;
             exact.offer(exactKey(metric, q, qo, base.segment(), base.rowOffset(ids[i]), d), ids[i]);
         }
-        return everyRow || (n > 0 && lowerBound(metric, keys[n - 1], qNorm, slack, g) > exact.threshold());
+        return everyRow || (n > 0 && bound.of(keys[n - 1]) > exact.threshold());
     }
 
     /**
-     * The least exact key a row with estimate {@code estimate} can have. Estimates of L2 leave
-     * out the query's norm ({@code |x-c|^2 - 2(q-c).(x-c)}); their error is bounded by the
-     * centring's rounding (~u (|q-c|^2+|x-c|^2)), the row norm's and the dot product's sums
-     * (~d u (|q-c|^2 + 3 |x-c|^2)), the exact key's by ~d u of itself. Factor 2 and +8 terms:
-     * margin for the final additions. NaN (overflowed data) compares false: the direct form.
+     * {@link #refine} with the estimates of the dense scan over the base itself ({@code qNorm}:
+     * the query's squared norm after centring by {@code norms}' centre).
      */
-    private static double lowerBound(Metric metric, float estimate, float qNorm, double slack, double g) {
-        if (metric == Metric.L2) return ((double) qNorm + estimate - slack) * (1 - 2 * g);
-        return estimate - slack;
+    public static boolean refine(Metric metric, TopK estimates, float[] q, int qo, float qNorm, BaseNorms norms,
+            FloatMatrix base, TopK exact, float[] keys, long[] ids) {
+        return refine(metric, estimates, expansionBound(metric, qNorm, norms, base.cols()), q, qo, base, exact, keys, ids);
     }
 }

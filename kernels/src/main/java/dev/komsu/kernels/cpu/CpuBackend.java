@@ -1,6 +1,7 @@
 package dev.komsu.kernels.cpu;
 
 import dev.komsu.kernels.BaseNorms;
+import dev.komsu.kernels.BaseProjection;
 import dev.komsu.kernels.DenseRefine;
 import dev.komsu.kernels.FastScanKernels;
 import dev.komsu.kernels.FloatMatrix;
@@ -102,13 +103,69 @@ public final class CpuBackend implements CpuBatchedOperations {
         int nq = (int) queries.rows();
         int d = base.cols();
         Neighbors out = Neighbors.empty(nq, k, metric);
-        int m = DenseRefine.candidates(k, base.rows());
+        int m = Math.max(DenseRefine.candidates(k, base.rows()), prunedCandidates(k, base.rows()));
         int chunk = chunkSize(m, d);
+        boolean pruned = metric == Metric.L2 && norms.projection() != null;
         for (int from = 0; from < nq; from += chunk) {
             int count = Math.min(chunk, nq - from);
-            denseChunk(queries.rowRange(from, count).toArray(), count, base, norms, k, metric, out, from);
+            float[] q = queries.rowRange(from, count).toArray();
+            if (pruned) prunedChunk(q, count, base, norms, k, out, from);
+            else denseChunk(q, count, base, norms, k, metric, out, from);
         }
         return out;
+    }
+
+    /**
+     * The pruned L2 path, for bases whose norms carry a {@link BaseProjection}: stage 1 is the
+     * dense scan over the projected rows (m+1 columns instead of d), keeping each query's
+     * {@link #prunedCandidates} best rows by the lower bound's estimate; stage 2 is
+     * {@link DenseRefine} with the projection's bound, so only the rows that might still be in
+     * the top k get an exact key in d dimensions. Queries it cannot prove (their top k lies
+     * beyond the candidates) take the dense path. Same exact result, bit for bit.
+     */
+    private void prunedChunk(float[] q, int nq, FloatMatrix base, BaseNorms norms, int k, Neighbors out, int outRow) {
+        BaseProjection p = norms.projection();
+        int d = base.cols();
+        double[] lengths = new double[nq];
+        float[] a = p.projectQueries(q, nq, lengths);
+        float[] aNorms = new float[nq];
+        float[] u = centredQueries(a, nq, p.width(), p.augmentedNorms(), Metric.L2, aNorms);
+        int m = prunedCandidates(k, base.rows());
+        TopK[] estimates = scan(u, nq, p.augmented(), m, Metric.L2, p.augmentedNorms(), perQuery(nq));
+        boolean[] failed = new boolean[nq];
+        int parts = Math.min(nq, threads == 1 ? 1 : threads * TASKS_PER_THREAD);
+        run(parts, t -> {
+            TopK exact = new TopK(k);
+            float[] keys = new float[m];
+            long[] ids = new long[m];
+            for (int i = nq * t / parts; i < nq * (t + 1) / parts; i++) {
+                if (DenseRefine.refine(Metric.L2, estimates[i], p.bound(aNorms[i], lengths[i]), q, i * d, base, exact, keys, ids)) {
+                    exact.drainTo(Metric.L2, out.distances(), out.labels(), (outRow + i) * k);
+                } else {
+                    exact.clear();
+                    failed[i] = true;
+                }
+            }
+        });
+        int[] which = IntStream.range(0, nq).filter(i -> failed[i]).toArray();
+        if (which.length == 0) return;
+        float[] rest = new float[which.length * d];
+        for (int i = 0; i < which.length; i++) System.arraycopy(q, which[i] * d, rest, i * d, d);
+        Neighbors dense = Neighbors.empty(which.length, k, Metric.L2);
+        denseChunk(rest, which.length, base, norms, k, Metric.L2, dense, 0);
+        for (int i = 0; i < which.length; i++) {
+            System.arraycopy(dense.distances(), i * k, out.distances(), (outRow + which[i]) * k, k);
+            System.arraycopy(dense.labels(), i * k, out.labels(), (outRow + which[i]) * k, k);
+        }
+    }
+
+    /**
+     * Candidates the pruned path's first stage keeps per query: its estimates rank rows less
+     * sharply than the dense kernel's, so more than {@link DenseRefine#candidates}; stage 2
+     * stops at the first candidate it can rule out, so unused ones cost only their offer.
+     */
+    static int prunedCandidates(int k, long n) {
+        return (int) Math.max(1, Math.min(n, 8L * k + 56));
     }
 
     /** {@link #knn}'s dense path for {@code nq} queries {@code q}, into rows {@code outRow ..} of {@code out}. */

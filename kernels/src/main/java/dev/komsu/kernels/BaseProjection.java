@@ -1,0 +1,198 @@
+package dev.komsu.kernels;
+
+import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+
+/**
+ * A base's rows in a short principal basis, for the pruned exact L2 search: an orthonormal
+ * basis Q (m x d, {@link PrincipalBasis}) around the centre c, and every row x as the
+ * augmented (m+1)-vector {@code a_x = [h_x, t_x]}, {@code h_x = Q(x-c)}, {@code t_x =
+ * sqrt(|x-c|^2 - |h_x|^2)} (the norm of the part of x-c outside the subspace).
+ *
+ * <p><b>The bound.</b> For a query q, with v = q - x and Π the projector onto Q's rows,
+ * {@code |v|^2 = |Πv|^2 + |(I-Π)v|^2 >= |Q v|^2 + (t_q - t_x)^2 = |a_q - a_x|^2} (Pythagoras,
+ * then the reverse triangle inequality on the complement). So a dense scan over the augmented
+ * rows (m+1 columns instead of d) gives every row an estimate, and no row whose estimate's lower
+ * bound exceeds the k-th exact key can be in the top k ({@link DenseRefine} with {@link #bound}).
+ *
+ * <p><b>Rounding</b> ({@link #bound} makes it a lower bound of the float exact key, u = 2^-24):
+ * <ul>
+ * <li>h and t are computed in double from x - c in double, so {@code t^2 = |x-c|^2 - |h|^2}
+ * loses nothing to cancellation that matters: its absolute error E is at most
+ * {@code rho |x-c|^2}, {@code rho = 3 (sqrt(m)+1)(d+m+4) 2^-53 + 2 eps}, where eps bounds the
+ * basis's distance from orthonormality ({@code |QQ^T - I|_F}, measured on the stored basis,
+ * plus the rounding of measuring it). Near t = 0 an error E in t^2 is an error sqrt(E) in t
+ * (|t - t'| <= sqrt(|t^2 - t'^2|)), hence sqrt(rho) below.</li>
+ * <li>Stored as float, each augmented row moves by at most u |a|. So the stored rows differ
+ * from the exact ones by at most {@code kappa |x-c|}, {@code kappa = 4u + 2 sqrt(rho)}
+ * (factor 2 of margin), and by the triangle inequality the true augmented distance is at least
+ * {@code sqrt(D_stored) - kappa (|q-c| + max_x |x-c|)}.</li>
+ * <li>Q's rows are orthonormal to eps only: {@code |Πv|^2 >= |Qv|^2 / (1 + eps)}.</li>
+ * <li>D_stored itself is bounded below from the scan's estimate by {@link DenseRefine}'s
+ * expansion slack for m+1 columns, and the exact key is at least {@code (1 - 2(d+8)u)} times
+ * the true squared distance.</li>
+ * </ul>
+ * The bound is a non-decreasing function of the estimate, so rows the scan ranked after a
+ * candidate are bounded by that candidate's bound, as the refine's stopping rule needs.
+ *
+ * <p>Immutable and computed once per base (an index keeps it with {@link BaseNorms}, never in
+ * the faiss file); {@link #extendedTo} projects appended rows with the same basis.
+ */
+public final class BaseProjection {
+    /** Augmented rows fill whole 8-float vectors (AVX2; half an AVX-512 vector). */
+    static final int LANES = 8;
+    /** Bases with fewer rows or columns: the plain dense scan costs little more than the two stages. */
+    static final long MIN_ROWS = 2048;
+    static final int MIN_DIM = 64;
+    private static final double U = 0x1p-24;
+    private static final double U_DOUBLE = 0x1p-53;
+
+    private final int d;
+    private final int m;
+    private final double[] centre;
+    private final double[] basis;
+    private final double kappa;
+    private final double eps;
+    private final float[] rows;
+    private final FloatMatrix augmented;
+    private final BaseNorms augmentedNorms;
+    private final double maxLength;
+
+    private BaseProjection(double[] centre, double[] basis, int m, double eps, float[] rows, double maxLength,
+            BaseNorms previous) {
+        this.d = centre.length;
+        this.m = m;
+        this.centre = centre;
+        this.basis = basis;
+        this.eps = eps;
+        double rho = 3 * (Math.sqrt(m) + 1) * (d + m + 4) * U_DOUBLE + 2 * eps;
+        this.kappa = 4 * U + 2 * Math.sqrt(rho);
+        this.rows = rows;
+        this.maxLength = maxLength;
+        int width = m + 1;
+        this.augmented = FloatMatrix.wrap(MemorySegment.ofArray(rows), rows.length / width, width);
+        this.augmentedNorms = previous == null ? BaseNorms.of(augmented, Metric.L2) : previous.extendedTo(augmented);
+    }
+
+    /**
+     * The projection of {@code base} around {@code centre} (the L2 {@link BaseNorms}' centre),
+     * or null where it would not pay: too few rows or columns, or energy spread so wide that
+     * 90% of it needs more than d/4 directions (random data).
+     */
+    static BaseProjection of(FloatMatrix base, float[] centre) {
+        int d = base.cols();
+        if (base.rows() < MIN_ROWS || d < MIN_DIM) return null;
+        double[] basis = PrincipalBasis.fit(base, centre, d / 4, LANES);
+        if (basis == null) return null;
+        int m = basis.length / d;
+        if ((m + 1) * base.rows() > Integer.MAX_VALUE - 8) return null; // the augmented rows live on the heap
+        double[] c = new double[d];
+        for (int i = 0; i < d; i++) c[i] = centre[i];
+        BaseProjection empty = new BaseProjection(c, basis, m, orthonormalityError(basis, m, d), new float[0], 0, null);
+        return empty.extendedTo(base);
+    }
+
+    /** This projection with the rows of {@code base} past {@link #rows()} projected and appended. */
+    BaseProjection extendedTo(FloatMatrix base) {
+        int width = m + 1;
+        int have = rows.length / width;
+        float[] all = Arrays.copyOf(rows, Math.toIntExact(base.rows() * width));
+        float[] row = new float[d];
+        double[] lengths = new double[1];
+        double max = maxLength;
+        for (long r = have; r < base.rows(); r++) {
+            base.copyRow(r, row, 0);
+            project(row, 0, all, (int) (r * width), lengths, 0);
+            max = Math.max(max, lengths[0]);
+        }
+        return new BaseProjection(centre, basis, m, eps, all, max, have == 0 ? null : augmentedNorms);
+    }
+
+    public long rows() {
+        return augmented.rows();
+    }
+
+    /** Columns of the augmented rows, m + 1. */
+    public int width() {
+        return m + 1;
+    }
+
+    /** The augmented rows {@code [h_x, t_x]}, n x (m+1) (a heap-backed view: never closed). */
+    public FloatMatrix augmented() {
+        return augmented;
+    }
+
+    /** The augmented rows' centre and norms, for the dense scan over them. */
+    public BaseNorms augmentedNorms() {
+        return augmentedNorms;
+    }
+
+    /**
+     * Queries {@code q} (nq rows of d, row-major) as augmented rows (nq x (m+1)); their
+     * {@code |q-c|} into {@code lengths}.
+     */
+    public float[] projectQueries(float[] q, int nq, double[] lengths) {
+        float[] out = new float[nq * (m + 1)];
+        for (int i = 0; i < nq; i++) project(q, i * d, out, i * (m + 1), lengths, i);
+        return out;
+    }
+
+    /**
+     * The least exact key ({@link DenseRefine#exactKey}, L2) of this query and any row whose
+     * estimate from the dense scan over the augmented rows is {@code estimate}.
+     * {@code augmentedNorm}: the query's augmented row's squared norm after centring by
+     * {@link #augmentedNorms}; {@code length}: {@code |q-c|} from {@link #projectQueries}.
+     */
+    public DenseRefine.LowerBound bound(float augmentedNorm, double length) {
+        DenseRefine.LowerBound stored = DenseRefine.expansionBound(augmentedNorm, augmentedNorms, m + 1);
+        double shift = kappa * (length + maxLength);
+        double scale = (1 - 2 * (d + 8) * U) / (1 + eps);
+        return estimate -> {
+            double root = Math.sqrt(Math.max(0, stored.of(estimate))) - shift;
+            // NaN (overflowed data) compares false and fails the proof: the caller's fallback.
+            return root > 0 ? root * root * scale : (Double.isNaN(root) ? Double.NaN : 0);
+        };
+    }
+
+    /** {@code [Q(x-c), t]} of the row at {@code x[xo ..]} into {@code out[oo .. oo+m]}, {@code |x-c|} into {@code lengths[li]}. */
+    private void project(float[] x, int xo, float[] out, int oo, double[] lengths, int li) {
+        double[] v = new double[d];
+        double norm = 0;
+        for (int c = 0; c < d; c++) {
+            v[c] = (double) x[xo + c] - centre[c];
+            norm += v[c] * v[c];
+        }
+        double inside = 0;
+        for (int i = 0; i < m; i++) {
+            int bo = i * d;
+            double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+            int c = 0;
+            for (; c + 4 <= d; c += 4) {
+                s0 += basis[bo + c] * v[c];
+                s1 += basis[bo + c + 1] * v[c + 1];
+                s2 += basis[bo + c + 2] * v[c + 2];
+                s3 += basis[bo + c + 3] * v[c + 3];
+            }
+            for (; c < d; c++) s0 += basis[bo + c] * v[c];
+            double h = (s0 + s1) + (s2 + s3);
+            out[oo + i] = (float) h;
+            inside += h * h;
+        }
+        out[oo + m] = (float) Math.sqrt(Math.max(0, norm - inside));
+        lengths[li] = Math.sqrt(norm);
+    }
+
+    /** {@code |QQ^T - I|_F} of the basis, plus the rounding of computing it: the eps of the class comment. */
+    private static double orthonormalityError(double[] basis, int m, int d) {
+        double sum = 0;
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j <= i; j++) {
+                double dot = 0;
+                for (int c = 0; c < d; c++) dot += basis[i * d + c] * basis[j * d + c];
+                double e = dot - (i == j ? 1 : 0);
+                sum += (i == j ? 1 : 2) * e * e;
+            }
+        }
+        return Math.sqrt(sum) + 2 * (d + 2) * U_DOUBLE;
+    }
+}
