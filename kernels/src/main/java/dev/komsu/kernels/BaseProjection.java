@@ -1,7 +1,7 @@
 package dev.komsu.kernels;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.util.Arrays;
 
 /**
  * A base's rows in a short principal basis, for the pruned exact L2 search: an orthonormal
@@ -22,7 +22,7 @@ import java.util.Arrays;
  * {@code rho |x-c|^2}, {@code rho = 3 (sqrt(m)+1)(d+m+4) 2^-53 + 2 eps}, where eps bounds the
  * basis's distance from orthonormality ({@code |QQ^T - I|_F}, measured on the stored basis,
  * plus the rounding of measuring it). Near t = 0 an error E in t^2 is an error sqrt(E) in t
- * (|t - t'| <= sqrt(|t^2 - t'^2|)), hence sqrt(rho) below.</li>
+ * ({@code |t - t'| <= sqrt(|t^2 - t'^2|)}), hence sqrt(rho) below.</li>
  * <li>Stored as float, each augmented row moves by at most u |a|. So the stored rows differ
  * from the exact ones by at most {@code kappa |x-c|}, {@code kappa = 4u + 2 sqrt(rho)}
  * (factor 2 of margin), and by the triangle inequality the true augmented distance is at least
@@ -42,35 +42,36 @@ public final class BaseProjection {
     /** Augmented rows fill whole 8-float vectors (AVX2; half an AVX-512 vector). */
     static final int LANES = 8;
     /** Bases with fewer rows or columns: the plain dense scan costs little more than the two stages. */
-    static final long MIN_ROWS = 2048;
+    static final long MIN_ROWS = Long.getLong("komsu.minrows", 1024);
     static final int MIN_DIM = 64;
+    /** Rows projected together. */
+    private static final int BLOCK = 8;
     private static final double U = 0x1p-24;
     private static final double U_DOUBLE = 0x1p-53;
 
     private final int d;
     private final int m;
     private final double[] centre;
-    private final double[] basis;
+    /** The basis transposed: {@code basisT[c * (m+1) + i] = Q[i][c]}, column m zero. */
+    private final double[] basisT;
     private final double kappa;
     private final double eps;
-    private final float[] rows;
     private final FloatMatrix augmented;
     private final BaseNorms augmentedNorms;
     private final double maxLength;
 
-    private BaseProjection(double[] centre, double[] basis, int m, double eps, float[] rows, double maxLength,
+    private BaseProjection(double[] centre, double[] basisT, int m, double eps, MemorySegment rows, double maxLength,
             BaseNorms previous) {
         this.d = centre.length;
         this.m = m;
         this.centre = centre;
-        this.basis = basis;
+        this.basisT = basisT;
         this.eps = eps;
         double rho = 3 * (Math.sqrt(m) + 1) * (d + m + 4) * U_DOUBLE + 2 * eps;
         this.kappa = 4 * U + 2 * Math.sqrt(rho);
-        this.rows = rows;
         this.maxLength = maxLength;
         int width = m + 1;
-        this.augmented = FloatMatrix.wrap(MemorySegment.ofArray(rows), rows.length / width, width);
+        this.augmented = FloatMatrix.wrap(rows, rows.byteSize() / ((long) width * Float.BYTES), width);
         this.augmentedNorms = previous == null ? BaseNorms.of(augmented, Metric.L2) : previous.extendedTo(augmented);
     }
 
@@ -82,30 +83,37 @@ public final class BaseProjection {
     static BaseProjection of(FloatMatrix base, float[] centre) {
         int d = base.cols();
         if (base.rows() < MIN_ROWS || d < MIN_DIM) return null;
-        double[] basis = PrincipalBasis.fit(base, centre, d / 4, LANES);
+        double[] basis = PrincipalBasis.fit(base, centre, d / Integer.getInteger("komsu.cap", 8) / LANES * LANES - 1, LANES);
         if (basis == null) return null;
         int m = basis.length / d;
-        if ((m + 1) * base.rows() > Integer.MAX_VALUE - 8) return null; // the augmented rows live on the heap
         double[] c = new double[d];
         for (int i = 0; i < d; i++) c[i] = centre[i];
-        BaseProjection empty = new BaseProjection(c, basis, m, orthonormalityError(basis, m, d), new float[0], 0, null);
+        double[] basisT = new double[d * (m + 1)];
+        for (int i = 0; i < m; i++) for (int j = 0; j < d; j++) basisT[j * (m + 1) + i] = basis[i * d + j];
+        BaseProjection empty = new BaseProjection(c, basisT, m, orthonormalityError(basis, m, d), MemorySegment.NULL, 0, null);
         return empty.extendedTo(base);
     }
 
     /** This projection with the rows of {@code base} past {@link #rows()} projected and appended. */
     BaseProjection extendedTo(FloatMatrix base) {
         int width = m + 1;
-        int have = rows.length / width;
-        float[] all = Arrays.copyOf(rows, Math.toIntExact(base.rows() * width));
-        float[] row = new float[d];
-        double[] lengths = new double[1];
+        long have = augmented.rows();
+        // Off-heap, freed by the GC with the projection (it has no owner to close it): a heap
+        // segment's element-wise copies into the scan's blocks ran ~10x slower.
+        MemorySegment all = Arena.ofAuto().allocate(base.rows() * width * Float.BYTES, 64);
+        MemorySegment.copy(augmented.segment(), 0, all, 0, augmented.segment().byteSize());
+        float[] block = new float[BLOCK * d];
+        float[] projected = new float[BLOCK * width];
+        double[] lengths = new double[BLOCK];
         double max = maxLength;
-        for (long r = have; r < base.rows(); r++) {
-            base.copyRow(r, row, 0);
-            project(row, 0, all, (int) (r * width), lengths, 0);
-            max = Math.max(max, lengths[0]);
+        for (long r = have; r < base.rows(); r += BLOCK) {
+            int count = (int) Math.min(BLOCK, base.rows() - r);
+            MemorySegment.copy(base.segment(), FloatMatrix.FLOAT, base.rowOffset(r), block, 0, count * d);
+            project(block, 0, count, projected, 0, lengths, 0);
+            MemorySegment.copy(projected, 0, all, FloatMatrix.FLOAT, r * width * Float.BYTES, count * width);
+            for (int i = 0; i < count; i++) max = Math.max(max, lengths[i]);
         }
-        return new BaseProjection(centre, basis, m, eps, all, max, have == 0 ? null : augmentedNorms);
+        return new BaseProjection(centre, basisT, m, eps, all, max, have == 0 ? null : augmentedNorms);
     }
 
     public long rows() {
@@ -117,7 +125,7 @@ public final class BaseProjection {
         return m + 1;
     }
 
-    /** The augmented rows {@code [h_x, t_x]}, n x (m+1) (a heap-backed view: never closed). */
+    /** The augmented rows {@code [h_x, t_x]}, n x (m+1) (a view of GC-managed memory: never closed). */
     public FloatMatrix augmented() {
         return augmented;
     }
@@ -133,7 +141,7 @@ public final class BaseProjection {
      */
     public float[] projectQueries(float[] q, int nq, double[] lengths) {
         float[] out = new float[nq * (m + 1)];
-        for (int i = 0; i < nq; i++) project(q, i * d, out, i * (m + 1), lengths, i);
+        for (int i = 0; i < nq; i += BLOCK) project(q, i * d, Math.min(BLOCK, nq - i), out, i * (m + 1), lengths, i);
         return out;
     }
 
@@ -154,32 +162,63 @@ public final class BaseProjection {
         };
     }
 
-    /** {@code [Q(x-c), t]} of the row at {@code x[xo ..]} into {@code out[oo .. oo+m]}, {@code |x-c|} into {@code lengths[li]}. */
-    private void project(float[] x, int xo, float[] out, int oo, double[] lengths, int li) {
-        double[] v = new double[d];
-        double norm = 0;
+    /**
+     * {@code [Q(x-c), t]} of {@code count} (at most {@link #BLOCK}) rows at {@code x[xo ..]}
+     * into {@code out[oo ..]} (m+1 per row), {@code |x-c|} into {@code lengths[li ..]}. The
+     * basis is kept transposed so the inner loop is an axpy over the m outputs, which C2
+     * vectorises (a dot product over d, a reduction, it does not), and a block of rows shares
+     * each column of the basis while it is in L1.
+     */
+    private void project(float[] x, int xo, int count, float[] out, int oo, double[] lengths, int li) {
+        int width = m + 1;
+        double[] h = new double[count * width];
+        double[] norms = new double[count];
         for (int c = 0; c < d; c++) {
-            v[c] = (double) x[xo + c] - centre[c];
-            norm += v[c] * v[c];
-        }
-        double inside = 0;
-        for (int i = 0; i < m; i++) {
-            int bo = i * d;
-            double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-            int c = 0;
-            for (; c + 4 <= d; c += 4) {
-                s0 += basis[bo + c] * v[c];
-                s1 += basis[bo + c + 1] * v[c + 1];
-                s2 += basis[bo + c + 2] * v[c + 2];
-                s3 += basis[bo + c + 3] * v[c + 3];
+            int bo = c * width;
+            for (int r = 0; r < count; r++) {
+                double v = (double) x[xo + r * d + c] - centre[c];
+                norms[r] += v * v;
+                int ho = r * width;
+                for (int i = 0; i < m; i++) h[ho + i] += v * basisT[bo + i];
             }
-            for (; c < d; c++) s0 += basis[bo + c] * v[c];
-            double h = (s0 + s1) + (s2 + s3);
-            out[oo + i] = (float) h;
-            inside += h * h;
         }
-        out[oo + m] = (float) Math.sqrt(Math.max(0, norm - inside));
-        lengths[li] = Math.sqrt(norm);
+        augment(h, norms, count, out, oo, lengths, li);
+    }
+
+    /**
+     * Finishes rows whose {@code h = Q(x-c)} ({@code count} rows of m+1 doubles, the last
+     * ignored) and {@code |x-c|^2} ({@code norms}) were computed in double (by {@link #project}
+     * or a backend's vectorised twin): the augmented rows as float into {@code out[oo ..]}, the
+     * tails, and {@code |x-c|} into {@code lengths[li ..]}. The tail is taken here, in double,
+     * for every caller: that is where its precision is decided.
+     */
+    public void augment(double[] h, double[] norms, int count, float[] out, int oo, double[] lengths, int li) {
+        int width = m + 1;
+        for (int r = 0; r < count; r++) {
+            double inside = 0;
+            int o = oo + r * width;
+            for (int i = 0; i < m; i++) {
+                double v = h[r * width + i];
+                out[o + i] = (float) v;
+                inside += v * v;
+            }
+            out[o + m] = (float) Math.sqrt(Math.max(0, norms[r] - inside));
+            lengths[li + r] = Math.sqrt(norms[r]);
+        }
+    }
+
+    /** Copies the basis, transposed ({@code [c * (m+1) + i] = Q[i][c]}, column m zero), into {@code dst}. */
+    public void copyBasisTransposed(double[] dst) {
+        System.arraycopy(basisT, 0, dst, 0, basisT.length);
+    }
+
+    /** Copies the centre c into {@code dst}. */
+    public void copyCentre(double[] dst) {
+        System.arraycopy(centre, 0, dst, 0, d);
+    }
+
+    public int dim() {
+        return d;
     }
 
     /** {@code |QQ^T - I|_F} of the basis, plus the rounding of computing it: the eps of the class comment. */

@@ -22,6 +22,8 @@ import java.lang.foreign.MemorySegment;
  */
 public final class DenseRefine {
     private static final double UNIT_ROUNDOFF = 0x1p-24;
+    /** Exact keys computed side by side in {@link #refine}. */
+    private static final int EXACT_BATCH = 4;
 
     private DenseRefine() {
     }
@@ -103,12 +105,100 @@ public final class DenseRefine {
         boolean everyRow = base.rows() <= estimates.capacity();
         int n = estimates.size();
         estimates.drainTo(Metric.L2, keys, ids, 0); // L2's keys are the raw keys, best first
-        int d = base.cols();
+        float[] batch = new float[EXACT_BATCH];
+        int batchStart = 0, batchEnd = 0;
         for (int i = 0; i < n; i++) {
             if (exact.size() == exact.capacity() && bound.of(keys[i]) > exact.threshold()) return true;
-            exact.offer(exactKey(metric, q, qo, base.segment(), base.rowOffset(ids[i]), d), ids[i]);
+            if (i == batchEnd) {
+                batchStart = i;
+                batchEnd = Math.min(n, i + EXACT_BATCH);
+                exactKeys(metric, q, qo, base, ids, batchStart, batchEnd - batchStart, batch);
+            }
+            exact.offer(batch[i - batchStart], ids[i]);
         }
-        return everyRow || (n > 0 && bound.of(keys[n - 1]) > exact.threshold());
+        if (everyRow) return true;
+        // Rows outside the candidates were evicted (estimates >= the last candidate's) or, with a
+        // ceiling and room left, never offered (estimates above the ceiling).
+        float outside;
+        if (n < estimates.capacity() && estimates.ceiling() != Float.POSITIVE_INFINITY) outside = estimates.ceiling();
+        else if (n > 0) outside = keys[n - 1];
+        else return false;
+        return bound.of(outside) > exact.threshold();
+    }
+
+    /**
+     * The smallest float estimate whose {@code bound} exceeds {@code limit} (+inf when none
+     * does), by bisection on the floats' order: as a {@link TopK} ceiling it keeps out only rows
+     * that cannot beat an exact key of {@code limit} (any row whose key is at most
+     * {@code limit} has a bound at most that, so its estimate is below the ceiling).
+     */
+    public static float ceiling(LowerBound bound, double limit) {
+        if (!(bound.of(Float.MAX_VALUE) > limit)) return Float.POSITIVE_INFINITY;
+        int lo = order(-Float.MAX_VALUE), hi = order(Float.MAX_VALUE); // bound(lo) <= limit unless lo answers; bound(hi) > limit
+        if (bound.of(-Float.MAX_VALUE) > limit) return -Float.MAX_VALUE;
+        while ((long) hi - lo > 1) {
+            int mid = (int) (((long) lo + hi) >> 1);
+            if (bound.of(fromOrder(mid)) > limit) hi = mid;
+            else lo = mid;
+        }
+        return fromOrder(hi);
+    }
+
+    /** Floats mapped to ints in the same order (negative floats' bits reversed). */
+    private static int order(float f) {
+        int bits = Float.floatToIntBits(f);
+        return bits >= 0 ? bits : Integer.MIN_VALUE - bits;
+    }
+
+    private static float fromOrder(int o) {
+        return Float.intBitsToFloat(o >= 0 ? o : Integer.MIN_VALUE - o);
+    }
+
+    /**
+     * {@link #exactKey} of rows {@code ids[from .. from+count)} (count at most
+     * {@link #EXACT_BATCH}) into {@code out}: four rows side by side are four independent FMA
+     * chains instead of one latency-bound chain, and each keeps its own order, so the bits are
+     * those of one row at a time. At most three keys are computed that the stopping rule would
+     * have skipped.
+     */
+    private static void exactKeys(Metric metric, float[] q, int qo, FloatMatrix base, long[] ids, int from, int count,
+            float[] out) {
+        int d = base.cols();
+        MemorySegment seg = base.segment();
+        if (count < EXACT_BATCH || metric.isElementwise()) {
+            for (int j = 0; j < count; j++) out[j] = exactKey(metric, q, qo, seg, base.rowOffset(ids[from + j]), d);
+            return;
+        }
+        long o0 = base.rowOffset(ids[from]), o1 = base.rowOffset(ids[from + 1]);
+        long o2 = base.rowOffset(ids[from + 2]), o3 = base.rowOffset(ids[from + 3]);
+        float a0 = 0f, a1 = 0f, a2 = 0f, a3 = 0f;
+        if (metric == Metric.L2) {
+            for (int c = 0; c < d; c++) {
+                long at = (long) c * Float.BYTES;
+                float x = q[qo + c];
+                float u0 = x - seg.get(FloatMatrix.FLOAT, o0 + at);
+                float u1 = x - seg.get(FloatMatrix.FLOAT, o1 + at);
+                float u2 = x - seg.get(FloatMatrix.FLOAT, o2 + at);
+                float u3 = x - seg.get(FloatMatrix.FLOAT, o3 + at);
+                a0 = Math.fma(u0, u0, a0);
+                a1 = Math.fma(u1, u1, a1);
+                a2 = Math.fma(u2, u2, a2);
+                a3 = Math.fma(u3, u3, a3);
+            }
+        } else {
+            for (int c = 0; c < d; c++) {
+                long at = (long) c * Float.BYTES;
+                float x = -q[qo + c];
+                a0 = Math.fma(x, seg.get(FloatMatrix.FLOAT, o0 + at), a0);
+                a1 = Math.fma(x, seg.get(FloatMatrix.FLOAT, o1 + at), a1);
+                a2 = Math.fma(x, seg.get(FloatMatrix.FLOAT, o2 + at), a2);
+                a3 = Math.fma(x, seg.get(FloatMatrix.FLOAT, o3 + at), a3);
+            }
+        }
+        out[0] = a0;
+        out[1] = a1;
+        out[2] = a2;
+        out[3] = a3;
     }
 
     /**

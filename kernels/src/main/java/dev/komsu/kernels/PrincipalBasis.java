@@ -16,7 +16,12 @@ final class PrincipalBasis {
     /** Rows sampled at most: enough to see the directions that hold most of the energy. */
     static final int SAMPLE_ROWS = 2048;
     /** Share of the sample's centred energy the basis must capture, else there is none. */
-    static final double ENERGY = 0.90;
+    static final double ENERGY = Double.parseDouble(System.getProperty("komsu.energy", "0.90"));
+    /**
+     * Share of the energy that the largest basis allowed must capture at least, else there is
+     * none: below it the bound is too loose to prune (random data has ~m/d of it).
+     */
+    static final double MIN_ENERGY = 0.5;
     /** Extra sketch columns beyond the largest basis allowed, as the range finder asks. */
     private static final int OVERSAMPLE = 8;
     private static final long SEED = 1234;
@@ -26,9 +31,10 @@ final class PrincipalBasis {
 
     /**
      * The smallest basis whose size m has {@code m + 1} a multiple of {@code lanes} and that
-     * captures {@link #ENERGY} of the sample's energy around {@code centre}, as m rows of d
-     * doubles, row-major; null when that needs more than {@code maxDim} rows (energy spread
-     * over many directions: the bound would prune too little to pay).
+     * captures {@link #ENERGY} of the sample's energy around {@code centre}, or else the
+     * {@code maxDim} (one less than a multiple of {@code lanes}) strongest directions if they
+     * capture {@link #MIN_ENERGY}; as m rows of d doubles, row-major; null when even that
+     * fails (energy spread over many directions: the bound would prune too little to pay).
      */
     static double[] fit(FloatMatrix base, float[] centre, int maxDim, int lanes) {
         int d = base.cols();
@@ -57,9 +63,11 @@ final class PrincipalBasis {
         double captured = 0;
         for (int i = 0; i < l && m < 0; i++) {
             captured += Math.max(0, energy[order[i]]);
-            if (captured >= ENERGY * total) m = ((i + 1 + 1 + lanes - 1) / lanes) * lanes - 1;
+            int fitted = ((i + 2 + lanes - 1) / lanes) * lanes - 1; // m + 1 fills whole vectors
+            if (captured >= ENERGY * total) m = fitted;
+            else if (fitted >= maxDim && i + 1 == maxDim) m = captured >= MIN_ENERGY * total ? maxDim : 0;
         }
-        if (m < 0 || m > maxDim || m > l) return null;
+        if (m <= 0 || m > l) return null;
         double[][] directions = new double[m][];
         for (int i = 0; i < m; i++) {
             double[] v = new double[d];
@@ -87,10 +95,26 @@ final class PrincipalBasis {
         return x;
     }
 
-    /** Rows {@code r} of the result: {@code X v_r} for the rows v_r of {@code v} (d long), as s-vectors. */
+    /**
+     * Rows {@code r} of the result: {@code X v_r} for the rows v_r of {@code v} (d long), as
+     * s-vectors; computed as axpys over r (vectorised by C2) on v transposed.
+     */
     private static double[][] times(double[][] x, double[][] v) {
-        double[][] out = new double[v.length][x.length];
-        for (int r = 0; r < v.length; r++) for (int i = 0; i < x.length; i++) out[r][i] = dot(x[i], v[r]);
+        int l = v.length, d = x[0].length;
+        double[] vt = new double[d * l];
+        for (int r = 0; r < l; r++) for (int c = 0; c < d; c++) vt[c * l + r] = v[r][c];
+        double[][] out = new double[l][x.length];
+        double[] acc = new double[l];
+        for (int i = 0; i < x.length; i++) {
+            java.util.Arrays.fill(acc, 0);
+            double[] xi = x[i];
+            for (int c = 0; c < d; c++) {
+                double w = xi[c];
+                int o = c * l;
+                for (int r = 0; r < l; r++) acc[r] += w * vt[o + r];
+            }
+            for (int r = 0; r < l; r++) out[r][i] = acc[r];
+        }
         return out;
     }
 

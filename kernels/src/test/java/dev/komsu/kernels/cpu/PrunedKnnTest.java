@@ -96,6 +96,37 @@ class PrunedKnnTest {
     }
 
     @Test
+    void tiesBeyondTheFirstPassAreSettledByTheSecond() {
+        // 30 distinct points, each 150 times: a query's nearest point alone fills the first
+        // pass's candidates with equal keys, so only the second pass (with its ceiling) proves.
+        try (FloatMatrix points = lowRank(30, 96, 8, 0.01f, 0, 0, 21); FloatMatrix b = FloatMatrix.allocate(4500, 96);
+                FloatMatrix q = lowRank(40, 96, 8, 0.01f, 0, 0, 22)) {
+            for (int i = 0; i < 4500; i++) b.setRow(i, points.row(i % 30), 0);
+            BaseNorms norms = BaseNorms.of(b, Metric.L2).withProjection(b);
+            assertNotNull(norms.projection());
+            for (int k : new int[] {1, 10, 200}) {
+                Neighbors expected = twin.knn(q, b, k, Metric.L2);
+                for (int threads : new int[] {1, 2}) {
+                    try (CpuBackend cpu = new CpuBackend(threads)) {
+                        assertSame(expected, cpu.knn(q, b, norms, k, Metric.L2));
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void ceilingIsTheSmallestEstimateWhoseBoundExceedsTheLimit() {
+        DenseRefine.LowerBound bound = e -> ((double) e - 5) * 0.5;
+        for (double limit : new double[] {-3, 0, 10, 1e6}) {
+            float c = DenseRefine.ceiling(bound, limit);
+            assertTrue(bound.of(c) > limit);
+            assertTrue(!(bound.of(Math.nextDown(c)) > limit));
+        }
+        assertEquals(Float.POSITIVE_INFINITY, DenseRefine.ceiling(e -> Double.NaN, 1));
+    }
+
+    @Test
     void randomSmallAndInnerProductBasesKeepTheDensePath() {
         SplittableRandom r = new SplittableRandom(1);
         float[] data = new float[3000 * 128];
