@@ -59,6 +59,17 @@ public final class BaseNorms {
         return p == null ? this : new BaseNorms(metric, centre, norms, p);
     }
 
+    /**
+     * These norms with {@code base} projected onto the basis of {@code like} (another base's
+     * projection, null: none) instead of a basis fitted here: k-means fits one basis per
+     * training and projects each iteration's centroids onto it.
+     */
+    public BaseNorms withProjection(FloatMatrix base, BaseProjection like) {
+        if (!fits(base, metric)) throw new IllegalArgumentException("the norms were not made for this base");
+        if (metric != Metric.L2 || like == null) return this;
+        return new BaseNorms(metric, centre, norms, like.reprojected(base));
+    }
+
     /** The base's projection for the pruned L2 search, or null (see {@link #withProjection}). */
     public BaseProjection projection() {
         return projection;

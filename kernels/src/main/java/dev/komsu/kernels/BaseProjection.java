@@ -94,6 +94,16 @@ public final class BaseProjection {
         return empty.extendedTo(base);
     }
 
+    /**
+     * The rows of another base (same d) projected with this basis and centre: for k-means,
+     * whose centroids move every iteration while one basis, fitted once, keeps bounding them
+     * (the bound holds for any orthonormal basis and any centre).
+     */
+    BaseProjection reprojected(FloatMatrix base) {
+        if (base.cols() != d) throw new IllegalArgumentException("base has " + base.cols() + " columns, the basis " + d);
+        return new BaseProjection(centre, basisT, m, eps, MemorySegment.NULL, 0, null).extendedTo(base);
+    }
+
     /** This projection with the rows of {@code base} past {@link #rows()} projected and appended. */
     BaseProjection extendedTo(FloatMatrix base) {
         int width = m + 1;
