@@ -14,7 +14,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * Where the CPU backend prunes (L2, a base of 1024+ low-rank rows: k-means centroids, a Flat
+ * Where the CPU backend prunes (L2, a base of 2048+ low-rank rows: k-means centroids, a Flat
  * index, an IVF coarse quantiser), training, adding and searching give the scalar backend's
  * results: the scalar backend never prunes. Bit for bit for k-means and Flat; IVF by labels.
  */
@@ -38,10 +38,10 @@ class PrunedAssignmentTest {
 
     @Test
     void kMeansWithPrunedAssignmentsMatchesTheScalarBackend() {
-        try (FloatMatrix xs = lowRank(2200, 64, 6, 1); ComputeBackend cpu = Backends.cpu(2)) {
-            KMeansParams params = KMeansParams.FAISS_DEFAULTS.withNiter(4);
-            KMeans.Result pruned = new KMeans(1024, params, cpu).train(xs, Metric.L2, ProgressListener.NONE);
-            KMeans.Result plain = new KMeans(1024, params, Backends.scalar()).train(xs, Metric.L2, ProgressListener.NONE);
+        try (FloatMatrix xs = lowRank(4200, 64, 6, 1); ComputeBackend cpu = Backends.cpu(2)) {
+            KMeansParams params = KMeansParams.FAISS_DEFAULTS.withNiter(3);
+            KMeans.Result pruned = new KMeans(2048, params, cpu).train(xs, Metric.L2, ProgressListener.NONE);
+            KMeans.Result plain = new KMeans(2048, params, Backends.scalar()).train(xs, Metric.L2, ProgressListener.NONE);
             try (FloatMatrix a = pruned.centroids(); FloatMatrix b = plain.centroids()) {
                 assertArrayEquals(b.toArray(), a.toArray());
                 assertArrayEquals(plain.objective(), pruned.objective());
@@ -51,10 +51,10 @@ class PrunedAssignmentTest {
 
     @Test
     void flatAndIvfSearchesWithPruningMatchTheScalarBackend() {
-        try (FloatMatrix xs = lowRank(3000, 96, 8, 2); FloatMatrix qs = lowRank(150, 96, 8, 3); ComputeBackend cpu = Backends.cpu(2)) {
-            for (String factory : new String[] {"Flat", "IVF1024,Flat"}) {
-                try (Index a = IndexFactory.create(96, factory, Metric.L2, cpu);
-                        Index b = IndexFactory.create(96, factory, Metric.L2, Backends.scalar())) {
+        try (FloatMatrix xs = lowRank(2100, 64, 6, 2); FloatMatrix qs = lowRank(150, 64, 6, 3); ComputeBackend cpu = Backends.cpu(2)) {
+            for (String factory : new String[] {"Flat", "IVF2048,Flat"}) {
+                try (Index a = IndexFactory.create(64, factory, Metric.L2, cpu);
+                        Index b = IndexFactory.create(64, factory, Metric.L2, Backends.scalar())) {
                     a.train(xs);
                     b.train(xs);
                     a.add(xs);

@@ -41,9 +41,19 @@ import java.lang.foreign.MemorySegment;
 public final class BaseProjection {
     /** Augmented rows fill whole 8-float vectors (AVX2; half an AVX-512 vector). */
     static final int LANES = 8;
-    /** Bases with fewer rows or columns: the plain dense scan costs little more than the two stages. */
-    static final long MIN_ROWS = Long.getLong("komsu.minrows", 1024);
+    /**
+     * Bases with fewer rows or columns keep the plain dense scan: at 1024 rows (Fashion-MNIST's
+     * IVF1024 centroids, batches of 100) the two stages measured no faster (1.04x), at 5128
+     * (RVC's IVF5128) 2x; the per-query costs (projection in double, heap, exact keys) need
+     * enough rows to hide in. See bench/RESULTS.md, "Pruned dense step".
+     */
+    static final long MIN_ROWS = 2048;
     static final int MIN_DIM = 64;
+    /**
+     * The basis has at most d / MAX_DIM_DIVISOR directions: on RVC's IVF5128 centroids (90% of
+     * the energy needs 189 of 768) 96 columns ran a chunk in 7.2-9.6 ms, 192 in 9.5 (dense: 13.5-16).
+     */
+    static final int MAX_DIM_DIVISOR = 8;
     /** Rows projected together. */
     private static final int BLOCK = 8;
     private static final double U = 0x1p-24;
@@ -83,7 +93,7 @@ public final class BaseProjection {
     static BaseProjection of(FloatMatrix base, float[] centre) {
         int d = base.cols();
         if (base.rows() < MIN_ROWS || d < MIN_DIM) return null;
-        double[] basis = PrincipalBasis.fit(base, centre, d / Integer.getInteger("komsu.cap", 8) / LANES * LANES - 1, LANES);
+        double[] basis = PrincipalBasis.fit(base, centre, d / MAX_DIM_DIVISOR / LANES * LANES - 1, LANES);
         if (basis == null) return null;
         int m = basis.length / d;
         double[] c = new double[d];

@@ -16,7 +16,7 @@ final class PrincipalBasis {
     /** Rows sampled at most: enough to see the directions that hold most of the energy. */
     static final int SAMPLE_ROWS = 2048;
     /** Share of the sample's centred energy the basis must capture, else there is none. */
-    static final double ENERGY = Double.parseDouble(System.getProperty("komsu.energy", "0.90"));
+    static final double ENERGY = 0.90;
     /**
      * Share of the energy that the largest basis allowed must capture at least, else there is
      * none: below it the bound is too loose to prune (random data has ~m/d of it).
