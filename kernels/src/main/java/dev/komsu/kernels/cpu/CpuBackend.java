@@ -103,9 +103,10 @@ public final class CpuBackend implements CpuBatchedOperations {
         int nq = (int) queries.rows();
         int d = base.cols();
         Neighbors out = Neighbors.empty(nq, k, metric);
-        int m = Math.max(DenseRefine.candidates(k, base.rows()), widerCandidates(prunedCandidates(k, base.rows()), base.rows()));
-        int chunk = chunkSize(m, d);
         boolean pruned = metric == Metric.L2 && norms.projection() != null;
+        int m = pruned ? Math.max(DenseRefine.candidates(k, base.rows()), widerCandidates(prunedCandidates(k, base.rows()), base.rows()))
+                : DenseRefine.candidates(k, base.rows());
+        int chunk = chunkSize(m, d);
         for (int from = 0; from < nq; from += chunk) {
             int count = Math.min(chunk, nq - from);
             float[] q = queries.rowRange(from, count).toArray();
