@@ -109,11 +109,14 @@ public final class KMeans {
      */
     private Assignment knnAssignment(FloatMatrix train, Metric metric) {
         CentroidProjection projection = new CentroidProjection();
-        return (c, out) -> knnAssign(train, c, metric, CentroidProjection.applies(c, metric) ? projection.normsOf(c) : null, out);
+        return (c, out) -> {
+            if (!CentroidProjection.applies(c, metric)) return knnAssign(backend.knn(train, c, 1, metric), out);
+            BaseNorms norms = projection.normsOf(c);
+            return knnAssign(backend.knn(train, projection.points(train), c, norms, 1, metric), out);
+        };
     }
 
-    private double knnAssign(FloatMatrix train, FloatMatrix centroids, Metric metric, BaseNorms norms, int[] out) {
-        Neighbors nearest = norms == null ? backend.knn(train, centroids, 1, metric) : backend.knn(train, centroids, norms, 1, metric);
+    private static double knnAssign(Neighbors nearest, int[] out) {
         double obj = 0;
         for (int i = 0; i < out.length; i++) {
             out[i] = (int) nearest.label(i, 0);

@@ -159,6 +159,37 @@ public final class BaseProjection {
     }
 
     /**
+     * Queries projected once for many searches against bases that share this projection's
+     * basis and centre ({@link BaseNorms#withProjection(FloatMatrix, BaseProjection)}): k-means
+     * searches the same training points against new centroids every iteration.
+     * {@code rows}: nq x (m+1) augmented rows; {@code lengths}: {@code |q-c|}.
+     */
+    public record Queries(float[] rows, double[] lengths, Object basis) {
+        /** Whether these rows were projected with {@code p}'s basis and centre. */
+        public boolean fit(BaseProjection p, long nq) {
+            return basis == p.basisT && lengths.length == nq;
+        }
+    }
+
+    /** {@code queries} projected for {@link Queries} (plain loops; once per k-means training). */
+    public Queries project(FloatMatrix queries) {
+        int nq = Math.toIntExact(queries.rows());
+        double[] lengths = new double[nq];
+        float[] rows = new float[Math.multiplyExact(nq, m + 1)];
+        float[] block = new float[BLOCK * d];
+        float[] projected = new float[BLOCK * (m + 1)];
+        double[] blockLengths = new double[BLOCK];
+        for (int i = 0; i < nq; i += BLOCK) {
+            int count = Math.min(BLOCK, nq - i);
+            MemorySegment.copy(queries.segment(), FloatMatrix.FLOAT, queries.rowOffset(i), block, 0, count * d);
+            project(block, 0, count, projected, 0, blockLengths, 0);
+            System.arraycopy(projected, 0, rows, i * (m + 1), count * (m + 1));
+            System.arraycopy(blockLengths, 0, lengths, i, count);
+        }
+        return new Queries(rows, lengths, basisT);
+    }
+
+    /**
      * Queries {@code q} (nq rows of d, row-major) as augmented rows (nq x (m+1)); their
      * {@code |q-c|} into {@code lengths}.
      */
