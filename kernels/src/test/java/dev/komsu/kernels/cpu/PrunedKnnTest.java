@@ -116,6 +116,22 @@ class PrunedKnnTest {
     }
 
     @Test
+    void queriesProjectedOnceAreUsedOnlyWithTheirBasis() {
+        try (FloatMatrix b = lowRank(3000, 96, 8, 0.01f, 0, 0, 31); FloatMatrix other = lowRank(3000, 96, 8, 0.01f, 5, 0, 32);
+                FloatMatrix q = queries(b, 50, 8, 0.01f, 0, 33); CpuBackend cpu = new CpuBackend(2)) {
+            BaseNorms norms = BaseNorms.of(b, Metric.L2).withProjection(b);
+            BaseNorms foreign = BaseNorms.of(other, Metric.L2).withProjection(other);
+            Neighbors expected = twin.knn(q, b, 5, Metric.L2);
+            assertSame(expected, cpu.knn(q, norms.projection().project(q), b, norms, 5, Metric.L2));
+            // Another base's basis: ignored, the queries are projected again.
+            assertSame(expected, cpu.knn(q, foreign.projection().project(q), b, norms, 5, Metric.L2));
+            // Centroids moved (k-means): same basis, new rows, the points' projection still fits.
+            BaseNorms moved = BaseNorms.of(other, Metric.L2).withProjection(other, norms.projection());
+            assertSame(twin.knn(q, other, 5, Metric.L2), cpu.knn(q, norms.projection().project(q), other, moved, 5, Metric.L2));
+        }
+    }
+
+    @Test
     void ceilingIsTheSmallestEstimateWhoseBoundExceedsTheLimit() {
         DenseRefine.LowerBound bound = e -> ((double) e - 5) * 0.5;
         for (double limit : new double[] {-3, 0, 10, 1e6}) {
