@@ -164,10 +164,29 @@ public final class BaseProjection {
      * searches the same training points against new centroids every iteration.
      * {@code rows}: nq x (m+1) augmented rows; {@code lengths}: {@code |q-c|}.
      */
-    public record Queries(float[] rows, double[] lengths, Object basis) {
-        /** Whether these rows were projected with {@code p}'s basis and centre. */
+    public static final class Queries {
+        private final float[] rows;
+        private final double[] lengths;
+        private final double[] basis; // identity only: which projection made them
+
+        private Queries(float[] rows, double[] lengths, double[] basis) {
+            this.rows = rows;
+            this.lengths = lengths;
+            this.basis = basis;
+        }
+
+        /** Whether these are {@code nq} queries projected with {@code p}'s basis and centre. */
         public boolean fit(BaseProjection p, long nq) {
             return basis == p.basisT && lengths.length == nq;
+        }
+
+        /** Copies of the augmented rows and lengths of queries {@code from .. from+count}, for {@code p}. */
+        public float[] rows(BaseProjection p, int from, int count) {
+            return java.util.Arrays.copyOfRange(rows, from * p.width(), (from + count) * p.width());
+        }
+
+        public double[] lengths(int from, int count) {
+            return java.util.Arrays.copyOfRange(lengths, from, from + count);
         }
     }
 

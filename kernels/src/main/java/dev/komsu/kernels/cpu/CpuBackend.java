@@ -114,10 +114,12 @@ public final class CpuBackend implements CpuBatchedOperations {
         int m = pruned ? Math.max(DenseRefine.candidates(k, base.rows()), widerCandidates(prunedCandidates(k, base.rows()), base.rows()))
                 : DenseRefine.candidates(k, base.rows());
         int chunk = chunkSize(m, d);
+        // The caller's projection of these queries, where it was made with this base's basis.
+        BaseProjection.Queries reuse = pruned && projected != null && projected.fit(norms.projection(), nq) ? projected : null;
         for (int from = 0; from < nq; from += chunk) {
             int count = Math.min(chunk, nq - from);
             float[] q = queries.rowRange(from, count).toArray();
-            if (pruned) prunedChunk(q, count, slice(projected, norms.projection(), queries.rows(), from, count), base, norms, k, out, from);
+            if (pruned) prunedChunk(q, count, reuse, from, base, norms, k, out, from);
             else denseChunk(q, count, base, norms, k, metric, out, from);
         }
         return out;
@@ -132,13 +134,13 @@ public final class CpuBackend implements CpuBatchedOperations {
      * {@link #widerCandidates}, and what is left takes the dense path. Same exact result, bit
      * for bit, whichever pass proves a query.
      */
-    private void prunedChunk(float[] q, int nq, BaseProjection.Queries projected, FloatMatrix base, BaseNorms norms, int k,
-            Neighbors out, int outRow) {
+    private void prunedChunk(float[] q, int nq, BaseProjection.Queries projected, int projectedFrom, FloatMatrix base,
+            BaseNorms norms, int k, Neighbors out, int outRow) {
         BaseProjection p = norms.projection();
         int d = base.cols();
         int w = p.width();
-        double[] lengths = projected != null ? projected.lengths() : new double[nq];
-        float[] a = projected != null ? projected.rows() : QueryProjection.project(p, q, nq, lengths);
+        double[] lengths = projected != null ? projected.lengths(projectedFrom, nq) : new double[nq];
+        float[] a = projected != null ? projected.rows(p, projectedFrom, nq) : QueryProjection.project(p, q, nq, lengths);
         float[] aNorms = new float[nq];
         float[] u = centredQueries(a, nq, w, p.augmentedNorms(), Metric.L2, aNorms);
         int[] which = IntStream.range(0, nq).toArray();
@@ -169,14 +171,6 @@ public final class CpuBackend implements CpuBatchedOperations {
             System.arraycopy(dense.distances(), i * k, out.distances(), (outRow + which[i]) * k, k);
             System.arraycopy(dense.labels(), i * k, out.labels(), (outRow + which[i]) * k, k);
         }
-    }
-
-    /** Rows {@code from .. from+count} of {@code projected}, or null when it was not made for {@code p} and these queries. */
-    private static BaseProjection.Queries slice(BaseProjection.Queries projected, BaseProjection p, long nq, int from, int count) {
-        if (projected == null || !projected.fit(p, nq)) return null;
-        int w = p.width();
-        return new BaseProjection.Queries(Arrays.copyOfRange(projected.rows(), from * w, (from + count) * w),
-                Arrays.copyOfRange(projected.lengths(), from, from + count), projected.basis());
     }
 
     /**
