@@ -22,6 +22,8 @@ final class VectorStore implements AutoCloseable {
      * memory only, as faiss keeps its norms out of the file. Null until needed.
      */
     private volatile BaseNorms norms;
+    /** Rows when a projection was last tried and did not pay (0: never tried); see {@link #norms}. */
+    private long projectionTried;
 
     VectorStore(int dim) {
         this.dim = dim;
@@ -64,6 +66,7 @@ final class VectorStore implements AutoCloseable {
         if (removed > 0) {
             size = kept;
             norms = null;
+            projectionTried = 0;
         }
         return removed;
     }
@@ -97,6 +100,12 @@ final class VectorStore implements AutoCloseable {
             n = norms;
             if (n == null || n.rows() > view.rows()) n = BaseNorms.of(view, metric);
             else if (!n.fits(view, metric)) n = n.extendedTo(view);
+            // The projection (pruned L2 search) is fitted once and then extended with the rows;
+            // where it did not pay it is tried again only once the rows have doubled.
+            if (n.projection() == null && view.rows() >= 2 * projectionTried) {
+                n = n.withProjection(view);
+                projectionTried = view.rows();
+            }
             norms = n;
             return n;
         }
@@ -104,6 +113,7 @@ final class VectorStore implements AutoCloseable {
 
     void clear() {
         norms = null;
+        projectionTried = 0;
         size = 0;
     }
 

@@ -1,6 +1,7 @@
 package dev.komsu.quant;
 
 import dev.komsu.ProgressListener;
+import dev.komsu.kernels.BaseNorms;
 import dev.komsu.kernels.ComputeBackend;
 import dev.komsu.kernels.FloatMatrix;
 import dev.komsu.kernels.Metric;
@@ -73,7 +74,7 @@ public final class KMeans {
             // with the index's metric, as faiss's k-means searches its (L1) quantiser.
             Assignment assignment = assignsOnCallerThread(k, d) && !metric.isElementwise()
                     ? new TableAssignment(train, k, metric, backend.pq())::assign
-                    : (c, out) -> knnAssign(train, c, metric, out);
+                    : knnAssignment(train, metric);
             for (int it = 0; it < params.niter(); it++) {
                 objective[it] = assignment.assign(centroids, assign);
                 updateCentroids(train, assign, centroids, counts);
@@ -101,8 +102,21 @@ public final class KMeans {
         double assign(FloatMatrix centroids, int[] out);
     }
 
-    private double knnAssign(FloatMatrix train, FloatMatrix centroids, Metric metric, int[] out) {
-        Neighbors nearest = backend.knn(train, centroids, 1, metric);
+    /**
+     * Assignment through the backend's knn; for L2 with the centroids' norms and projection
+     * ({@link CentroidProjection}), which lets the CPU backend prune: the same exact nearest
+     * centroid, bit for bit, so the same assignments and objective.
+     */
+    private Assignment knnAssignment(FloatMatrix train, Metric metric) {
+        CentroidProjection projection = new CentroidProjection();
+        return (c, out) -> {
+            if (!CentroidProjection.applies(c, metric)) return knnAssign(backend.knn(train, c, 1, metric), out);
+            BaseNorms norms = projection.normsOf(c);
+            return knnAssign(backend.knn(train, projection.points(train), c, norms, 1, metric), out);
+        };
+    }
+
+    private static double knnAssign(Neighbors nearest, int[] out) {
         double obj = 0;
         for (int i = 0; i < out.length; i++) {
             out[i] = (int) nearest.label(i, 0);

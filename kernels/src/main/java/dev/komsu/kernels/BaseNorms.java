@@ -16,7 +16,9 @@ import java.util.Objects;
  * does not depend on it). For inner product the centre is zero (inner product is not
  * translation-invariant) and the norms only bound the rounding error.
  *
- * <p>Computed with plain loops in a fixed order, so every backend sees the same bits.
+ * <p>Computed with plain loops in a fixed order, so every backend sees the same bits. An index
+ * also keeps the base's {@link BaseProjection} here ({@link #withProjection}), so it travels
+ * wherever the norms go (resident handles included); backends without the pruned scan ignore it.
  * Immutable; the arrays are never handed out.
  */
 public final class BaseNorms {
@@ -24,11 +26,14 @@ public final class BaseNorms {
     private final float[] centre;
     private final float[] norms;
     private final float maxNorm;
+    /** The rows in a short principal basis for the pruned L2 search, or null: see {@link #withProjection}. */
+    private final BaseProjection projection;
 
-    private BaseNorms(Metric metric, float[] centre, float[] norms) {
+    private BaseNorms(Metric metric, float[] centre, float[] norms, BaseProjection projection) {
         this.metric = metric;
         this.centre = centre;
         this.norms = norms;
+        this.projection = projection;
         float max = 0f;
         for (float v : norms) max = Math.max(max, v);
         this.maxNorm = max;
@@ -38,7 +43,36 @@ public final class BaseNorms {
     public static BaseNorms of(FloatMatrix base, Metric metric) {
         Objects.requireNonNull(metric, "metric");
         float[] centre = metric == Metric.L2 ? mean(base) : new float[base.cols()];
-        return new BaseNorms(metric, centre, rowNorms(base, centre, 0, new float[checkRows(base)]));
+        return new BaseNorms(metric, centre, rowNorms(base, centre, 0, new float[checkRows(base)]), null);
+    }
+
+    /**
+     * These norms with the base's {@link BaseProjection} (made here, once: a pass over the base
+     * and a small eigenproblem), which lets the CPU backend prune its L2 scan exactly; the
+     * norms alone where the projection would not pay (inner product, small or
+     * high-intrinsic-dimension bases). For what an index keeps; a one-off search does without.
+     */
+    public BaseNorms withProjection(FloatMatrix base) {
+        if (!fits(base, metric)) throw new IllegalArgumentException("the norms were not made for this base");
+        if (metric != Metric.L2 || projection != null) return this;
+        BaseProjection p = BaseProjection.of(base, centre);
+        return p == null ? this : new BaseNorms(metric, centre, norms, p);
+    }
+
+    /**
+     * These norms with {@code base} projected onto the basis of {@code like} (another base's
+     * projection, null: none) instead of a basis fitted here: k-means fits one basis per
+     * training and projects each iteration's centroids onto it.
+     */
+    public BaseNorms withProjection(FloatMatrix base, BaseProjection like) {
+        if (!fits(base, metric)) throw new IllegalArgumentException("the norms were not made for this base");
+        if (metric != Metric.L2 || like == null) return this;
+        return new BaseNorms(metric, centre, norms, like.reprojected(base));
+    }
+
+    /** The base's projection for the pruned L2 search, or null (see {@link #withProjection}). */
+    public BaseProjection projection() {
+        return projection;
     }
 
     /**
@@ -52,7 +86,8 @@ public final class BaseNorms {
         }
         int rows = checkRows(base);
         if (rows < norms.length) throw new IllegalArgumentException("base shrank from " + norms.length + " to " + rows + " rows");
-        return new BaseNorms(metric, centre, rowNorms(base, centre, norms.length, Arrays.copyOf(norms, rows)));
+        return new BaseNorms(metric, centre, rowNorms(base, centre, norms.length, Arrays.copyOf(norms, rows)),
+                projection == null ? null : projection.extendedTo(base));
     }
 
     public Metric metric() {

@@ -30,6 +30,18 @@ public interface ComputeBackend extends AutoCloseable {
     }
 
     /**
+     * {@link #knn(FloatMatrix, FloatMatrix, BaseNorms, int, Metric)} with the queries already
+     * projected onto the basis of {@code norms}' {@link BaseProjection} (k-means: the same
+     * points every iteration). {@code projected} must be {@link BaseProjection#project} of
+     * exactly these queries: its rows bound their distances. Backends without the pruned scan
+     * ignore it.
+     */
+    default Neighbors knn(FloatMatrix queries, BaseProjection.Queries projected, FloatMatrix base, BaseNorms norms, int k,
+            Metric metric) {
+        return knn(queries, base, norms, k, metric);
+    }
+
+    /**
      * {@link #knn(FloatMatrix, FloatMatrix, BaseNorms, int, Metric)} over a base this backend
      * {@linkplain #prepare(FloatMatrix, BaseNorms) prepared}: a device backend searches its
      * resident copy, norms included.

@@ -22,6 +22,8 @@ import java.lang.foreign.MemorySegment;
  */
 public final class DenseRefine {
     private static final double UNIT_ROUNDOFF = 0x1p-24;
+    /** Exact keys computed side by side in {@link #refine}. */
+    private static final int EXACT_BATCH = 4;
 
     private DenseRefine() {
     }
@@ -53,45 +55,158 @@ public final class DenseRefine {
     }
 
     /**
-     * Re-ranks one query's candidates ({@code estimates}, emptied) exactly into {@code exact}
-     * (capacity k); returns whether that is provably the exact top-k of the whole base.
-     * Candidates are visited best estimate first, and the visit stops at the first one whose
-     * estimate, less its error bound, is above the k-th exact key so far: it and every later
-     * row (candidate or not) cannot enter. So well-separated data pays ~k exact keys per query
-     * however many candidates were kept. {@code qNorm} is the query's squared norm after
-     * centring by {@code norms}' centre; {@code keys} and {@code ids} are scratch of at least
-     * {@code estimates.capacity()} entries.
+     * The least exact key a row can have given its estimate from a dense scan: non-decreasing
+     * in the estimate (rows ranked later are bounded by an earlier one's bound); NaN when
+     * nothing can be said (overflowed data), which fails the proof.
      */
-    public static boolean refine(Metric metric, TopK estimates, float[] q, int qo, float qNorm, BaseNorms norms,
-            FloatMatrix base, TopK exact, float[] keys, long[] ids) {
-        boolean everyRow = base.rows() <= estimates.capacity();
-        int n = estimates.size();
-        estimates.drainTo(Metric.L2, keys, ids, 0); // L2's keys are the raw keys, best first
-        int d = base.cols();
-        double g = (d + 8) * UNIT_ROUNDOFF;
-        double slack = metric == Metric.L2
-                ? 4 * g * (2.0 * qNorm + 3.0 * norms.maxNorm())
-                // |a sum of d products| errs by at most g * sum |q_c x_c| <= g |q| |x|, for the
-                // estimate and for the exact key alike.
-                : 4 * g * Math.sqrt((double) qNorm * norms.maxNorm());
-        for (int i = 0; i < n; i++) {
-            if (exact.size() == exact.capacity() && lowerBound(metric, keys[i], qNorm, slack, g) > exact.threshold()) {
-                return true;
-            }
-            exact.offer(exactKey(metric, q, qo, base.segment(), base.rowOffset(ids[i]), d), ids[i]);
-        }
-        return everyRow || (n > 0 && lowerBound(metric, keys[n - 1], qNorm, slack, g) > exact.threshold());
+    @FunctionalInterface
+    public interface LowerBound {
+        double of(float estimate);
     }
 
     /**
-     * The least exact key a row with estimate {@code estimate} can have. Estimates of L2 leave
-     * out the query's norm ({@code |x-c|^2 - 2(q-c).(x-c)}); their error is bounded by the
-     * centring's rounding (~u (|q-c|^2+|x-c|^2)), the row norm's and the dot product's sums
-     * (~d u (|q-c|^2 + 3 |x-c|^2)), the exact key's by ~d u of itself. Factor 2 and +8 terms:
-     * margin for the final additions. NaN (overflowed data) compares false: the direct form.
+     * The bound for {@link #refine}'s usual estimates: the norm expansion over {@code cols}
+     * columns ({@code |x-c|^2 - 2(q-c).(x-c)}, the query's norm left out) for L2, a dot product
+     * for inner product. {@code qNorm} is the query's squared norm after centring by
+     * {@code norms}' centre.
      */
-    private static double lowerBound(Metric metric, float estimate, float qNorm, double slack, double g) {
-        if (metric == Metric.L2) return ((double) qNorm + estimate - slack) * (1 - 2 * g);
-        return estimate - slack;
+    public static LowerBound expansionBound(Metric metric, float qNorm, BaseNorms norms, int cols) {
+        double g = (cols + 8) * UNIT_ROUNDOFF;
+        if (metric != Metric.L2) {
+            // |a sum of d products| errs by at most g * sum |q_c x_c| <= g |q| |x|, for the
+            // estimate and for the exact key alike.
+            double slack = 4 * g * Math.sqrt((double) qNorm * norms.maxNorm());
+            return estimate -> estimate - slack;
+        }
+        double slack = 4 * g * (2.0 * qNorm + 3.0 * norms.maxNorm());
+        // Estimates of L2 leave out the query's norm; their error is bounded by the centring's
+        // rounding (~u (|q-c|^2+|x-c|^2)), the row norm's and the dot product's sums
+        // (~d u (|q-c|^2 + 3 |x-c|^2)), the exact key's by ~d u of itself. Factor 2 and +8
+        // terms: margin for the final additions. NaN (overflowed data) compares false.
+        return estimate -> ((double) qNorm + estimate - slack) * (1 - 2 * g);
+    }
+
+    /** {@link #expansionBound} for L2. */
+    static LowerBound expansionBound(float qNorm, BaseNorms norms, int cols) {
+        return expansionBound(Metric.L2, qNorm, norms, cols);
+    }
+
+    /**
+     * Re-ranks one query's candidates ({@code estimates}, emptied) exactly into {@code exact}
+     * (capacity k); returns whether that is provably the exact top-k of the whole base.
+     * Candidates are visited best estimate first, and the visit stops at the first one whose
+     * {@code bound} is above the k-th exact key so far: it and every later row (candidate or
+     * not) cannot enter. So well-separated data pays ~k exact keys per query however many
+     * candidates were kept. {@code keys} and {@code ids} are scratch of at least
+     * {@code estimates.capacity()} entries.
+     */
+    public static boolean refine(Metric metric, TopK estimates, LowerBound bound, float[] q, int qo, FloatMatrix base,
+            TopK exact, float[] keys, long[] ids) {
+        boolean everyRow = base.rows() <= estimates.capacity();
+        int n = estimates.size();
+        estimates.drainTo(Metric.L2, keys, ids, 0); // L2's keys are the raw keys, best first
+        float[] batch = new float[EXACT_BATCH];
+        int batchStart = 0, batchEnd = 0;
+        for (int i = 0; i < n; i++) {
+            if (exact.size() == exact.capacity() && bound.of(keys[i]) > exact.threshold()) return true;
+            if (i == batchEnd) {
+                batchStart = i;
+                batchEnd = Math.min(n, i + EXACT_BATCH);
+                exactKeys(metric, q, qo, base, ids, batchStart, batchEnd - batchStart, batch);
+            }
+            exact.offer(batch[i - batchStart], ids[i]);
+        }
+        if (everyRow) return true;
+        // Rows outside the candidates were evicted (estimates >= the last candidate's) or, with a
+        // ceiling and room left, never offered (estimates above the ceiling).
+        float outside;
+        if (n < estimates.capacity() && estimates.ceiling() != Float.POSITIVE_INFINITY) outside = estimates.ceiling();
+        else if (n > 0) outside = keys[n - 1];
+        else return false;
+        return bound.of(outside) > exact.threshold();
+    }
+
+    /**
+     * The smallest float estimate whose {@code bound} exceeds {@code limit} (+inf when none
+     * does), by bisection on the floats' order: as a {@link TopK} ceiling it keeps out only rows
+     * that cannot beat an exact key of {@code limit} (any row whose key is at most
+     * {@code limit} has a bound at most that, so its estimate is below the ceiling).
+     */
+    public static float ceiling(LowerBound bound, double limit) {
+        if (!(bound.of(Float.MAX_VALUE) > limit)) return Float.POSITIVE_INFINITY;
+        int lo = order(-Float.MAX_VALUE), hi = order(Float.MAX_VALUE); // bound(lo) <= limit unless lo answers; bound(hi) > limit
+        if (bound.of(-Float.MAX_VALUE) > limit) return -Float.MAX_VALUE;
+        while ((long) hi - lo > 1) {
+            int mid = (int) (((long) lo + hi) >> 1);
+            if (bound.of(fromOrder(mid)) > limit) hi = mid;
+            else lo = mid;
+        }
+        return fromOrder(hi);
+    }
+
+    /** Floats mapped to ints in the same order (negative floats' bits reversed). */
+    private static int order(float f) {
+        int bits = Float.floatToIntBits(f);
+        return bits >= 0 ? bits : Integer.MIN_VALUE - bits;
+    }
+
+    private static float fromOrder(int o) {
+        return Float.intBitsToFloat(o >= 0 ? o : Integer.MIN_VALUE - o);
+    }
+
+    /**
+     * {@link #exactKey} of rows {@code ids[from .. from+count)} (count at most
+     * {@link #EXACT_BATCH}) into {@code out}: four rows side by side are four independent FMA
+     * chains instead of one latency-bound chain, and each keeps its own order, so the bits are
+     * those of one row at a time. At most three keys are computed that the stopping rule would
+     * have skipped.
+     */
+    private static void exactKeys(Metric metric, float[] q, int qo, FloatMatrix base, long[] ids, int from, int count,
+            float[] out) {
+        int d = base.cols();
+        MemorySegment seg = base.segment();
+        if (count < EXACT_BATCH || metric.isElementwise()) {
+            for (int j = 0; j < count; j++) out[j] = exactKey(metric, q, qo, seg, base.rowOffset(ids[from + j]), d);
+            return;
+        }
+        long o0 = base.rowOffset(ids[from]), o1 = base.rowOffset(ids[from + 1]);
+        long o2 = base.rowOffset(ids[from + 2]), o3 = base.rowOffset(ids[from + 3]);
+        float a0 = 0f, a1 = 0f, a2 = 0f, a3 = 0f;
+        if (metric == Metric.L2) {
+            for (int c = 0; c < d; c++) {
+                long at = (long) c * Float.BYTES;
+                float x = q[qo + c];
+                float u0 = x - seg.get(FloatMatrix.FLOAT, o0 + at);
+                float u1 = x - seg.get(FloatMatrix.FLOAT, o1 + at);
+                float u2 = x - seg.get(FloatMatrix.FLOAT, o2 + at);
+                float u3 = x - seg.get(FloatMatrix.FLOAT, o3 + at);
+                a0 = Math.fma(u0, u0, a0);
+                a1 = Math.fma(u1, u1, a1);
+                a2 = Math.fma(u2, u2, a2);
+                a3 = Math.fma(u3, u3, a3);
+            }
+        } else {
+            for (int c = 0; c < d; c++) {
+                long at = (long) c * Float.BYTES;
+                float x = -q[qo + c];
+                a0 = Math.fma(x, seg.get(FloatMatrix.FLOAT, o0 + at), a0);
+                a1 = Math.fma(x, seg.get(FloatMatrix.FLOAT, o1 + at), a1);
+                a2 = Math.fma(x, seg.get(FloatMatrix.FLOAT, o2 + at), a2);
+                a3 = Math.fma(x, seg.get(FloatMatrix.FLOAT, o3 + at), a3);
+            }
+        }
+        out[0] = a0;
+        out[1] = a1;
+        out[2] = a2;
+        out[3] = a3;
+    }
+
+    /**
+     * {@link #refine} with the estimates of the dense scan over the base itself ({@code qNorm}:
+     * the query's squared norm after centring by {@code norms}' centre).
+     */
+    public static boolean refine(Metric metric, TopK estimates, float[] q, int qo, float qNorm, BaseNorms norms,
+            FloatMatrix base, TopK exact, float[] keys, long[] ids) {
+        return refine(metric, estimates, expansionBound(metric, qNorm, norms, base.cols()), q, qo, base, exact, keys, ids);
     }
 }

@@ -11,10 +11,21 @@ public final class TopK {
     private final int k;
     private final float[] keys;
     private final long[] ids;
+    private final float ceiling;
     private int size;
 
     public TopK(int k) {
+        this(k, Float.POSITIVE_INFINITY);
+    }
+
+    /**
+     * A collector whose {@link #threshold()} never exceeds {@code ceiling}: scans that filter by
+     * the threshold offer no key above it (a range bound known in advance), so a large k costs
+     * only the entries that pass.
+     */
+    public TopK(int k, float ceiling) {
         if (k <= 0) throw new IllegalArgumentException("k must be > 0, got " + k);
+        this.ceiling = ceiling;
         this.k = k;
         this.keys = new float[k];
         this.ids = new long[k];
@@ -33,9 +44,14 @@ public final class TopK {
         size = 0;
     }
 
-    /** A key must be below this to enter (+inf until the heap is full). */
+    /** A key must be below this to enter (the ceiling, +inf by default, until the heap is full). */
     public float threshold() {
-        return size < k ? Float.POSITIVE_INFINITY : keys[0];
+        return size < k ? ceiling : Math.min(keys[0], ceiling);
+    }
+
+    /** The ceiling given at construction (+inf for none). */
+    public float ceiling() {
+        return ceiling;
     }
 
     /** Offers a candidate; returns true if it was kept. */
