@@ -7,6 +7,10 @@ import dev.komsu.kernels.Metric;
 import dev.komsu.kernels.Neighbors;
 import dev.komsu.kernels.TopK;
 import java.util.List;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The pruned path's first stage for short bases, without a candidate heap: every estimate of a
@@ -29,8 +33,10 @@ final class PrunedFilter {
      * step, within the noise), so the heap pass keeps the bases it was measured on.
      */
     static final long MAX_ROWS = 4096;
-    /** Estimates kept at once (1 MiB of floats, runs of queries x rows): stays in L2/L3. */
-    private static final int RUN_FLOATS = 1 << 18;
+    // Species must be a static final constant (see LaneKernels).
+    private static final VectorSpecies<Float> SPECIES = LaneKernels.SPECIES;
+    /** Estimates kept at once (256 KiB of floats, runs of queries x rows): stays in L2. */
+    private static final int RUN_FLOATS = 1 << 16;
     /**
      * Rows re-checked first, by estimate: the k-th of their exact keys sets the cutoff. At k = 1
      * the best estimate alone is often not the nearest row, and its looser key let through
@@ -101,9 +107,19 @@ final class PrunedFilter {
     /** One query's exact top k into {@link #exact} from its estimates at {@code estimates[eo ..]}; false: not proved. */
     private boolean proveOne(float[] q, int query, int eo, float aNorm, double length) {
         int d = base.cols();
-        for (int r = 0; r < n; r++) {
-            float e = estimates[eo + r];
-            if (e <= best.threshold()) best.offer(e, r);
+        int upper = eo + SPECIES.loopBound(n);
+        // A vector of estimates at a time: once the seeds are found few rows pass either test.
+        for (int o = eo; o < upper; o += SPECIES.length()) {
+            VectorMask<Float> pass = FloatVector.fromArray(SPECIES, estimates, o).compare(VectorOperators.LE, best.threshold());
+            if (!pass.anyTrue()) continue;
+            for (int j = 0; j < SPECIES.length(); j++) {
+                float e = estimates[o + j];
+                if (e <= best.threshold()) best.offer(e, o + j - eo);
+            }
+        }
+        for (int o = upper; o < eo + n; o++) {
+            float e = estimates[o];
+            if (e <= best.threshold()) best.offer(e, o - eo);
         }
         int taken = best.takeIds(ids);
         if (taken < Math.min(best.capacity(), n)) return false; // NaN estimates
@@ -116,12 +132,15 @@ final class PrunedFilter {
         float cutoff = DenseRefine.ceiling(p.bound(aNorm, length), limit);
         if (cutoff == Float.POSITIVE_INFINITY) return false; // nothing ruled out: the heap pass or the dense path
         int m = 0;
-        for (int r = 0; r < n; r++) {
-            if (estimates[eo + r] < cutoff) {
-                ids[m++] = r;
-                if (m == ids.length) {
-                    exactRows.offer(q, query * d, ids, m, exact);
-                    m = 0;
+        for (int o = eo; o < eo + n; o += SPECIES.length()) {
+            if (o < upper && !FloatVector.fromArray(SPECIES, estimates, o).compare(VectorOperators.LT, cutoff).anyTrue()) continue;
+            for (int r = o - eo, end = Math.min(n, r + SPECIES.length()); r < end; r++) {
+                if (estimates[eo + r] < cutoff) {
+                    ids[m++] = r;
+                    if (m == ids.length) {
+                        exactRows.offer(q, query * d, ids, m, exact);
+                        m = 0;
+                    }
                 }
             }
         }
