@@ -52,6 +52,12 @@ public final class CpuBackend implements CpuBatchedOperations {
     private static final int TASKS_PER_THREAD = 2;
     /** Passes of at most this many queries run one query at a time ({@link QueryKernels}). */
     private static final int MAX_PER_QUERY_BATCH = 2;
+    /**
+     * The pruned path serves k up to rows / this: the larger k, the more rows reach the exact
+     * re-check. On Fashion-MNIST's IVF1024 centroids (searches of 10000 queries) its coarse
+     * step took 0.51x the dense one's time at k = 1, 0.71x at k = 4, 1.15x at k = 16.
+     */
+    private static final long ROWS_PER_PRUNED_K = 128;
     /** A base range shorter than this is not worth a task of its own. */
     private static final long MIN_ROWS_PER_TASK = 1024;
 
@@ -117,7 +123,7 @@ public final class CpuBackend implements CpuBatchedOperations {
         int nq = (int) queries.rows();
         int d = base.cols();
         Neighbors out = Neighbors.empty(nq, k, metric);
-        boolean pruned = metric == Metric.L2 && norms.projection() != null;
+        boolean pruned = metric == Metric.L2 && norms.projection() != null && k <= base.rows() / ROWS_PER_PRUNED_K;
         int m = pruned ? Math.max(DenseRefine.candidates(k, base.rows()), widerCandidates(prunedCandidates(k, base.rows()), base.rows()))
                 : DenseRefine.candidates(k, base.rows());
         int chunk = chunkSize(m, d, QUERY_CHUNK);
