@@ -2,18 +2,10 @@ package dev.komsu.bench;
 
 import dev.komsu.ProgressListener;
 import dev.komsu.io.Npy;
-import dev.komsu.kernels.BaseNorms;
 import dev.komsu.kernels.Backends;
 import dev.komsu.kernels.ComputeBackend;
 import dev.komsu.kernels.FloatMatrix;
-import dev.komsu.kernels.FastScanKernels;
-import dev.komsu.kernels.FastScanListScanner;
 import dev.komsu.kernels.Metric;
-import dev.komsu.kernels.Neighbors;
-import dev.komsu.kernels.PqKernels;
-import dev.komsu.kernels.PqListScanner;
-import dev.komsu.kernels.Refiner;
-import dev.komsu.kernels.VectorLists;
 import dev.komsu.quant.KMeans;
 import dev.komsu.quant.KMeansParams;
 import java.nio.file.Path;
@@ -32,62 +24,12 @@ public final class KMeansTrainingTime {
     private KMeansTrainingTime() {
     }
 
-    /** {@code inner} with the caller's norms (and so the projection) dropped from knn. */
-    private static ComputeBackend withoutNorms(ComputeBackend inner) {
-        return new ComputeBackend() {
-            @Override
-            public String name() {
-                return inner.name() + "-dense";
-            }
-
-            @Override
-            public Neighbors knn(FloatMatrix queries, FloatMatrix base, int k, Metric metric) {
-                return inner.knn(queries, base, k, metric);
-            }
-
-            @Override
-            public Neighbors knn(FloatMatrix queries, FloatMatrix base, BaseNorms norms, int k, Metric metric) {
-                return inner.knn(queries, base, k, metric);
-            }
-
-            @Override
-            public Neighbors scanLists(FloatMatrix queries, VectorLists lists, int[] probes, int nprobe, int k, Metric metric) {
-                return inner.scanLists(queries, lists, probes, nprobe, k, metric);
-            }
-
-            @Override
-            public FastScanKernels fastScan() {
-                return inner.fastScan();
-            }
-
-            @Override
-            public PqKernels pq() {
-                return inner.pq();
-            }
-
-            @Override
-            public PqListScanner pqLists() {
-                return inner.pqLists();
-            }
-
-            @Override
-            public FastScanListScanner fastScanLists() {
-                return inner.fastScanLists();
-            }
-
-            @Override
-            public Refiner refiner() {
-                return inner.refiner();
-            }
-        };
-    }
-
     public static void main(String[] args) throws Exception {
         int nlist = Integer.parseInt(args[1]);
         int niter = Integer.parseInt(args[2]);
         boolean dense = args.length > 3 && args[3].equals("dense");
         try (FloatMatrix xs = Npy.readMatrix(Path.of(args[0])); ComputeBackend inner = Backends.cpu(1)) {
-            ComputeBackend cpu = dense ? withoutNorms(inner) : inner;
+            ComputeBackend cpu = dense ? new DenseOnlyBackend(inner) : inner;
             long t0 = System.nanoTime();
             KMeans.Result r = new KMeans(nlist, KMeansParams.FAISS_DEFAULTS.withNiter(niter), cpu).train(xs, Metric.L2, ProgressListener.NONE);
             double s = (System.nanoTime() - t0) / 1e9;

@@ -14,7 +14,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * Where the CPU backend prunes (L2, a base of 2048+ low-rank rows: k-means centroids, a Flat
+ * Where the CPU backend prunes (L2, a base of 1024+ low-rank rows: k-means centroids, a Flat
  * index, an IVF coarse quantiser), training, adding and searching give the scalar backend's
  * results: the scalar backend never prunes. Bit for bit for k-means and Flat; IVF by labels.
  */

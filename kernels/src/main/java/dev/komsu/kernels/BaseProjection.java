@@ -42,16 +42,19 @@ public final class BaseProjection {
     /** Augmented rows fill whole 8-float vectors (AVX2; half an AVX-512 vector). */
     static final int LANES = 8;
     /**
-     * Bases with fewer rows or columns keep the plain dense scan: at 1024 rows (Fashion-MNIST's
-     * IVF1024 centroids, batches of 100) the two stages measured no faster (1.04x), at 5128
-     * (RVC's IVF5128) 2x; the per-query costs (projection in double, heap, exact keys) need
-     * enough rows to hide in. See bench/RESULTS.md, "Pruned dense step".
+     * Bases with fewer rows or columns keep the plain dense scan. With the candidate heap, 1024
+     * rows (Fashion-MNIST's IVF1024 centroids, batches of 100) measured no faster (1.04x); with
+     * the heap-free first stage for short bases (the CPU backend's PrunedFilter) the coarse step
+     * of an nprobe-1 search over them took 0.52x the dense time (one search of 10000 queries).
+     * Below 1024 rows: unmeasured. See bench/RESULTS.md, "Pruned dense step" and "nprobe 1".
      */
-    static final long MIN_ROWS = 2048;
+    static final long MIN_ROWS = 1024;
     static final int MIN_DIM = 64;
     /**
      * The basis has at most d / MAX_DIM_DIVISOR directions: on RVC's IVF5128 centroids (90% of
      * the energy needs 189 of 768) 96 columns ran a chunk in 7.2-9.6 ms, 192 in 9.5 (dense: 13.5-16).
+     * d/4 does not rescue rvc256's IVF2564 centroids: 63 directions hold 47% of the energy and the
+     * pruned coarse step ran 5.5x slower than the dense one (survivors everywhere).
      */
     static final int MAX_DIM_DIVISOR = 8;
     /** Rows projected together. */

@@ -15,7 +15,11 @@ import java.util.Random;
 final class PrincipalBasis {
     /** Rows sampled at most: enough to see the directions that hold most of the energy. */
     static final int SAMPLE_ROWS = 2048;
-    /** Share of the sample's centred energy the basis must capture, else there is none. */
+    /**
+     * Share of the sample's centred energy the basis must capture, else there is none. On
+     * Fashion-MNIST's IVF1024 centroids (90%: 24 columns) 95% (48) ran the nprobe-1 coarse step
+     * as fast, 97% (72) 14% slower.
+     */
     static final double ENERGY = 0.90;
     /**
      * Share of the energy that the largest basis allowed must capture at least, else there is

@@ -46,6 +46,9 @@ final class BlockScanner {
     private final float[] thresholds = new float[LaneKernels.WIDE];
     private final boolean perQuery;
     private final float[] scratch = new float[LaneKernels.LANES];
+    /** {@link #keys}'s output while it runs (null: offer to the top-k), query q's row r at {@code q * everyStride + r}. */
+    private float[] every;
+    private int everyStride;
 
     /**
      * A scanner for rows of {@code d} floats; {@code maxRows}, the most rows one {@link #scan}
@@ -86,6 +89,21 @@ final class BlockScanner {
         }
     }
 
+    /**
+     * Every key of rows {@code [0, n)} of {@code vectors} for every query of {@code groups}, into
+     * {@code out[query * n + row]}, no top-k: for the pruned path's first stage on short bases
+     * ({@link PrunedFilter}), where a candidate heap cost more than the scan.
+     */
+    void keys(List<QueryGroups> groups, MemorySegment vectors, int n, float[] out) {
+        every = out;
+        everyStride = n;
+        try {
+            scan(groups, vectors, 0, n, null, null);
+        } finally {
+            every = null;
+        }
+    }
+
     /** {@code fl(x - c)} for every row of the block, and the rows' centred norms. */
     private void centreBlock(int rows, long firstRow, int padded) {
         int upper = LaneKernels.SPECIES.loopBound(d);
@@ -108,7 +126,7 @@ final class BlockScanner {
         for (int l = 0; l < width; l++) {
             int q = g.queryOf[laneBase + l];
             // An unused lane never passes: no finite key is <= -inf.
-            thresholds[l] = q < 0 ? Float.NEGATIVE_INFINITY : tops[q].threshold();
+            thresholds[l] = q < 0 ? Float.NEGATIVE_INFINITY : every != null ? Float.POSITIVE_INFINITY : tops[q].threshold();
         }
         if (perQuery) {
             for (int l = 0; l < width; l++) {
@@ -132,6 +150,10 @@ final class BlockScanner {
                 else LaneKernels.l2Narrow(q, block, bo, d, keys);
             }
             int valid = Math.min(step, rows - r);
+            if (every != null) {
+                store(g, laneBase, (int) firstRow + r, valid);
+                continue;
+            }
             for (int rr = 0; rr < valid; rr++) {
                 long row = firstRow + r + rr;
                 for (int v = 0; v < width; v += LaneKernels.LANES) collect(g, laneBase, v, rr * width + v, row, ids, tops);
@@ -143,7 +165,7 @@ final class BlockScanner {
     private void scanOneQuery(QueryGroups g, int laneBase, int lane, int rows, int padded, long firstRow,
             MemorySegment ids, TopK[] tops) {
         int query = g.queryOf[laneBase + lane];
-        TopK top = tops[query];
+        TopK top = every != null ? null : tops[query];
         float threshold = thresholds[lane];
         int qo = query * d;
         for (int r = 0; r < padded; r += QueryKernels.ROWS) {
@@ -152,12 +174,27 @@ final class BlockScanner {
             int valid = Math.min(QueryKernels.ROWS, rows - r);
             for (int rr = 0; rr < valid; rr++) {
                 float key = rowNorms != null ? rowNorms[r + rr] + keys[rr] : keys[rr];
+                if (every != null) {
+                    every[query * everyStride + (int) firstRow + r + rr] = key;
+                    continue;
+                }
                 // <= rather than <: an equal key with a smaller id must still enter.
                 if (key <= threshold) {
                     long row = firstRow + r + rr;
                     if (top.offer(key, ids == null ? row : ids.getAtIndex(ID, row))) threshold = top.threshold();
                 }
             }
+        }
+    }
+
+    /** {@link #keys}: the keys of {@code valid} rows from {@code row} for every used lane of a group. */
+    private void store(QueryGroups g, int laneBase, int row, int valid) {
+        int width = g.width;
+        for (int l = 0; l < width; l++) {
+            int query = g.queryOf[laneBase + l];
+            if (query < 0) continue;
+            int o = query * everyStride + row;
+            for (int rr = 0; rr < valid; rr++) every[o + rr] = keys[rr * width + l];
         }
     }
 

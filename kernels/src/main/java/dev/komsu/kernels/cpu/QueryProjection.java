@@ -29,20 +29,27 @@ final class QueryProjection {
         double[] centre = new double[d];
         p.copyCentre(centre);
         int padded = (nq + QUERIES - 1) / QUERIES * QUERIES;
-        double[] x = new double[padded * d]; // centred queries; padding rows stay zero
+        // Centred 4 queries at a time: a whole chunk's (4096 x 784 doubles, 25 MB) cost an
+        // allocation and a pass through memory per chunk.
+        double[] x = new double[QUERIES * d];
         double[] norms = new double[nq];
-        for (int r = 0; r < nq; r++) {
-            double norm = 0;
-            for (int c = 0; c < d; c++) {
-                double v = (double) q[r * d + c] - centre[c];
-                x[r * d + c] = v;
-                norm += v * v;
-            }
-            norms[r] = norm;
-        }
         double[] h = new double[padded * w];
         for (int r = 0; r < padded; r += QUERIES) {
-            for (int i = 0; i < w; i += 2 * SPECIES.length()) tile(basis, w, i, x, r * d, d, h, r * w + i);
+            for (int j = 0; j < QUERIES; j++) {
+                int row = r + j;
+                if (row >= nq) {
+                    java.util.Arrays.fill(x, j * d, (j + 1) * d, 0.0); // padding rows are zero
+                    continue;
+                }
+                double norm = 0;
+                for (int c = 0; c < d; c++) {
+                    double v = (double) q[row * d + c] - centre[c];
+                    x[j * d + c] = v;
+                    norm += v * v;
+                }
+                norms[row] = norm;
+            }
+            for (int i = 0; i < w; i += 2 * SPECIES.length()) tile(basis, w, i, x, 0, d, h, r * w + i);
         }
         float[] out = new float[nq * w];
         p.augment(h, norms, nq, out, 0, lengths, 0);

@@ -69,6 +69,8 @@ class PrunedKnnTest {
         "100, 3000, 96, 1, 8, 0.01, 0, 0", "100, 3000, 96, 10, 8, 0.01, 1000, 0", "100, 2500, 128, 8, 12, 0, 0, 0",
         "100, 2500, 128, 8, 12, 0, 1000, 5", "37, 4000, 64, 3, 4, 0.5, 0, 2", "100, 2048, 96, 20, 8, 0.01, 0, 3",
         "3, 2100, 64, 2100, 6, 0.01, 0, 0", "100, 3000, 96, 1, 15, 1, -1000, 0",
+        // Above PrunedFilter.MAX_ROWS: the candidate heap's passes.
+        "2, 9000, 64, 10, 6, 0.01, 0, 0", "100, 9000, 64, 1, 6, 0.1, 1000, 3", "100, 9000, 64, 12, 8, 0, 0, 0",
     })
     void prunedSearchReturnsTheScalarTwinsBits(int nq, int n, int d, int k, int rank, float noise, float offset, int dup) {
         try (FloatMatrix b = lowRank(n, d, rank, noise, offset, dup, n + d); FloatMatrix q = queries(b, nq, rank, noise, offset, nq)) {
@@ -95,13 +97,15 @@ class PrunedKnnTest {
         }
     }
 
-    @Test
-    void tiesBeyondTheFirstPassAreSettledByTheSecond() {
-        // 30 distinct points, each 150 times: a query's nearest point alone fills the first
-        // pass's candidates with equal keys, so only the second pass (with its ceiling) proves.
-        try (FloatMatrix points = lowRank(30, 96, 8, 0.01f, 0, 0, 21); FloatMatrix b = FloatMatrix.allocate(4500, 96);
+    @ParameterizedTest(name = "rows={0}")
+    @CsvSource({"3000", "9000"})
+    void tiesBeyondTheFirstPassAreSettledByTheSecond(int rows) {
+        // 30 distinct points, each 100 (300) times: a query's nearest point alone fills the heap
+        // pass's candidates with equal keys, so only the second pass (with its ceiling) proves;
+        // below PrunedFilter.MAX_ROWS the filter re-checks every tied row.
+        try (FloatMatrix points = lowRank(30, 96, 8, 0.01f, 0, 0, 21); FloatMatrix b = FloatMatrix.allocate(rows, 96);
                 FloatMatrix q = lowRank(40, 96, 8, 0.01f, 0, 0, 22)) {
-            for (int i = 0; i < 4500; i++) b.setRow(i, points.row(i % 30), 0);
+            for (int i = 0; i < rows; i++) b.setRow(i, points.row(i % 30), 0);
             BaseNorms norms = BaseNorms.of(b, Metric.L2).withProjection(b);
             assertNotNull(norms.projection());
             for (int k : new int[] {1, 10, 200}) {
