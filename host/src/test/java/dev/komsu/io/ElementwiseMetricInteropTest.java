@@ -34,22 +34,20 @@ class ElementwiseMetricInteropTest {
 
     @TempDir
     Path dir;
+    private InteropData sets;
     private FloatMatrix data;
     private FloatMatrix queries;
 
     @BeforeEach
     void makeData() throws IOException {
-        Random rnd = new Random(7);
-        data = LooseClusters.of(rnd, 1200, D, 6);
-        queries = LooseClusters.of(rnd, 30, D, 6);
-        Npy.write(dir.resolve("data.npy"), data);
-        Npy.write(dir.resolve("queries.npy"), queries);
+        sets = InteropData.write(dir, new Random(7), 1200, 30, D, 6);
+        data = sets.data();
+        queries = sets.queries();
     }
 
     @AfterEach
     void free() {
-        data.close();
-        queries.close();
+        sets.close();
     }
 
     @Test

@@ -43,22 +43,20 @@ class FaissFaissInteropTest {
     @TempDir
     Path dir;
 
+    private InteropData sets;
     private FloatMatrix data;
     private FloatMatrix queries;
 
     @BeforeEach
     void makeData() throws IOException {
-        Random rnd = new Random(42);
-        data = LooseClusters.of(rnd, N, D, 7); // 7 loose clusters
-        queries = LooseClusters.of(rnd, NQ, D, 7);
-        Npy.write(dir.resolve("data.npy"), data);
-        Npy.write(dir.resolve("queries.npy"), queries);
+        sets = InteropData.write(dir, new Random(42), N, NQ, D, 7);
+        data = sets.data();
+        queries = sets.queries();
     }
 
     @org.junit.jupiter.api.AfterEach
     void free() {
-        data.close();
-        queries.close();
+        sets.close();
     }
 
     /** faiss 1.7.3's downcast_index names IndexFlatL2/IP "IndexFlat"; the metric column tells them apart. */

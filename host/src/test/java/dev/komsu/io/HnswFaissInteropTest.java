@@ -39,22 +39,20 @@ class HnswFaissInteropTest {
     @TempDir
     Path dir;
 
+    private InteropData sets;
     private FloatMatrix data;
     private FloatMatrix queries;
 
     @BeforeEach
     void makeData() throws IOException {
-        Random rnd = new Random(7);
-        data = LooseClusters.of(rnd, N, D, 5);
-        queries = LooseClusters.of(rnd, NQ, D, 5);
-        Npy.write(dir.resolve("data.npy"), data);
-        Npy.write(dir.resolve("queries.npy"), queries);
+        sets = InteropData.write(dir, new Random(7), N, NQ, D, 5);
+        data = sets.data();
+        queries = sets.queries();
     }
 
     @AfterEach
     void free() {
-        data.close();
-        queries.close();
+        sets.close();
     }
 
     /** faiss builds on one thread, writes, and searches at efSearch 16 and 64. */

@@ -43,22 +43,20 @@ class HnswSq8FaissInteropTest {
     @TempDir
     Path dir;
 
+    private InteropData sets;
     private FloatMatrix data;
     private FloatMatrix queries;
 
     @BeforeEach
     void makeData() throws IOException {
-        Random rnd = new Random(11);
-        data = LooseClusters.of(rnd, N, D, 5);
-        queries = LooseClusters.of(rnd, NQ, D, 5);
-        Npy.write(dir.resolve("data.npy"), data);
-        Npy.write(dir.resolve("queries.npy"), queries);
+        sets = InteropData.write(dir, new Random(11), N, NQ, D, 5);
+        data = sets.data();
+        queries = sets.queries();
     }
 
     @AfterEach
     void free() {
-        data.close();
-        queries.close();
+        sets.close();
     }
 
     /** faiss builds "HNSW{m},SQ8" on one thread, writes it, and searches at efSearch 16 and 64. */

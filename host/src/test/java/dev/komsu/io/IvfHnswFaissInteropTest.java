@@ -42,22 +42,20 @@ class IvfHnswFaissInteropTest {
     @TempDir
     Path dir;
 
+    private InteropData sets;
     private FloatMatrix data;
     private FloatMatrix queries;
 
     @BeforeEach
     void makeData() throws IOException {
-        Random rnd = new Random(11);
-        data = LooseClusters.of(rnd, N, D, 20);
-        queries = LooseClusters.of(rnd, NQ, D, 20);
-        Npy.write(dir.resolve("data.npy"), data);
-        Npy.write(dir.resolve("queries.npy"), queries);
+        sets = InteropData.write(dir, new Random(11), N, NQ, D, 20);
+        data = sets.data();
+        queries = sets.queries();
     }
 
     @AfterEach
     void free() {
-        data.close();
-        queries.close();
+        sets.close();
     }
 
     private static SearchParams params(int[] search) {
