@@ -2,6 +2,7 @@ package dev.komsu.quant;
 
 import dev.komsu.kernels.BaseNorms;
 import dev.komsu.kernels.BaseProjection;
+import dev.komsu.kernels.ComputeBackend;
 import dev.komsu.kernels.FloatMatrix;
 import dev.komsu.kernels.KernelChecks;
 import dev.komsu.kernels.Metric;
@@ -24,8 +25,8 @@ final class CentroidProjection {
      * The training points projected onto the basis, once per training (null before the first
      * {@link #normsOf} or without a basis).
      */
-    BaseProjection.Queries points(FloatMatrix train) {
-        if (basis != null && points == null) points = basis.project(train);
+    BaseProjection.Queries points(FloatMatrix train, ComputeBackend backend) {
+        if (basis != null && points == null) points = backend.project(basis, train);
         return points;
     }
 

@@ -112,7 +112,7 @@ public final class KMeans {
         return (c, out) -> {
             if (!CentroidProjection.applies(c, metric)) return knnAssign(backend.knn(train, c, 1, metric), out);
             BaseNorms norms = projection.normsOf(c);
-            return knnAssign(backend.knn(train, projection.points(train), c, norms, 1, metric), out);
+            return knnAssign(backend.knn(train, projection.points(train, backend), c, norms, 1, metric), out);
         };
     }
 

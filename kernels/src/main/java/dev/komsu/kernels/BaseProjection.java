@@ -193,7 +193,19 @@ public final class BaseProjection {
         }
     }
 
-    /** {@code queries} projected for {@link Queries} (plain loops; once per k-means training). */
+    /**
+     * {@link Queries} from rows projected with this basis and centre elsewhere (a backend's
+     * vectorised {@link #projectQueries}): {@code rows} nq x {@link #width()}, {@code lengths}
+     * their {@code |q-c|}.
+     */
+    public Queries queries(float[] rows, double[] lengths) {
+        if ((long) lengths.length * width() != rows.length) {
+            throw new IllegalArgumentException(rows.length + " projected floats are not " + lengths.length + " rows of " + width());
+        }
+        return new Queries(rows, lengths, basisT);
+    }
+
+    /** {@code queries} projected for {@link Queries} (plain loops: the scalar reference). */
     public Queries project(FloatMatrix queries) {
         int nq = Math.toIntExact(queries.rows());
         double[] lengths = new double[nq];

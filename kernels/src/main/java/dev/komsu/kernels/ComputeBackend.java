@@ -42,6 +42,14 @@ public interface ComputeBackend extends AutoCloseable {
     }
 
     /**
+     * {@code queries} projected onto {@code p} once, for the knn above (k-means: the same points
+     * every iteration). The default is the scalar reference; a backend may vectorise it.
+     */
+    default BaseProjection.Queries project(BaseProjection p, FloatMatrix queries) {
+        return p.project(queries);
+    }
+
+    /**
      * {@link #knn(FloatMatrix, FloatMatrix, BaseNorms, int, Metric)} over a base this backend
      * {@linkplain #prepare(FloatMatrix, BaseNorms) prepared}: a device backend searches its
      * resident copy, norms included.

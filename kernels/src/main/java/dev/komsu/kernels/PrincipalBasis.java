@@ -45,24 +45,13 @@ final class PrincipalBasis {
         int s = (int) Math.min(base.rows(), SAMPLE_ROWS);
         int l = Math.min(Math.min(d, s), maxDim + OVERSAMPLE);
         if (l <= 0) return null;
-        double[][] x = sample(base, centre, s);
-        double total = 0;
-        for (double[] row : x) for (double v : row) total += v * v;
-        if (!(total > 0) || Double.isInfinite(total)) return null;
-        Random random = new Random(SEED);
-        double[][] omega = new double[l][d]; // rows: test vectors
-        for (double[] row : omega) for (int c = 0; c < d; c++) row[c] = random.nextGaussian();
-        double[][] y = orthonormal(times(x, omega)); // l x s: an orthonormal basis of X's range
-        double[][] z = orthonormal(transposeTimes(x, y)); // l x d: one power iteration
-        y = orthonormal(times(x, z));
-        double[][] b = transposeTimes(x, y); // l x d: the sketch Y^T X
-        double[][] gram = new double[l][l];
-        for (int i = 0; i < l; i++) for (int j = 0; j <= i; j++) gram[i][j] = gram[j][i] = dot(b[i], b[j]);
-        double[][] vectors = new double[l][l];
-        double[] energy = jacobi(gram, vectors);
-        Integer[] order = new Integer[l];
-        for (int i = 0; i < l; i++) order[i] = i;
-        java.util.Arrays.sort(order, (i, j) -> Double.compare(energy[j], energy[i]));
+        Sketch sketch = Sketch.of(sample(base, centre, s), l);
+        if (sketch == null) return null;
+        double[] energy = sketch.energy;
+        Integer[] order = sketch.order;
+        double total = sketch.total;
+        double[][] b = sketch.b;
+        double[][] vectors = sketch.vectors;
         int m = -1;
         double captured = 0;
         for (int i = 0; i < l && m < 0; i++) {
@@ -88,6 +77,38 @@ final class PrincipalBasis {
         return basis;
     }
 
+    /**
+     * The range finder's result on a sample {@code x} (centred rows): the sketch
+     * {@code b = Y^T X} (l x d), the eigenvalues {@code energy} of its Gram matrix and their
+     * eigenvectors (columns of {@code vectors}), {@code order} strongest first, and the sample's
+     * {@code total} energy.
+     */
+    private record Sketch(double[][] b, double[] energy, double[][] vectors, Integer[] order, double total) {
+        /** Null when the sample's energy is zero or not finite. */
+        static Sketch of(double[][] x, int l) {
+            int d = x[0].length;
+            double total = 0;
+            for (double[] row : x) for (double v : row) total += v * v;
+            if (!(total > 0) || Double.isInfinite(total)) return null;
+            Random random = new Random(SEED);
+            double[][] omega = new double[l][d]; // rows: test vectors
+            for (double[] row : omega) for (int c = 0; c < d; c++) row[c] = random.nextGaussian();
+            double[][] xt = transpose(x);
+            double[][] y = orthonormal(times(x, omega)); // l x s: an orthonormal basis of X's range
+            double[][] z = orthonormal(transposeTimes(xt, y)); // l x d: one power iteration
+            y = orthonormal(times(x, z));
+            double[][] b = transposeTimes(xt, y); // l x d: the sketch Y^T X
+            double[][] gram = new double[l][l];
+            for (int i = 0; i < l; i++) for (int j = 0; j <= i; j++) gram[i][j] = gram[j][i] = dot(b[i], b[j]);
+            double[][] vectors = new double[l][l];
+            double[] energy = jacobi(gram, vectors);
+            Integer[] order = new Integer[l];
+            for (int i = 0; i < l; i++) order[i] = i;
+            java.util.Arrays.sort(order, (i, j) -> Double.compare(energy[j], energy[i]));
+            return new Sketch(b, energy, vectors, order, total);
+        }
+    }
+
     private static double[][] sample(FloatMatrix base, float[] centre, int s) {
         int d = base.cols();
         MemorySegment seg = base.segment();
@@ -99,45 +120,73 @@ final class PrincipalBasis {
         return x;
     }
 
-    /**
-     * Rows {@code r} of the result: {@code X v_r} for the rows v_r of {@code v} (d long), as
-     * s-vectors; computed as axpys over r (vectorised by C2) on v transposed.
-     */
+    /** Rows {@code r} of the result: {@code X v_r} for the rows v_r of {@code v} (d long), as s-vectors. */
     private static double[][] times(double[][] x, double[][] v) {
-        int l = v.length, d = x[0].length;
-        double[] vt = new double[d * l];
-        for (int r = 0; r < l; r++) for (int c = 0; c < d; c++) vt[c * l + r] = v[r][c];
-        double[][] out = new double[l][x.length];
-        double[] acc = new double[l];
-        for (int i = 0; i < x.length; i++) {
-            java.util.Arrays.fill(acc, 0);
-            double[] xi = x[i];
-            for (int c = 0; c < d; c++) {
-                double w = xi[c];
-                int o = c * l;
-                for (int r = 0; r < l; r++) acc[r] += w * vt[o + r];
-            }
-            for (int r = 0; r < l; r++) out[r][i] = acc[r];
-        }
-        return out;
+        return dots(v, x);
     }
 
     /**
      * Rows {@code r} of the result: {@code X^T y_r} for the rows y_r of {@code y} (s long), as
-     * d-vectors. Each sample row is read once while it is in L1 (r inside): with r outside,
-     * every r streamed the whole sample (12 MB at 2048 x 768) from memory.
+     * d-vectors; {@code xt} is X transposed, so each entry is a dot product of two rows.
      */
-    private static double[][] transposeTimes(double[][] x, double[][] y) {
-        int d = x[0].length;
-        double[][] out = new double[y.length][d];
-        for (int i = 0; i < x.length; i++) {
-            double[] xi = x[i];
-            for (int r = 0; r < y.length; r++) {
-                double w = y[r][i];
-                double[] o = out[r];
-                for (int c = 0; c < d; c++) o[c] += w * xi[c];
+    private static double[][] transposeTimes(double[][] xt, double[][] y) {
+        return dots(y, xt);
+    }
+
+    private static double[][] transpose(double[][] x) {
+        double[][] t = new double[x[0].length][x.length];
+        for (int i = 0; i < x.length; i++) for (int c = 0; c < x[i].length; c++) t[c][i] = x[i][c];
+        return t;
+    }
+
+    /**
+     * {@code out[i][j] = a[i] . b[j]}, in blocks of 4 x 4 rows with the 16 sums in registers:
+     * each step of the loop loads 8 numbers for 16 multiply-adds, where a dot product at a time
+     * loads 2 for 1 and streamed the whole of {@code a} (600 KB for a 768-d sketch, past L2)
+     * once per row of {@code b}. Which rows go together does not change the sums.
+     */
+    static double[][] dots(double[][] a, double[][] b) {
+        double[][] out = new double[a.length][b.length];
+        int n = a[0].length;
+        int j = 0;
+        for (; j + 4 <= b.length; j += 4) {
+            double[] b0 = b[j], b1 = b[j + 1], b2 = b[j + 2], b3 = b[j + 3];
+            int i = 0;
+            for (; i + 4 <= a.length; i += 4) {
+                double[] a0 = a[i], a1 = a[i + 1], a2 = a[i + 2], a3 = a[i + 3];
+                double s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
+                double s20 = 0, s21 = 0, s22 = 0, s23 = 0, s30 = 0, s31 = 0, s32 = 0, s33 = 0;
+                for (int c = 0; c < n; c++) {
+                    double x0 = a0[c], x1 = a1[c], x2 = a2[c], x3 = a3[c];
+                    double y0 = b0[c], y1 = b1[c], y2 = b2[c], y3 = b3[c];
+                    s00 = Math.fma(x0, y0, s00);
+                    s01 = Math.fma(x0, y1, s01);
+                    s02 = Math.fma(x0, y2, s02);
+                    s03 = Math.fma(x0, y3, s03);
+                    s10 = Math.fma(x1, y0, s10);
+                    s11 = Math.fma(x1, y1, s11);
+                    s12 = Math.fma(x1, y2, s12);
+                    s13 = Math.fma(x1, y3, s13);
+                    s20 = Math.fma(x2, y0, s20);
+                    s21 = Math.fma(x2, y1, s21);
+                    s22 = Math.fma(x2, y2, s22);
+                    s23 = Math.fma(x2, y3, s23);
+                    s30 = Math.fma(x3, y0, s30);
+                    s31 = Math.fma(x3, y1, s31);
+                    s32 = Math.fma(x3, y2, s32);
+                    s33 = Math.fma(x3, y3, s33);
+                }
+                double[] o0 = out[i], o1 = out[i + 1], o2 = out[i + 2], o3 = out[i + 3];
+                o0[j] = s00; o0[j + 1] = s01; o0[j + 2] = s02; o0[j + 3] = s03;
+                o1[j] = s10; o1[j + 1] = s11; o1[j + 2] = s12; o1[j + 3] = s13;
+                o2[j] = s20; o2[j + 1] = s21; o2[j + 2] = s22; o2[j + 3] = s23;
+                o3[j] = s30; o3[j + 1] = s31; o3[j + 2] = s32; o3[j + 3] = s33;
+            }
+            for (; i < a.length; i++) {
+                for (int t = 0; t < 4; t++) out[i][j + t] = dot(a[i], b[j + t]);
             }
         }
+        for (; j < b.length; j++) for (int i = 0; i < a.length; i++) out[i][j] = dot(a[i], b[j]);
         return out;
     }
 

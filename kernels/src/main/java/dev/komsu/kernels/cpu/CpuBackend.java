@@ -37,6 +37,8 @@ import java.util.stream.IntStream;
 public final class CpuBackend implements CpuBatchedOperations {
     /** Queries handled per pass at most: bounds the packed copy of the queries. */
     private static final int QUERY_CHUNK = 4096;
+    /** Rows {@link #project} hands to one task. */
+    private static final int PROJECTION_BLOCK = 1024;
     /**
      * Queries per pass of a list scan at most (the other bounds below still apply): each pass
      * reads every list it probes once, so at nprobe 1 passes of 4096 read Fashion-MNIST's
@@ -136,6 +138,28 @@ public final class CpuBackend implements CpuBatchedOperations {
             else denseChunk(q, count, base, norms, k, metric, out, from);
         }
         return out;
+    }
+
+    /** Vectorised ({@link QueryProjection}), in blocks spread over the threads. */
+    @Override
+    public BaseProjection.Queries project(BaseProjection p, FloatMatrix queries) {
+        int nq = Math.toIntExact(queries.rows());
+        int w = p.width();
+        float[] rows = new float[Math.multiplyExact(nq, w)];
+        double[] lengths = new double[nq];
+        int blocks = (nq + PROJECTION_BLOCK - 1) / PROJECTION_BLOCK;
+        int parts = Math.min(blocks, threads == 1 ? 1 : threads * TASKS_PER_THREAD);
+        run(parts, part -> {
+            for (int b = part; b < blocks; b += parts) {
+                int from = b * PROJECTION_BLOCK;
+                int count = Math.min(PROJECTION_BLOCK, nq - from);
+                double[] blockLengths = new double[count];
+                float[] projected = QueryProjection.project(p, queries.rowRange(from, count).toArray(), count, blockLengths);
+                System.arraycopy(projected, 0, rows, from * w, count * w);
+                System.arraycopy(blockLengths, 0, lengths, from, count);
+            }
+        });
+        return p.queries(rows, lengths);
     }
 
     /**

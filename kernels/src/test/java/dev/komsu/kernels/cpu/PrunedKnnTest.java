@@ -4,6 +4,7 @@ import static dev.komsu.kernels.BackendConformanceTest.assertSame;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.komsu.kernels.BaseNorms;
@@ -132,6 +133,27 @@ class PrunedKnnTest {
             // Centroids moved (k-means): same basis, new rows, the points' projection still fits.
             BaseNorms moved = BaseNorms.of(other, Metric.L2).withProjection(other, norms.projection());
             assertSame(twin.knn(q, other, 5, Metric.L2), cpu.knn(q, norms.projection().project(q), other, moved, 5, Metric.L2));
+        }
+    }
+
+    @Test
+    void backendProjectionMatchesTheScalarReferenceAndIsReused() {
+        // 2500 points: several blocks, the last one short, on two threads.
+        try (FloatMatrix b = lowRank(3000, 96, 8, 0.01f, 1000, 0, 41); FloatMatrix q = queries(b, 2500, 8, 0.01f, 1000, 42);
+                CpuBackend cpu = new CpuBackend(2)) {
+            BaseNorms norms = BaseNorms.of(b, Metric.L2).withProjection(b);
+            BaseProjection p = norms.projection();
+            BaseProjection.Queries fast = cpu.project(p, q);
+            BaseProjection.Queries reference = p.project(q);
+            assertTrue(fast.fit(p, q.rows()));
+            float[] a = fast.rows(p, 0, (int) q.rows());
+            float[] r = reference.rows(p, 0, (int) q.rows());
+            double[] la = fast.lengths(0, (int) q.rows());
+            double[] lr = reference.lengths(0, (int) q.rows());
+            for (int i = 0; i < a.length; i++) assertEquals(r[i], a[i], 1e-4f * (1 + Math.abs(r[i])), "projected float " + i);
+            for (int i = 0; i < la.length; i++) assertEquals(lr[i], la[i], 1e-9 * (1 + lr[i]), "length " + i);
+            assertSame(twin.knn(q, b, 3, Metric.L2), cpu.knn(q, fast, b, norms, 3, Metric.L2));
+            assertThrows(IllegalArgumentException.class, () -> p.queries(new float[p.width() + 1], new double[1]));
         }
     }
 
