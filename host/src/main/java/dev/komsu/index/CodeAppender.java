@@ -24,6 +24,9 @@ final class CodeAppender {
                        ComputeBackend backend, InvertedLists store) {
         int codeSize = codec.codeSize();
         int chunk = (int) Math.max(1, Math.min(lists.length, CHUNK_BYTES / codeSize));
+        long[] counts = new long[store.nlist()];
+        for (int list : lists) counts[list]++;
+        store.reserve(counts);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment codes = arena.allocate((long) chunk * codeSize);
             for (int from = 0; from < lists.length; from += chunk) {

@@ -143,6 +143,19 @@ public final class InvertedLists implements AutoCloseable {
         return layout.unpack(codes[list], offset);
     }
 
+    /**
+     * Makes room for {@code counts[l]} more entries in each list l before they are appended one
+     * by one: a large add then allocates (and the JDK zeroes) each list's memory once, where
+     * doubling from 8 allocated about twice the final size in four or more steps and made
+     * compactions copy it again (half of an IVF add's time on Fashion-MNIST).
+     */
+    public void reserve(long[] counts) {
+        if (counts.length != nlist) throw new IllegalArgumentException(counts.length + " counts for " + nlist + " lists");
+        for (int l = 0; l < nlist; l++) {
+            if (counts[l] > 0) ensureCapacity(l, Math.addExact(sizes[l], counts[l]));
+        }
+    }
+
     /** Appends one entry: the flat code of {@code codeSize()} bytes at {@code code[codeOffset]}. */
     public void append(int list, long id, MemorySegment code, long codeOffset) {
         Objects.checkIndex(list, nlist);

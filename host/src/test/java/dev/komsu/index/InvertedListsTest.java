@@ -72,6 +72,35 @@ class InvertedListsTest {
 
     @ParameterizedTest
     @MethodSource("layouts")
+    void reservedRoomTakesTheAppendsWithoutMovingAList(CodeLayout layout) {
+        int n = 3000;
+        int nlist = 5;
+        byte[] codes = randomCodes(layout, n, 4);
+        MemorySegment flat = MemorySegment.ofArray(codes);
+        int[] listOf = new SplittableRandom(5).ints(n, 0, nlist).toArray();
+        try (InvertedLists reserved = new InvertedLists(nlist, layout); InvertedLists grown = new InvertedLists(nlist, layout)) {
+            reserved.append(1, 7, flat, 0); // not empty: the room comes on top of what is there
+            grown.append(1, 7, flat, 0);
+            long[] counts = new long[nlist];
+            for (int l : listOf) counts[l]++;
+            reserved.reserve(counts);
+            long[] at = new long[nlist];
+            for (int l = 0; l < nlist; l++) at[l] = reserved.codes(l).address();
+            for (int i = 0; i < n; i++) {
+                reserved.append(listOf[i], i, flat, (long) i * layout.codeSize());
+                grown.append(listOf[i], i, flat, (long) i * layout.codeSize());
+            }
+            for (int l = 0; l < nlist; l++) {
+                assertEquals(at[l], reserved.codes(l).address(), "list " + l + " moved after its room was reserved");
+                assertEquals(-1, reserved.codes(l).mismatch(grown.codes(l)), "list " + l);
+                assertEquals(-1, reserved.ids(l).mismatch(grown.ids(l)), "list " + l);
+            }
+            assertThrows(IllegalArgumentException.class, () -> reserved.reserve(new long[nlist + 1]));
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("layouts")
     void directMapFindsEveryEntryAndFollowsAppends(CodeLayout layout) {
         byte[] codes = randomCodes(layout, 100, 3);
         MemorySegment flat = MemorySegment.ofArray(codes);
