@@ -23,7 +23,7 @@ import java.lang.foreign.MemorySegment;
 public final class DenseRefine {
     private static final double UNIT_ROUNDOFF = 0x1p-24;
     /** Exact keys computed side by side in {@link #refine}. */
-    private static final int EXACT_BATCH = 4;
+    private static final int EXACT_BATCH = 8;
 
     private DenseRefine() {
     }
@@ -156,22 +156,27 @@ public final class DenseRefine {
 
     /**
      * {@link #exactKey} of rows {@code ids[from .. from+count)} (count at most
-     * {@link #EXACT_BATCH}) into {@code out}: four rows side by side are four independent FMA
-     * chains instead of one latency-bound chain, and each keeps its own order, so the bits are
-     * those of one row at a time. At most three keys are computed that the stopping rule would
-     * have skipped.
+     * {@link #EXACT_BATCH}) into {@code out} (of EXACT_BATCH entries): eight rows side by side are eight independent FMA
+     * chains instead of one latency-bound chain (2 FMA pipes x 4 cycles of latency need eight
+     * in flight; four ran the pruned path's re-check of RVC's 768-d centroids at about half the
+     * FMA rate), and each keeps its own order, so the bits are those of one row at a time. A
+     * short batch repeats its last row in the unused chains. At most seven keys are computed
+     * that the stopping rule would have skipped.
      */
     private static void exactKeys(Metric metric, float[] q, int qo, FloatMatrix base, long[] ids, int from, int count,
             float[] out) {
         int d = base.cols();
         MemorySegment seg = base.segment();
-        if (count < EXACT_BATCH || metric.isElementwise()) {
+        if (count < 2 || metric.isElementwise()) {
             for (int j = 0; j < count; j++) out[j] = exactKey(metric, q, qo, seg, base.rowOffset(ids[from + j]), d);
             return;
         }
-        long o0 = base.rowOffset(ids[from]), o1 = base.rowOffset(ids[from + 1]);
-        long o2 = base.rowOffset(ids[from + 2]), o3 = base.rowOffset(ids[from + 3]);
-        float a0 = 0f, a1 = 0f, a2 = 0f, a3 = 0f;
+        int last = from + count - 1;
+        long o0 = base.rowOffset(ids[from]), o1 = base.rowOffset(ids[Math.min(from + 1, last)]);
+        long o2 = base.rowOffset(ids[Math.min(from + 2, last)]), o3 = base.rowOffset(ids[Math.min(from + 3, last)]);
+        long o4 = base.rowOffset(ids[Math.min(from + 4, last)]), o5 = base.rowOffset(ids[Math.min(from + 5, last)]);
+        long o6 = base.rowOffset(ids[Math.min(from + 6, last)]), o7 = base.rowOffset(ids[Math.min(from + 7, last)]);
+        float a0 = 0f, a1 = 0f, a2 = 0f, a3 = 0f, a4 = 0f, a5 = 0f, a6 = 0f, a7 = 0f;
         if (metric == Metric.L2) {
             for (int c = 0; c < d; c++) {
                 long at = (long) c * Float.BYTES;
@@ -180,10 +185,18 @@ public final class DenseRefine {
                 float u1 = x - seg.get(FloatMatrix.FLOAT, o1 + at);
                 float u2 = x - seg.get(FloatMatrix.FLOAT, o2 + at);
                 float u3 = x - seg.get(FloatMatrix.FLOAT, o3 + at);
+                float u4 = x - seg.get(FloatMatrix.FLOAT, o4 + at);
+                float u5 = x - seg.get(FloatMatrix.FLOAT, o5 + at);
+                float u6 = x - seg.get(FloatMatrix.FLOAT, o6 + at);
+                float u7 = x - seg.get(FloatMatrix.FLOAT, o7 + at);
                 a0 = Math.fma(u0, u0, a0);
                 a1 = Math.fma(u1, u1, a1);
                 a2 = Math.fma(u2, u2, a2);
                 a3 = Math.fma(u3, u3, a3);
+                a4 = Math.fma(u4, u4, a4);
+                a5 = Math.fma(u5, u5, a5);
+                a6 = Math.fma(u6, u6, a6);
+                a7 = Math.fma(u7, u7, a7);
             }
         } else {
             for (int c = 0; c < d; c++) {
@@ -193,12 +206,20 @@ public final class DenseRefine {
                 a1 = Math.fma(x, seg.get(FloatMatrix.FLOAT, o1 + at), a1);
                 a2 = Math.fma(x, seg.get(FloatMatrix.FLOAT, o2 + at), a2);
                 a3 = Math.fma(x, seg.get(FloatMatrix.FLOAT, o3 + at), a3);
+                a4 = Math.fma(x, seg.get(FloatMatrix.FLOAT, o4 + at), a4);
+                a5 = Math.fma(x, seg.get(FloatMatrix.FLOAT, o5 + at), a5);
+                a6 = Math.fma(x, seg.get(FloatMatrix.FLOAT, o6 + at), a6);
+                a7 = Math.fma(x, seg.get(FloatMatrix.FLOAT, o7 + at), a7);
             }
         }
-        out[0] = a0;
+        out[0] = a0; // out holds EXACT_BATCH entries: the repeated rows' keys land past count, unread
         out[1] = a1;
         out[2] = a2;
         out[3] = a3;
+        out[4] = a4;
+        out[5] = a5;
+        out[6] = a6;
+        out[7] = a7;
     }
 
     /**

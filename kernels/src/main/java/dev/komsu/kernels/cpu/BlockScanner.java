@@ -76,6 +76,11 @@ final class BlockScanner {
      * {@code ids} is null, {@code r} itself. {@code tops} is indexed by query number.
      */
     void scan(List<QueryGroups> groups, MemorySegment vectors, long from, long to, MemorySegment ids, TopK[] tops) {
+        if (centre == null && !innerProduct && !perQuery && every == null && groups.size() == 1
+                && groups.get(0).width == LaneKernels.LANES && groups.get(0).groupCount() == 1) {
+            scanNarrowInPlace(groups.get(0), vectors, from, to, ids, tops);
+            return;
+        }
         for (long start = from; start < to; start += blockRows) {
             int rows = (int) Math.min(blockRows, to - start);
             MemorySegment.copy(vectors, FloatMatrix.FLOAT, start * d * Float.BYTES, block, 0, rows * d);
@@ -102,6 +107,63 @@ final class BlockScanner {
         } finally {
             every = null;
         }
+    }
+
+    /**
+     * One narrow group of direct L2 queries against rows {@code [from, to)}, read in place
+     * ({@link LaneKernels#l2Narrow(float[], MemorySegment, long, int, float[])}); only the last
+     * rows short of a full step go through the block, zero-padded. An IVF list probed by a few
+     * queries is read once either way, and in place its loads overlap the arithmetic: an RVC
+     * chunk (100 queries, ~95 lists of ~140 rows x 768) spent about half its search in this scan.
+     */
+    private void scanNarrowInPlace(QueryGroups g, MemorySegment vectors, long from, long to, MemorySegment ids, TopK[] tops) {
+        int width = g.width;
+        for (int l = 0; l < width; l++) {
+            int q = g.queryOf[l];
+            thresholds[l] = q < 0 ? Float.NEGATIVE_INFINITY : tops[q].threshold();
+        }
+        float[] q = g.packed[0];
+        int step = LaneKernels.NARROW_ROWS;
+        long rowBytes = (long) d * Float.BYTES;
+        long r = from;
+        for (; r + step <= to; r += step) {
+            LaneKernels.l2Narrow(q, vectors, r * rowBytes, d, keys);
+            for (int rr = 0; rr < step; rr++) collect(g, 0, 0, rr * width, r + rr, ids, tops);
+        }
+        int rows = (int) (to - r);
+        if (rows == 0) return;
+        MemorySegment.copy(vectors, FloatMatrix.FLOAT, r * rowBytes, block, 0, rows * d);
+        Arrays.fill(block, rows * d, step * d, 0f); // padding rows: computed, never offered
+        LaneKernels.l2Narrow(q, block, 0, d, keys);
+        for (int rr = 0; rr < rows; rr++) collect(g, 0, 0, rr * width, r + rr, ids, tops);
+    }
+
+    /**
+     * Direct L2 keys of one query ({@code q[qo ..]}, unpacked) against rows {@code [0, n)} of
+     * {@code vectors}, offered to {@code top} labelled {@code ids[r]}: the lane kernels' bits
+     * ({@link LaneKernels#l2OneQuery}) with no packed copy of the query and no block copy of the
+     * rows, which are read in place (their loads then overlap the arithmetic).
+     */
+    void scanOne(float[] q, int qo, MemorySegment vectors, long n, MemorySegment ids, TopK top) {
+        int step = LaneKernels.NARROW_ROWS;
+        long rowBytes = (long) d * Float.BYTES;
+        float threshold = top.threshold();
+        for (long r = 0; r < n; r += step) {
+            int rows = (int) Math.min(step, n - r);
+            LaneKernels.l2OneQuery(q, qo, vectors, r * rowBytes, rowBytes, rows, d, keys);
+            threshold = offerRows(r, rows, ids, top, threshold);
+        }
+    }
+
+    private float offerRows(long first, int count, MemorySegment ids, TopK top, float threshold) {
+        for (int rr = 0; rr < count; rr++) {
+            // <= rather than <: an equal key with a smaller id must still enter (ties -> smaller id).
+            if (keys[rr] <= threshold) {
+                long row = first + rr;
+                if (top.offer(keys[rr], ids == null ? row : ids.getAtIndex(ID, row))) threshold = top.threshold();
+            }
+        }
+        return threshold;
     }
 
     /** {@code fl(x - c)} for every row of the block, and the rows' centred norms. */

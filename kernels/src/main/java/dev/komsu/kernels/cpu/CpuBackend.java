@@ -447,6 +447,12 @@ public final class CpuBackend implements CpuBatchedOperations {
                 }
                 // Direct form for list scans: per-list row norms would cost as much as the scan of a
                 // list probed by few queries (faiss's IVF-Flat scans use (x-y)^2 too).
+                if (count == 1 && metric == Metric.L2 && !perQuery(nq)) {
+                    // One query (an RVC chunk's usual case): the lane kernels' bits without a group.
+                    int query = byList.members()[first];
+                    scanner.scanOne(q, query * d, lists.vectors(list), lists.size(list), lists.ids(list), tops[query]);
+                    continue;
+                }
                 List<QueryGroups> packed = perQuery(nq) ? QueryGroups.unpacked(q, d, byList.members(), first, count)
                         : QueryGroups.packMixed(q, d, byList.members(), first, count, metric);
                 scanner.scan(packed, lists.vectors(list), 0, lists.size(list), lists.ids(list), tops);

@@ -1,5 +1,7 @@
 package dev.komsu.kernels.cpu;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -38,6 +40,7 @@ final class LaneKernels {
      */
     static final int DOT_ROWS = 4;
     static final int NARROW_ROWS = 8;
+    private static final ValueLayout.OfFloat ROW = ValueLayout.JAVA_FLOAT_UNALIGNED;
 
     private LaneKernels() {
     }
@@ -142,6 +145,84 @@ final class LaneKernels {
             a7 = u.fma(u, a7);
         }
         storeNarrow(out, a0, a1, a2, a3, a4, a5, a6, a7);
+    }
+
+    /**
+     * {@link #l2Narrow} reading the 8 rows straight from {@code b} at byte offset {@code bo}
+     * (rows {@code d} floats apart): the same operations in the same order, so the same bits.
+     * For lists probed by one narrow group (an RVC chunk: ~1 query per list), where the block
+     * copy of the list cost a pass through memory that nothing overlapped with the arithmetic.
+     */
+    static void l2Narrow(float[] q, MemorySegment b, long bo, int d, float[] out) {
+        FloatVector a0 = FloatVector.zero(SPECIES), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+        long rs = (long) d * Float.BYTES;
+        for (int c = 0; c < d; c++) {
+            long p = bo + (long) c * Float.BYTES;
+            FloatVector x = FloatVector.fromArray(SPECIES, q, c * LANES);
+            FloatVector u = x.sub(b.get(ROW, p));
+            a0 = u.fma(u, a0);
+            u = x.sub(b.get(ROW, p + rs));
+            a1 = u.fma(u, a1);
+            u = x.sub(b.get(ROW, p + 2 * rs));
+            a2 = u.fma(u, a2);
+            u = x.sub(b.get(ROW, p + 3 * rs));
+            a3 = u.fma(u, a3);
+            u = x.sub(b.get(ROW, p + 4 * rs));
+            a4 = u.fma(u, a4);
+            u = x.sub(b.get(ROW, p + 5 * rs));
+            a5 = u.fma(u, a5);
+            u = x.sub(b.get(ROW, p + 6 * rs));
+            a6 = u.fma(u, a6);
+            u = x.sub(b.get(ROW, p + 7 * rs));
+            a7 = u.fma(u, a7);
+        }
+        storeNarrow(out, a0, a1, a2, a3, a4, a5, a6, a7);
+    }
+
+    /**
+     * Direct L2 keys of one query ({@code q[qo ..]}) against {@code rows} (1 to 8) rows read in
+     * place from {@code b}, the first at byte offset {@code bo}, the next {@code rowBytes}
+     * apart, into {@code out[0 .. rows)} (the rest of {@code out[0..8)} repeats the last row):
+     * eight scalar chains, each the lane kernels' operations in their order ({@code u = q - x},
+     * one fused multiply-add per dimension), so the same bits as any lane of {@link #l2Narrow}.
+     * For a list probed by a single query, where a narrow group used one lane of eight and
+     * cost a packed copy of the query (LANES x d floats) per list as well.
+     */
+    static void l2OneQuery(float[] q, int qo, MemorySegment b, long bo, long rowBytes, int rows, int d, float[] out) {
+        long last = rows - 1;
+        long o0 = bo, o1 = bo + Math.min(1, last) * rowBytes, o2 = bo + Math.min(2, last) * rowBytes;
+        long o3 = bo + Math.min(3, last) * rowBytes, o4 = bo + Math.min(4, last) * rowBytes;
+        long o5 = bo + Math.min(5, last) * rowBytes, o6 = bo + Math.min(6, last) * rowBytes;
+        long o7 = bo + Math.min(7, last) * rowBytes;
+        float a0 = 0f, a1 = 0f, a2 = 0f, a3 = 0f, a4 = 0f, a5 = 0f, a6 = 0f, a7 = 0f;
+        for (int c = 0; c < d; c++) {
+            long p = (long) c * Float.BYTES;
+            float x = q[qo + c];
+            float u0 = x - b.get(ROW, o0 + p);
+            float u1 = x - b.get(ROW, o1 + p);
+            float u2 = x - b.get(ROW, o2 + p);
+            float u3 = x - b.get(ROW, o3 + p);
+            float u4 = x - b.get(ROW, o4 + p);
+            float u5 = x - b.get(ROW, o5 + p);
+            float u6 = x - b.get(ROW, o6 + p);
+            float u7 = x - b.get(ROW, o7 + p);
+            a0 = Math.fma(u0, u0, a0);
+            a1 = Math.fma(u1, u1, a1);
+            a2 = Math.fma(u2, u2, a2);
+            a3 = Math.fma(u3, u3, a3);
+            a4 = Math.fma(u4, u4, a4);
+            a5 = Math.fma(u5, u5, a5);
+            a6 = Math.fma(u6, u6, a6);
+            a7 = Math.fma(u7, u7, a7);
+        }
+        out[0] = a0;
+        out[1] = a1;
+        out[2] = a2;
+        out[3] = a3;
+        out[4] = a4;
+        out[5] = a5;
+        out[6] = a6;
+        out[7] = a7;
     }
 
     /** Like {@link #dotWide} for 8 rows x LANES queries. */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.komsu.kernels.BackendConformanceTest.TestLists;
+import dev.komsu.kernels.DenseRefine;
 import dev.komsu.kernels.FloatMatrix;
 import dev.komsu.kernels.Metric;
 import dev.komsu.kernels.Neighbors;
@@ -145,6 +146,45 @@ class CpuBackendDeterminismTest {
                 return ids;
             }
         };
+    }
+
+    /**
+     * A list probed by a single query of a batch is scanned without a query group (one query,
+     * rows read in place, any list length including those short of a kernel step); its keys
+     * must be the lane kernels' bits, i.e. {@link DenseRefine#exactKey}, and the top-k the k
+     * smallest (key, id) pairs, exactly as for a list probed by a whole group.
+     */
+    @Test
+    void listsProbedByOneQueryGiveTheExactKeysBitForBit() {
+        int d = 37;
+        int nlist = 30;
+        int k = 6;
+        try (CpuBackend backend = new CpuBackend(1); TestLists lists = new TestLists(nlist, d, 45, 17);
+             FloatMatrix q = random(nlist, d, 18)) {
+            int[] probes = new int[nlist];
+            for (int i = 0; i < nlist; i++) probes[i] = (i * 7) % nlist; // every list once
+            Neighbors got = backend.scanLists(q, lists, probes, 1, k, Metric.L2);
+            float[] query = q.toArray();
+            for (int i = 0; i < nlist; i++) {
+                int list = probes[i];
+                int size = (int) lists.size(list);
+                long[][] keyed = new long[size][];
+                for (int r = 0; r < size; r++) {
+                    float key = DenseRefine.exactKey(Metric.L2, query, i * d, lists.vectors(list), (long) r * d * Float.BYTES, d);
+                    keyed[r] = new long[] {Float.floatToIntBits(key), lists.ids(list).getAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, r)};
+                }
+                // Non-negative floats order like their bits; ties go to the smaller id.
+                java.util.Arrays.sort(keyed, (a, b) -> a[0] != b[0] ? Long.compare(a[0], b[0]) : Long.compare(a[1], b[1]));
+                for (int j = 0; j < k; j++) {
+                    long label = j < size ? keyed[j][1] : -1L;
+                    assertArrayEquals(new long[] {label}, new long[] {got.label(i, j)}, "label q=" + i + " rank=" + j);
+                    if (j < size) {
+                        assertArrayEquals(new int[] {(int) keyed[j][0]}, new int[] {Float.floatToIntBits(got.distance(i, j))},
+                                "distance bits q=" + i + " rank=" + j);
+                    }
+                }
+            }
+        }
     }
 
     @Test
