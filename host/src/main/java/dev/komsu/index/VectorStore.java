@@ -76,10 +76,8 @@ final class VectorStore implements AutoCloseable {
         // A read-only buffer is a mapped index file: copy it before writing, like a view.
         if (rows <= buffer.rows() && buffer.ownsMemory() && !buffer.segment().isReadOnly()) return;
         long capacity = Math.max(rows, Math.max(1024, buffer.rows() * 2));
-        FloatMatrix bigger = FloatMatrix.allocate(capacity, dim);
-        // Graph walks (HNSW) read rows in random order: huge pages spare a TLB miss per row
-        // (HNSW32 build on Fashion-MNIST, see bench/RESULTS.md).
-        HugePages.collapse(bigger.segment());
+        // Graph walks (HNSW) read rows in random order: huge pages spare a TLB miss per row.
+        FloatMatrix bigger = HugePages.allocate(capacity, dim);
         MemorySegment.copy(buffer.segment(), 0, bigger.segment(), 0, size * dim * Float.BYTES);
         buffer.close();
         buffer = bigger;

@@ -2,29 +2,36 @@ package dev.komsu.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import org.junit.jupiter.api.Test;
 
-/** {@link HugePages} is advice only: contents survive it, and what it cannot do it declines. */
+/** {@link HugePages#allocate} gives what {@link FloatMatrix#allocate} gives: zeros, owned, writable, freed on close. */
 class HugePagesTest {
     @Test
-    void collapsingKeepsTheBufferContents() {
-        try (FloatMatrix m = FloatMatrix.allocate(4096, 1024)) { // 16 MB
+    void aLargeMatrixIsZeroFilledWritableAndFreedOnClose() {
+        FloatMatrix m = HugePages.allocate(4097, 1023); // 16 MB, not a multiple of 2 MB
+        try (m) {
+            assertEquals(4097, m.rows());
+            assertEquals(1023, m.cols());
+            assertTrue(m.ownsMemory());
             MemorySegment s = m.segment();
+            assertEquals(4097L * 1023 * Float.BYTES, s.byteSize());
+            for (long i = 0; i < s.byteSize() / Float.BYTES; i += 997) assertEquals(0f, s.getAtIndex(ValueLayout.JAVA_FLOAT, i));
             for (long i = 0; i < s.byteSize() / Float.BYTES; i += 997) s.setAtIndex(ValueLayout.JAVA_FLOAT, i, i);
-            HugePages.collapse(s); // true where the kernel has MADV_COLLAPSE; either way nothing else changes
             for (long i = 0; i < s.byteSize() / Float.BYTES; i += 997) assertEquals(i, s.getAtIndex(ValueLayout.JAVA_FLOAT, i));
+            s.setAtIndex(ValueLayout.JAVA_FLOAT, s.byteSize() / Float.BYTES - 1, 7f);
         }
+        assertFalse(m.segment().scope().isAlive());
     }
 
     @Test
-    void smallOrHeapSegmentsAreLeftAlone() {
-        assertFalse(HugePages.collapse(MemorySegment.ofArray(new float[1 << 22])));
-        try (Arena arena = Arena.ofConfined()) {
-            assertFalse(HugePages.collapse(arena.allocate(1 << 20)));
+    void aSmallMatrixIsAPlainOne() {
+        try (FloatMatrix m = HugePages.allocate(3, 5)) {
+            assertEquals(15 * Float.BYTES, m.segment().byteSize());
+            assertTrue(m.ownsMemory());
         }
     }
 }
