@@ -19,6 +19,8 @@ import java.lang.invoke.MethodHandle;
  * Advice only: elsewhere, or where a call is refused, a plain {@link FloatMatrix#allocate}.
  */
 public final class HugePages {
+    /** System property: true turns huge pages off (an A/B in one JVM, or a host short of them). */
+    public static final String OPT_OUT = "komsu.noHugePages";
     private static final long HUGE = 2L << 20;
     /** Below this a matrix spans too few huge pages to matter. */
     private static final long MIN_BYTES = 4 * HUGE;
@@ -65,7 +67,7 @@ public final class HugePages {
      */
     public static FloatMatrix allocate(long rows, int cols) {
         long bytes = Math.multiplyExact(Math.multiplyExact(rows, (long) cols), Float.BYTES);
-        if (MMAP == null || bytes < MIN_BYTES) return FloatMatrix.allocate(rows, cols);
+        if (MMAP == null || bytes < MIN_BYTES || Boolean.getBoolean(OPT_OUT)) return FloatMatrix.allocate(rows, cols);
         long length = bytes + HUGE; // room to start on a 2 MB boundary
         MemorySegment raw;
         try {
