@@ -17,6 +17,11 @@ import java.lang.invoke.MethodHandle;
  * holds 2048), a page walk that costs twice over in a virtual machine. Measured: a 784-d distance
  * to a random row of Fashion-MNIST, 256 ns on 4 KB pages, 224 ns on huge pages (bench/RESULTS.md).
  * Advice only: elsewhere, or where a call is refused, a plain {@link FloatMatrix#allocate}.
+ *
+ * <p>Only where the JVM granted this module native access ({@code --enable-native-access}, which
+ * the CLI launcher and scripts/bench pass): mmap and madvise are restricted methods, and without
+ * the flag their first use prints the JDK's warning in a library user's program (JEP 472). There
+ * the matrix is a plain one and nothing is printed.
  */
 public final class HugePages {
     /** System property: true turns huge pages off (an A/B in one JVM, or a host short of them). */
@@ -35,22 +40,19 @@ public final class HugePages {
         MethodHandle mmap = null;
         MethodHandle munmap = null;
         MethodHandle madvise = null;
-        if (System.getProperty("os.name", "").startsWith("Linux")) {
-            try {
-                Linker linker = Linker.nativeLinker();
-                SymbolLookup libc = linker.defaultLookup();
-                ValueLayout addr = ValueLayout.ADDRESS;
-                ValueLayout.OfInt i32 = ValueLayout.JAVA_INT;
-                ValueLayout.OfLong i64 = ValueLayout.JAVA_LONG;
-                mmap = libc.find("mmap").map(f -> linker.downcallHandle(f,
-                        FunctionDescriptor.of(addr, addr, i64, i32, i32, i32, i64))).orElse(null);
-                munmap = libc.find("munmap").map(f -> linker.downcallHandle(f,
-                        FunctionDescriptor.of(i32, addr, i64))).orElse(null);
-                madvise = libc.find("madvise").map(f -> linker.downcallHandle(f,
-                        FunctionDescriptor.of(i32, addr, i64, i32))).orElse(null);
-            } catch (IllegalCallerException e) {
-                mmap = null; // native access denied to this module (--illegal-native-access=deny): plain memory
-            }
+        // Asked before any restricted call: false without --enable-native-access (a call would warn).
+        if (System.getProperty("os.name", "").startsWith("Linux") && HugePages.class.getModule().isNativeAccessEnabled()) {
+            Linker linker = Linker.nativeLinker();
+            SymbolLookup libc = linker.defaultLookup();
+            ValueLayout addr = ValueLayout.ADDRESS;
+            ValueLayout.OfInt i32 = ValueLayout.JAVA_INT;
+            ValueLayout.OfLong i64 = ValueLayout.JAVA_LONG;
+            mmap = libc.find("mmap").map(f -> linker.downcallHandle(f,
+                    FunctionDescriptor.of(addr, addr, i64, i32, i32, i32, i64))).orElse(null);
+            munmap = libc.find("munmap").map(f -> linker.downcallHandle(f,
+                    FunctionDescriptor.of(i32, addr, i64))).orElse(null);
+            madvise = libc.find("madvise").map(f -> linker.downcallHandle(f,
+                    FunctionDescriptor.of(i32, addr, i64, i32))).orElse(null);
         }
         boolean all = mmap != null && munmap != null && madvise != null;
         MMAP = all ? mmap : null;
@@ -59,6 +61,14 @@ public final class HugePages {
     }
 
     private HugePages() {
+    }
+
+    /**
+     * Whether {@link #allocate} can map huge pages in this JVM: Linux, native access granted to
+     * this module, and mmap / madvise found (the {@link #OPT_OUT} property is read per call).
+     */
+    public static boolean available() {
+        return MMAP != null;
     }
 
     /**
