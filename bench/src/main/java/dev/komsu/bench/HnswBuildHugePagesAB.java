@@ -19,14 +19,20 @@ import java.util.TreeMap;
  * HNSW32 (efConstruction 40) builds of the first N rows of DIR/base.npy, alternately with and
  * without huge pages ({@link HugePages#OPT_OUT}) in one JVM, so both sides share the JIT and the
  * machine's load; prints wall and process CPU seconds per build and the medians (the first round
- * is a warm-up). Usage: HnswBuildHugePagesAB BASE_NPY THREADS ROUNDS N. See bench/RESULTS.md.
+ * is a warm-up). Usage: HnswBuildHugePagesAB BASE_NPY THREADS ROUNDS N [PROPERTY]: with PROPERTY,
+ * that boolean system property is alternated instead (huge pages stay as configured). See
+ * bench/RESULTS.md.
  */
 public final class HnswBuildHugePagesAB {
     private HnswBuildHugePagesAB() {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 4) throw new IllegalArgumentException("usage: HnswBuildHugePagesAB BASE_NPY THREADS ROUNDS N");
+        if (args.length != 4 && args.length != 5) {
+            throw new IllegalArgumentException("usage: HnswBuildHugePagesAB BASE_NPY THREADS ROUNDS N [PROPERTY]");
+        }
+        String property = args.length == 5 ? args[4] : HugePages.OPT_OUT;
+        boolean optOut = property.equals(HugePages.OPT_OUT);
         int threads = Integer.parseInt(args[1]);
         int rounds = Integer.parseInt(args[2]);
         long n = Long.parseLong(args[3]);
@@ -36,15 +42,17 @@ public final class HnswBuildHugePagesAB {
             for (int r = 0; r < rounds; r++) {
                 // Alternate which side goes first, so a change in load falls on both.
                 for (boolean huge : r % 2 == 0 ? new boolean[] {true, false} : new boolean[] {false, true}) {
-                    System.setProperty(HugePages.OPT_OUT, String.valueOf(!huge));
+                    // huge == "on": huge pages used, or the alternated property false (the default path).
+                    System.setProperty(property, String.valueOf(!huge));
                     try (HnswIndex index = new HnswIndex(base.cols(), 32, Metric.L2, backend)) {
                         long c0 = processCpuNanos();
                         long t0 = System.nanoTime();
                         index.add(base);
                         double wall = (System.nanoTime() - t0) / 1e9;
                         double cpu = (processCpuNanos() - c0) / 1e9;
-                        System.out.printf(Locale.ROOT, "round %d huge pages %b: build %.2f s, %.2f CPU s, load %.2f%n", r, huge,
-                                wall, cpu, ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+                        System.out.printf(Locale.ROOT, "round %d %s %b: build %.2f s, %.2f CPU s, load %.2f%n", r,
+                                optOut ? "huge pages" : property, optOut ? huge : !huge, wall, cpu,
+                                ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
                         if (r > 0) runs.computeIfAbsent(huge, k -> new ArrayList<>()).add(new double[] {wall, cpu});
                     }
                 }
@@ -52,7 +60,8 @@ public final class HnswBuildHugePagesAB {
             for (var e : runs.entrySet()) {
                 double[] wall = e.getValue().stream().mapToDouble(x -> x[0]).sorted().toArray();
                 double[] cpu = e.getValue().stream().mapToDouble(x -> x[1]).sorted().toArray();
-                System.out.printf(Locale.ROOT, "huge pages %b: median build %.2f s, median %.2f CPU s (%d builds)%n", e.getKey(),
+                System.out.printf(Locale.ROOT, "%s %b: median build %.2f s, median %.2f CPU s (%d builds)%n",
+                        optOut ? "huge pages" : property, optOut ? e.getKey() : !e.getKey(),
                         wall[wall.length / 2], cpu[cpu.length / 2], wall.length);
             }
         }
