@@ -9,6 +9,7 @@ import dev.komsu.kernels.ComputeBackend;
 import dev.komsu.kernels.FloatMatrix;
 import dev.komsu.kernels.Metric;
 import dev.komsu.kernels.Neighbors;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
@@ -47,11 +48,14 @@ public final class HnswBuildSearch {
                     : one.knn(queries, base, K, Metric.L2).labels();
             try (HnswIndex index = new HnswIndex(base.cols(), m, Metric.L2, build)) {
                 index.graph().setEfConstruction(efc);
+                long cpu0 = processCpuNanos();
                 long t0 = System.nanoTime();
                 index.add(base);
                 double buildS = (System.nanoTime() - t0) / 1e9;
-                System.out.printf(Locale.ROOT, "komsu HNSW%d efConstruction=%d n=%d d=%d build %.2f s (%d threads) levels=%d%n",
-                        m, efc, n, base.cols(), buildS, threads, index.graph().maxLevel() + 1);
+                // Process CPU time (all threads, JIT and GC included): less sensitive to a shared machine's load.
+                double cpuS = (processCpuNanos() - cpu0) / 1e9;
+                System.out.printf(Locale.ROOT, "komsu HNSW%d efConstruction=%d n=%d d=%d build %.2f s (%d threads, %.2f CPU s) levels=%d%n",
+                        m, efc, n, base.cols(), buildS, threads, cpuS, index.graph().maxLevel() + 1);
                 // The same graph and vectors, searched on one thread.
                 try (HnswIndex searcher = new HnswIndex(FlatIndex.of(index.flatStorage().vectors().copy(), Metric.L2, one),
                         index.graph())) {
@@ -71,6 +75,10 @@ public final class HnswBuildSearch {
                 }
             }
         }
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     /** The first k of each row of a ground truth of width {@code width}, as rows of K. */

@@ -2,6 +2,7 @@ package dev.komsu.index;
 
 import dev.komsu.kernels.BaseNorms;
 import dev.komsu.kernels.FloatMatrix;
+import dev.komsu.kernels.HugePages;
 import dev.komsu.kernels.KernelChecks;
 import dev.komsu.kernels.Metric;
 import java.lang.foreign.MemorySegment;
@@ -75,7 +76,8 @@ final class VectorStore implements AutoCloseable {
         // A read-only buffer is a mapped index file: copy it before writing, like a view.
         if (rows <= buffer.rows() && buffer.ownsMemory() && !buffer.segment().isReadOnly()) return;
         long capacity = Math.max(rows, Math.max(1024, buffer.rows() * 2));
-        FloatMatrix bigger = FloatMatrix.allocate(capacity, dim);
+        // Graph walks (HNSW) read rows in random order: huge pages spare a TLB miss per row.
+        FloatMatrix bigger = HugePages.allocate(capacity, dim);
         MemorySegment.copy(buffer.segment(), 0, bigger.segment(), 0, size * dim * Float.BYTES);
         buffer.close();
         buffer = bigger;
