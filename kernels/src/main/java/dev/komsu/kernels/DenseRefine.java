@@ -176,43 +176,64 @@ public final class DenseRefine {
         long o2 = base.rowOffset(ids[Math.min(from + 2, last)]), o3 = base.rowOffset(ids[Math.min(from + 3, last)]);
         long o4 = base.rowOffset(ids[Math.min(from + 4, last)]), o5 = base.rowOffset(ids[Math.min(from + 5, last)]);
         long o6 = base.rowOffset(ids[Math.min(from + 6, last)]), o7 = base.rowOffset(ids[Math.min(from + 7, last)]);
-        float a0 = 0f, a1 = 0f, a2 = 0f, a3 = 0f, a4 = 0f, a5 = 0f, a6 = 0f, a7 = 0f;
         if (metric == Metric.L2) {
-            for (int c = 0; c < d; c++) {
-                long at = (long) c * Float.BYTES;
-                float x = q[qo + c];
-                float u0 = x - seg.get(FloatMatrix.FLOAT, o0 + at);
-                float u1 = x - seg.get(FloatMatrix.FLOAT, o1 + at);
-                float u2 = x - seg.get(FloatMatrix.FLOAT, o2 + at);
-                float u3 = x - seg.get(FloatMatrix.FLOAT, o3 + at);
-                float u4 = x - seg.get(FloatMatrix.FLOAT, o4 + at);
-                float u5 = x - seg.get(FloatMatrix.FLOAT, o5 + at);
-                float u6 = x - seg.get(FloatMatrix.FLOAT, o6 + at);
-                float u7 = x - seg.get(FloatMatrix.FLOAT, o7 + at);
-                a0 = Math.fma(u0, u0, a0);
-                a1 = Math.fma(u1, u1, a1);
-                a2 = Math.fma(u2, u2, a2);
-                a3 = Math.fma(u3, u3, a3);
-                a4 = Math.fma(u4, u4, a4);
-                a5 = Math.fma(u5, u5, a5);
-                a6 = Math.fma(u6, u6, a6);
-                a7 = Math.fma(u7, u7, a7);
-            }
-        } else {
-            for (int c = 0; c < d; c++) {
-                long at = (long) c * Float.BYTES;
-                float x = -q[qo + c];
-                a0 = Math.fma(x, seg.get(FloatMatrix.FLOAT, o0 + at), a0);
-                a1 = Math.fma(x, seg.get(FloatMatrix.FLOAT, o1 + at), a1);
-                a2 = Math.fma(x, seg.get(FloatMatrix.FLOAT, o2 + at), a2);
-                a3 = Math.fma(x, seg.get(FloatMatrix.FLOAT, o3 + at), a3);
-                a4 = Math.fma(x, seg.get(FloatMatrix.FLOAT, o4 + at), a4);
-                a5 = Math.fma(x, seg.get(FloatMatrix.FLOAT, o5 + at), a5);
-                a6 = Math.fma(x, seg.get(FloatMatrix.FLOAT, o6 + at), a6);
-                a7 = Math.fma(x, seg.get(FloatMatrix.FLOAT, o7 + at), a7);
-            }
+            l2Keys(q, qo, seg, o0, o1, o2, o3, o4, o5, o6, o7, d, out);
+            return;
+        }
+        float a0 = 0f, a1 = 0f, a2 = 0f, a3 = 0f, a4 = 0f, a5 = 0f, a6 = 0f, a7 = 0f;
+        for (int c = 0; c < d; c++) {
+            long at = (long) c * Float.BYTES;
+            float x = -q[qo + c];
+            a0 = Math.fma(x, seg.get(FloatMatrix.FLOAT, o0 + at), a0);
+            a1 = Math.fma(x, seg.get(FloatMatrix.FLOAT, o1 + at), a1);
+            a2 = Math.fma(x, seg.get(FloatMatrix.FLOAT, o2 + at), a2);
+            a3 = Math.fma(x, seg.get(FloatMatrix.FLOAT, o3 + at), a3);
+            a4 = Math.fma(x, seg.get(FloatMatrix.FLOAT, o4 + at), a4);
+            a5 = Math.fma(x, seg.get(FloatMatrix.FLOAT, o5 + at), a5);
+            a6 = Math.fma(x, seg.get(FloatMatrix.FLOAT, o6 + at), a6);
+            a7 = Math.fma(x, seg.get(FloatMatrix.FLOAT, o7 + at), a7);
         }
         out[0] = a0; // out holds EXACT_BATCH entries: the repeated rows' keys land past count, unread
+        out[1] = a1;
+        out[2] = a2;
+        out[3] = a3;
+        out[4] = a4;
+        out[5] = a5;
+        out[6] = a6;
+        out[7] = a7;
+    }
+
+    /**
+     * {@link #exactKey}'s L2 keys ({@code u = q_c - x_c}, {@code acc = fma(u, u, acc)}, c in
+     * order) of {@code q[qo .. qo+d)} against the eight rows of {@code seg} at byte offsets
+     * {@code o0 .. o7} (repeats allowed) into {@code out[0 .. 8)}: eight independent FMA chains,
+     * as two FMA pipes with four cycles of latency need, read in place. Shared by the refine
+     * here and the CPU backend's scan of lists probed by one query, so both give exactKey's bits.
+     */
+    public static void l2Keys(float[] q, int qo, MemorySegment seg, long o0, long o1, long o2, long o3, long o4, long o5,
+            long o6, long o7, int d, float[] out) {
+        float a0 = 0f, a1 = 0f, a2 = 0f, a3 = 0f, a4 = 0f, a5 = 0f, a6 = 0f, a7 = 0f;
+        for (int c = 0; c < d; c++) {
+            long at = (long) c * Float.BYTES;
+            float x = q[qo + c];
+            float u0 = x - seg.get(FloatMatrix.FLOAT, o0 + at);
+            float u1 = x - seg.get(FloatMatrix.FLOAT, o1 + at);
+            float u2 = x - seg.get(FloatMatrix.FLOAT, o2 + at);
+            float u3 = x - seg.get(FloatMatrix.FLOAT, o3 + at);
+            float u4 = x - seg.get(FloatMatrix.FLOAT, o4 + at);
+            float u5 = x - seg.get(FloatMatrix.FLOAT, o5 + at);
+            float u6 = x - seg.get(FloatMatrix.FLOAT, o6 + at);
+            float u7 = x - seg.get(FloatMatrix.FLOAT, o7 + at);
+            a0 = Math.fma(u0, u0, a0);
+            a1 = Math.fma(u1, u1, a1);
+            a2 = Math.fma(u2, u2, a2);
+            a3 = Math.fma(u3, u3, a3);
+            a4 = Math.fma(u4, u4, a4);
+            a5 = Math.fma(u5, u5, a5);
+            a6 = Math.fma(u6, u6, a6);
+            a7 = Math.fma(u7, u7, a7);
+        }
+        out[0] = a0;
         out[1] = a1;
         out[2] = a2;
         out[3] = a3;

@@ -1,5 +1,6 @@
 package dev.komsu.kernels.cpu;
 
+import dev.komsu.kernels.DenseRefine;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import jdk.incubator.vector.FloatVector;
@@ -190,39 +191,9 @@ final class LaneKernels {
      */
     static void l2OneQuery(float[] q, int qo, MemorySegment b, long bo, long rowBytes, int rows, int d, float[] out) {
         long last = rows - 1;
-        long o0 = bo, o1 = bo + Math.min(1, last) * rowBytes, o2 = bo + Math.min(2, last) * rowBytes;
-        long o3 = bo + Math.min(3, last) * rowBytes, o4 = bo + Math.min(4, last) * rowBytes;
-        long o5 = bo + Math.min(5, last) * rowBytes, o6 = bo + Math.min(6, last) * rowBytes;
-        long o7 = bo + Math.min(7, last) * rowBytes;
-        float a0 = 0f, a1 = 0f, a2 = 0f, a3 = 0f, a4 = 0f, a5 = 0f, a6 = 0f, a7 = 0f;
-        for (int c = 0; c < d; c++) {
-            long p = (long) c * Float.BYTES;
-            float x = q[qo + c];
-            float u0 = x - b.get(ROW, o0 + p);
-            float u1 = x - b.get(ROW, o1 + p);
-            float u2 = x - b.get(ROW, o2 + p);
-            float u3 = x - b.get(ROW, o3 + p);
-            float u4 = x - b.get(ROW, o4 + p);
-            float u5 = x - b.get(ROW, o5 + p);
-            float u6 = x - b.get(ROW, o6 + p);
-            float u7 = x - b.get(ROW, o7 + p);
-            a0 = Math.fma(u0, u0, a0);
-            a1 = Math.fma(u1, u1, a1);
-            a2 = Math.fma(u2, u2, a2);
-            a3 = Math.fma(u3, u3, a3);
-            a4 = Math.fma(u4, u4, a4);
-            a5 = Math.fma(u5, u5, a5);
-            a6 = Math.fma(u6, u6, a6);
-            a7 = Math.fma(u7, u7, a7);
-        }
-        out[0] = a0;
-        out[1] = a1;
-        out[2] = a2;
-        out[3] = a3;
-        out[4] = a4;
-        out[5] = a5;
-        out[6] = a6;
-        out[7] = a7;
+        DenseRefine.l2Keys(q, qo, b, bo, bo + Math.min(1, last) * rowBytes, bo + Math.min(2, last) * rowBytes,
+                bo + Math.min(3, last) * rowBytes, bo + Math.min(4, last) * rowBytes, bo + Math.min(5, last) * rowBytes,
+                bo + Math.min(6, last) * rowBytes, bo + Math.min(7, last) * rowBytes, d, out);
     }
 
     /** Like {@link #dotWide} for 8 rows x LANES queries. */
