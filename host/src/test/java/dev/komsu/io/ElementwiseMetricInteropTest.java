@@ -12,42 +12,22 @@ import dev.komsu.index.FlatIndex;
 import dev.komsu.index.IvfIndex;
 import dev.komsu.kernels.Backends;
 import dev.komsu.kernels.ComputeBackend;
-import dev.komsu.kernels.FloatMatrix;
 import dev.komsu.kernels.Metric;
 import dev.komsu.kernels.Neighbors;
 import java.io.IOException;
-import java.nio.file.Path;
-import java.util.Random;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * faiss's METRIC_L1 (2) and METRIC_Linf (3) in files, both ways with Debian's faiss 1.7.3: its
  * IndexFlat searches them (the reference for Flat); it trains, adds and writes IVF-Flat with them
  * but cannot search it, so brute force is the reference there.
  */
-class ElementwiseMetricInteropTest {
+class ElementwiseMetricInteropTest extends FaissInteropTestBase {
     private static final int D = 24;
     private static final int K = 8;
 
-    @TempDir
-    Path dir;
-    private InteropData sets;
-    private FloatMatrix data;
-    private FloatMatrix queries;
-
-    @BeforeEach
-    void makeData() throws IOException {
-        sets = InteropData.write(dir, new Random(7), 1200, 30, D, 6);
-        data = sets.data();
-        queries = sets.queries();
-    }
-
-    @AfterEach
-    void free() {
-        sets.close();
+    ElementwiseMetricInteropTest() {
+        super(7, 1200, 30, D, 6);
     }
 
     @Test

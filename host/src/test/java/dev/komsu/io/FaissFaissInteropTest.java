@@ -23,10 +23,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Both directions with the installed faiss (Debian's python3-faiss, run as a subprocess):
@@ -34,29 +31,14 @@ import org.junit.jupiter.api.io.TempDir;
  * writes with options the shared reference files lack (IDMap2, L2norm, direct maps, sparse
  * lists) are read by komsu with the same results.
  */
-class FaissFaissInteropTest {
+class FaissFaissInteropTest extends FaissInteropTestBase {
     private static final int D = 24;
     private static final int N = 1500;
     private static final int NQ = 40;
     private static final int K = 8;
 
-    @TempDir
-    Path dir;
-
-    private InteropData sets;
-    private FloatMatrix data;
-    private FloatMatrix queries;
-
-    @BeforeEach
-    void makeData() throws IOException {
-        sets = InteropData.write(dir, new Random(42), N, NQ, D, 7);
-        data = sets.data();
-        queries = sets.queries();
-    }
-
-    @org.junit.jupiter.api.AfterEach
-    void free() {
-        sets.close();
+    FaissFaissInteropTest() {
+        super(42, N, NQ, D, 7);
     }
 
     /** faiss 1.7.3's downcast_index names IndexFlatL2/IP "IndexFlat"; the metric column tells them apart. */

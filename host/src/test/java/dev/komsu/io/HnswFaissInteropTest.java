@@ -12,17 +12,12 @@ import dev.komsu.index.HnswIndex;
 import dev.komsu.index.hnsw.HnswGraph;
 import dev.komsu.kernels.Backends;
 import dev.komsu.kernels.ComputeBackend;
-import dev.komsu.kernels.FloatMatrix;
 import dev.komsu.kernels.Metric;
 import dev.komsu.kernels.Neighbors;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Random;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * HNSW both ways with the installed faiss 1.7.3 (Debian's python3-faiss): faiss's IHNf files load
@@ -30,29 +25,14 @@ import org.junit.jupiter.api.io.TempDir;
  * komsu builds on one thread has faiss's levels and (distances aside) faiss's links, and faiss
  * reads it, searches it alike and writes it back byte for byte.
  */
-class HnswFaissInteropTest {
+class HnswFaissInteropTest extends FaissInteropTestBase {
     private static final int D = 32;
     private static final int N = 3000;
     private static final int NQ = 100;
     private static final int K = 10;
 
-    @TempDir
-    Path dir;
-
-    private InteropData sets;
-    private FloatMatrix data;
-    private FloatMatrix queries;
-
-    @BeforeEach
-    void makeData() throws IOException {
-        sets = InteropData.write(dir, new Random(7), N, NQ, D, 5);
-        data = sets.data();
-        queries = sets.queries();
-    }
-
-    @AfterEach
-    void free() {
-        sets.close();
+    HnswFaissInteropTest() {
+        super(7, N, NQ, D, 5);
     }
 
     /** faiss builds on one thread, writes, and searches at efSearch 16 and 64. */

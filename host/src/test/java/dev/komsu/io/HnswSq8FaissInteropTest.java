@@ -14,17 +14,12 @@ import dev.komsu.index.Sq8Codec;
 import dev.komsu.index.hnsw.HnswGraph;
 import dev.komsu.kernels.Backends;
 import dev.komsu.kernels.ComputeBackend;
-import dev.komsu.kernels.FloatMatrix;
 import dev.komsu.kernels.Metric;
 import dev.komsu.kernels.Neighbors;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Random;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * HNSW over SQ8 codes (faiss IndexHNSWSQ, {@code IHNs}) both ways with the installed faiss 1.7.3
@@ -34,29 +29,14 @@ import org.junit.jupiter.api.io.TempDir;
  * adding to a file it read, and faiss reads komsu's file, searches it alike and writes it back
  * byte for byte.
  */
-class HnswSq8FaissInteropTest {
+class HnswSq8FaissInteropTest extends FaissInteropTestBase {
     private static final int D = 24;
     private static final int N = 2000;
     private static final int NQ = 100;
     private static final int K = 10;
 
-    @TempDir
-    Path dir;
-
-    private InteropData sets;
-    private FloatMatrix data;
-    private FloatMatrix queries;
-
-    @BeforeEach
-    void makeData() throws IOException {
-        sets = InteropData.write(dir, new Random(11), N, NQ, D, 5);
-        data = sets.data();
-        queries = sets.queries();
-    }
-
-    @AfterEach
-    void free() {
-        sets.close();
+    HnswSq8FaissInteropTest() {
+        super(11, N, NQ, D, 5);
     }
 
     /** faiss builds "HNSW{m},SQ8" on one thread, writes it, and searches at efSearch 16 and 64. */

@@ -11,16 +11,11 @@ import dev.komsu.index.HnswCoarseQuantizer;
 import dev.komsu.index.IvfIndex;
 import dev.komsu.kernels.Backends;
 import dev.komsu.kernels.ComputeBackend;
-import dev.komsu.kernels.FloatMatrix;
 import dev.komsu.kernels.Metric;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Random;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * IVF with an HNSW coarse quantiser ("IVF{n}_HNSW{M},…", an IHNf nested in the IVF header) both
@@ -30,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * alike and writes them back byte for byte; untrained files (an empty graph) go both ways too.
  * 256 lists, so the graph walk (not a scan of every centroid) decides which lists are probed.
  */
-class IvfHnswFaissInteropTest {
+class IvfHnswFaissInteropTest extends FaissInteropTestBase {
     private static final int D = 32;
     private static final int N = 12_000;
     private static final int NQ = 100;
@@ -39,23 +34,8 @@ class IvfHnswFaissInteropTest {
     /** (nprobe, efSearch asked for at search time, 0 for the stored one). */
     private static final int[][] SEARCHES = {{1, 0}, {8, 0}, {8, 64}};
 
-    @TempDir
-    Path dir;
-
-    private InteropData sets;
-    private FloatMatrix data;
-    private FloatMatrix queries;
-
-    @BeforeEach
-    void makeData() throws IOException {
-        sets = InteropData.write(dir, new Random(11), N, NQ, D, 20);
-        data = sets.data();
-        queries = sets.queries();
-    }
-
-    @AfterEach
-    void free() {
-        sets.close();
+    IvfHnswFaissInteropTest() {
+        super(11, N, NQ, D, 20);
     }
 
     private static SearchParams params(int[] search) {

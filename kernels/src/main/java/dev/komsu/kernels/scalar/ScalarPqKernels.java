@@ -109,18 +109,7 @@ public final class ScalarPqKernels implements PqKernels {
         int d = query.length;
         PqChecks.checkSq8(codes, n, query, vmin, vdiff);
         for (long i = 0; i < n; i++) {
-            long off = i * d;
-            float acc = 0f;
-            for (int c = 0; c < d; c++) {
-                float x = vmin[c] + (((codes.get(ValueLayout.JAVA_BYTE, off + c) & 0xff) + 0.5f) / 255f) * vdiff[c];
-                if (metric == Metric.L2) {
-                    float diff = query[c] - x;
-                    acc += diff * diff;
-                } else {
-                    acc += query[c] * x;
-                }
-            }
-            heap.offer(metric.toKey(bias + acc), ids.getAtIndex(ID, i));
+            heap.offer(metric.toKey(bias + sq8Distance(query, codes, i * d, vmin, vdiff, metric)), ids.getAtIndex(ID, i));
         }
     }
 
@@ -131,19 +120,28 @@ public final class ScalarPqKernels implements PqKernels {
         PqChecks.checkGatherSq8(codes, query, rows, count, vmin, vdiff, out);
         int d = query.length;
         for (int i = 0; i < count; i++) {
-            long off = rows[i] * d;
-            float acc = 0f;
-            for (int c = 0; c < d; c++) {
-                float x = vmin[c] + (((codes.get(ValueLayout.JAVA_BYTE, off + c) & 0xff) + 0.5f) / 255f) * vdiff[c];
-                if (metric == Metric.L2) {
-                    float diff = query[c] - x;
-                    acc += diff * diff;
-                } else {
-                    acc += query[c] * x;
-                }
-            }
-            out[i] = acc;
+            out[i] = sq8Distance(query, codes, rows[i] * d, vmin, vdiff, metric);
         }
+    }
+
+    /**
+     * faiss's QT_8bit decode of the code at {@code codes[off ..]}, each component decoded then
+     * accumulated in component order: squared L2 to, or the dot product with, {@code query}.
+     */
+    private static float sq8Distance(float[] query, MemorySegment codes, long off, float[] vmin, float[] vdiff,
+                                     Metric metric) {
+        int d = query.length;
+        float acc = 0f;
+        for (int c = 0; c < d; c++) {
+            float x = vmin[c] + (((codes.get(ValueLayout.JAVA_BYTE, off + c) & 0xff) + 0.5f) / 255f) * vdiff[c];
+            if (metric == Metric.L2) {
+                float diff = query[c] - x;
+                acc += diff * diff;
+            } else {
+                acc += query[c] * x;
+            }
+        }
+        return acc;
     }
 
     @Override
