@@ -68,7 +68,7 @@ class HnswSq8FileTest {
                 Neighbors exact = onScalar.search(q, 10, p);
                 assertArrayEquals(labels, exact.labels(), "scalar reference, efSearch " + ef);
                 assertArrayEquals(distances, exact.distances(), "scalar reference, efSearch " + ef);
-                HnswSq8FaissInteropTest.assertSameLabelsTiesAside(labels, distances, onCpu.search(q, 10, p), 10,
+                FaissInteropTestBase.assertSameLabelsTiesAside(labels, distances, onCpu.search(q, 10, p), 10,
                         "cpu backend, efSearch " + ef);
             }
             for (Index index : new Index[]{onScalar, onCpu}) {
